@@ -1,0 +1,36 @@
+package io.imgpipe;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * An uploaded CSV was refused. Validation is all-or-nothing, so {@link #problems()} lists every
+ * problem found in the file, not just the first; nothing of the file was stored. Never retryable.
+ */
+public class CsvValidationException extends ImgPipeException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final transient List<CsvProblem> problems;
+
+    /** @param problems every problem found, in file order; at least one */
+    public CsvValidationException(List<CsvProblem> problems) {
+        super(summarize(problems), null, false);
+        this.problems = List.copyOf(problems);
+    }
+
+    /** @return every problem found, in file order */
+    public List<CsvProblem> problems() {
+        return problems;
+    }
+
+    private static String summarize(List<CsvProblem> problems) {
+        if (problems.isEmpty()) {
+            throw new IllegalArgumentException("a CsvValidationException needs at least one problem");
+        }
+        String head = problems.stream().limit(5).map(CsvProblem::toString).collect(Collectors.joining("; "));
+        int more = problems.size() - 5;
+        return "invalid CSV (" + problems.size() + (problems.size() == 1 ? " problem): " : " problems): ") + head
+                + (more > 0 ? "; and " + more + " more" : "");
+    }
+}

@@ -1,0 +1,236 @@
+package io.imgpipe;
+
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * Settings of a {@link ProcessingEngine}: concurrency, memory, leases and retries. Immutable;
+ * make one with {@link #builder()} and change one with {@link #toBuilder()}.
+ *
+ * @param workerId identifies this engine in leases; unique per engine instance. Default: host
+ *     name, process id and a random suffix
+ * @param ioConcurrency the most tasks in flight at once (fetching, waiting, storing); default 16
+ * @param cpuConcurrency the most images decoded and encoded at once; default the number of cores
+ * @param pixelBudget the most source pixels being decoded or encoded at once, so that many large
+ *     images in flight cannot exhaust the heap; default a quarter of the maximum heap divided by
+ *     4 bytes per pixel. An image larger than the whole budget waits until it can run alone
+ * @param claimBatchSize the most tasks claimed in one repository call; default 8
+ * @param leaseDuration how long a claim lasts before other workers may take the task over;
+ *     renewed while the task is in flight; default 2 minutes
+ * @param maxAttempts the most times a task is tried before it fails; default 5
+ * @param retryBaseDelay the back-off before the first retry, doubled per attempt, with full
+ *     jitter; default 1 second
+ * @param retryMaxDelay the longest back-off; default 5 minutes (a longer {@code Retry-After} is capped to it)
+ * @param pollInterval how long an idle engine waits before looking for work again; default 500 ms
+ * @param housekeepingInterval how often leases are renewed and unfinished requests and
+ *     notifications are swept; default 10 seconds
+ * @param notificationLease how long a completion notification is held before another engine may
+ *     deliver it again; default 2 minutes
+ * @param shutdownTimeout how long {@link ProcessingEngine#close()} waits for tasks in flight
+ *     before releasing them; default 30 seconds
+ */
+public record EngineConfig(
+        String workerId,
+        int ioConcurrency,
+        int cpuConcurrency,
+        long pixelBudget,
+        int claimBatchSize,
+        Duration leaseDuration,
+        int maxAttempts,
+        Duration retryBaseDelay,
+        Duration retryMaxDelay,
+        Duration pollInterval,
+        Duration housekeepingInterval,
+        Duration notificationLease,
+        Duration shutdownTimeout) {
+
+    /** Validates every field, naming the first one out of range. */
+    public EngineConfig {
+        if (workerId == null || workerId.isBlank()) {
+            throw new ConfigurationException("EngineConfig.workerId must not be blank");
+        }
+        requireAtLeast("ioConcurrency", ioConcurrency, 1);
+        requireAtLeast("cpuConcurrency", cpuConcurrency, 1);
+        requireAtLeast("pixelBudget", pixelBudget, 1);
+        requireAtLeast("claimBatchSize", claimBatchSize, 1);
+        requireAtLeast("maxAttempts", maxAttempts, 1);
+        requirePositive("leaseDuration", leaseDuration);
+        requirePositive("retryBaseDelay", retryBaseDelay);
+        requirePositive("retryMaxDelay", retryMaxDelay);
+        requirePositive("pollInterval", pollInterval);
+        requirePositive("housekeepingInterval", housekeepingInterval);
+        requirePositive("notificationLease", notificationLease);
+        Objects.requireNonNull(shutdownTimeout, "EngineConfig.shutdownTimeout");
+        if (shutdownTimeout.isNegative()) {
+            throw new ConfigurationException("EngineConfig.shutdownTimeout must not be negative, got " + shutdownTimeout);
+        }
+        if (retryMaxDelay.compareTo(retryBaseDelay) < 0) {
+            throw new ConfigurationException("EngineConfig.retryMaxDelay (" + retryMaxDelay
+                    + ") must not be shorter than retryBaseDelay (" + retryBaseDelay + ")");
+        }
+        if (housekeepingInterval.multipliedBy(2).compareTo(leaseDuration) > 0) {
+            throw new ConfigurationException("EngineConfig.leaseDuration (" + leaseDuration
+                    + ") must be at least twice housekeepingInterval (" + housekeepingInterval
+                    + ") so that leases are renewed before they expire");
+        }
+    }
+
+    /** @return the defaults */
+    public static EngineConfig defaults() {
+        return builder().build();
+    }
+
+    /** @return a builder holding the defaults */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return a builder holding these settings */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    private static void requireAtLeast(String name, long value, long min) {
+        if (value < min) {
+            throw new ConfigurationException("EngineConfig." + name + " must be at least " + min + ", got " + value);
+        }
+    }
+
+    private static void requirePositive(String name, Duration value) {
+        Objects.requireNonNull(value, "EngineConfig." + name);
+        if (value.isZero() || value.isNegative()) {
+            throw new ConfigurationException("EngineConfig." + name + " must be positive, got " + value);
+        }
+    }
+
+    /** Builds an {@link EngineConfig}; {@link #build()} validates. Not thread-safe. */
+    public static final class Builder {
+        private String workerId = defaultWorkerId();
+        private int ioConcurrency = 16;
+        private int cpuConcurrency = Runtime.getRuntime().availableProcessors();
+        private long pixelBudget = Math.max(1, Runtime.getRuntime().maxMemory() / 4 / 4);
+        private int claimBatchSize = 8;
+        private Duration leaseDuration = Duration.ofMinutes(2);
+        private int maxAttempts = 5;
+        private Duration retryBaseDelay = Duration.ofSeconds(1);
+        private Duration retryMaxDelay = Duration.ofMinutes(5);
+        private Duration pollInterval = Duration.ofMillis(500);
+        private Duration housekeepingInterval = Duration.ofSeconds(10);
+        private Duration notificationLease = Duration.ofMinutes(2);
+        private Duration shutdownTimeout = Duration.ofSeconds(30);
+
+        private Builder() {
+        }
+
+        private Builder(EngineConfig c) {
+            workerId = c.workerId;
+            ioConcurrency = c.ioConcurrency;
+            cpuConcurrency = c.cpuConcurrency;
+            pixelBudget = c.pixelBudget;
+            claimBatchSize = c.claimBatchSize;
+            leaseDuration = c.leaseDuration;
+            maxAttempts = c.maxAttempts;
+            retryBaseDelay = c.retryBaseDelay;
+            retryMaxDelay = c.retryMaxDelay;
+            pollInterval = c.pollInterval;
+            housekeepingInterval = c.housekeepingInterval;
+            notificationLease = c.notificationLease;
+            shutdownTimeout = c.shutdownTimeout;
+        }
+
+        /** @param value see {@link EngineConfig#workerId()} @return this builder */
+        public Builder workerId(String value) {
+            workerId = value;
+            return this;
+        }
+
+        /** @param value see {@link EngineConfig#ioConcurrency()} @return this builder */
+        public Builder ioConcurrency(int value) {
+            ioConcurrency = value;
+            return this;
+        }
+
+        /** @param value see {@link EngineConfig#cpuConcurrency()} @return this builder */
+        public Builder cpuConcurrency(int value) {
+            cpuConcurrency = value;
+            return this;
+        }
+
+        /** @param value see {@link EngineConfig#pixelBudget()} @return this builder */
+        public Builder pixelBudget(long value) {
+            pixelBudget = value;
+            return this;
+        }
+
+        /** @param value see {@link EngineConfig#claimBatchSize()} @return this builder */
+        public Builder claimBatchSize(int value) {
+            claimBatchSize = value;
+            return this;
+        }
+
+        /** @param value see {@link EngineConfig#leaseDuration()} @return this builder */
+        public Builder leaseDuration(Duration value) {
+            leaseDuration = value;
+            return this;
+        }
+
+        /** @param value see {@link EngineConfig#maxAttempts()} @return this builder */
+        public Builder maxAttempts(int value) {
+            maxAttempts = value;
+            return this;
+        }
+
+        /** @param value see {@link EngineConfig#retryBaseDelay()} @return this builder */
+        public Builder retryBaseDelay(Duration value) {
+            retryBaseDelay = value;
+            return this;
+        }
+
+        /** @param value see {@link EngineConfig#retryMaxDelay()} @return this builder */
+        public Builder retryMaxDelay(Duration value) {
+            retryMaxDelay = value;
+            return this;
+        }
+
+        /** @param value see {@link EngineConfig#pollInterval()} @return this builder */
+        public Builder pollInterval(Duration value) {
+            pollInterval = value;
+            return this;
+        }
+
+        /** @param value see {@link EngineConfig#housekeepingInterval()} @return this builder */
+        public Builder housekeepingInterval(Duration value) {
+            housekeepingInterval = value;
+            return this;
+        }
+
+        /** @param value see {@link EngineConfig#notificationLease()} @return this builder */
+        public Builder notificationLease(Duration value) {
+            notificationLease = value;
+            return this;
+        }
+
+        /** @param value see {@link EngineConfig#shutdownTimeout()} @return this builder */
+        public Builder shutdownTimeout(Duration value) {
+            shutdownTimeout = value;
+            return this;
+        }
+
+        /**
+         * @return the settings
+         * @throws ConfigurationException naming the first field out of range
+         */
+        public EngineConfig build() {
+            return new EngineConfig(workerId, ioConcurrency, cpuConcurrency, pixelBudget, claimBatchSize, leaseDuration,
+                    maxAttempts, retryBaseDelay, retryMaxDelay, pollInterval, housekeepingInterval, notificationLease,
+                    shutdownTimeout);
+        }
+
+        private static String defaultWorkerId() {
+            String runtime = ManagementFactory.getRuntimeMXBean().getName(); // pid@host
+            return runtime + "-" + UUID.randomUUID().toString().substring(0, 8);
+        }
+    }
+}

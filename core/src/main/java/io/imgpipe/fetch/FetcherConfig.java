@@ -1,0 +1,79 @@
+package io.imgpipe.fetch;
+
+import io.imgpipe.ConfigurationException;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Settings of the default {@link io.imgpipe.spi.ImageFetcher}.
+ *
+ * @param connectTimeout the longest wait for a TCP (and TLS) connection; default 5 s
+ * @param totalTimeout the longest a whole fetch may take, redirects and body included; default 30 s
+ * @param maxBytes the largest body accepted, enforced while streaming; default 25 MiB
+ * @param maxRedirects the most redirects followed; default 5
+ * @param addressPolicy which addresses may be connected to; default {@link AddressPolicy#publicOnly()}
+ * @param userAgent the {@code User-Agent} header sent
+ */
+public record FetcherConfig(Duration connectTimeout, Duration totalTimeout, long maxBytes, int maxRedirects,
+        AddressPolicy addressPolicy, String userAgent) {
+
+    /** Default settings; private networks refused. */
+    public static final FetcherConfig DEFAULTS = new FetcherConfig(Duration.ofSeconds(5), Duration.ofSeconds(30),
+            25L * 1024 * 1024, 5, AddressPolicy.publicOnly(), "imgpipe/0.1 (+https://github.com/imgpipe)");
+
+    /** Checks the values are in range, naming the field that is not. */
+    public FetcherConfig {
+        Objects.requireNonNull(addressPolicy, "FetcherConfig.addressPolicy");
+        Objects.requireNonNull(userAgent, "FetcherConfig.userAgent");
+        requirePositive("connectTimeout", connectTimeout);
+        requirePositive("totalTimeout", totalTimeout);
+        if (maxBytes <= 0) {
+            throw new ConfigurationException("FetcherConfig.maxBytes must be positive, got " + maxBytes);
+        }
+        if (maxRedirects < 0 || maxRedirects > 20) {
+            throw new ConfigurationException("FetcherConfig.maxRedirects must be between 0 and 20, got " + maxRedirects);
+        }
+    }
+
+    /** @return {@link #DEFAULTS} */
+    public static FetcherConfig defaults() {
+        return DEFAULTS;
+    }
+
+    /** @param value the new timeout @return a copy with it */
+    public FetcherConfig withConnectTimeout(Duration value) {
+        return new FetcherConfig(value, totalTimeout, maxBytes, maxRedirects, addressPolicy, userAgent);
+    }
+
+    /** @param value the new timeout @return a copy with it */
+    public FetcherConfig withTotalTimeout(Duration value) {
+        return new FetcherConfig(connectTimeout, value, maxBytes, maxRedirects, addressPolicy, userAgent);
+    }
+
+    /** @param value the new byte cap @return a copy with it */
+    public FetcherConfig withMaxBytes(long value) {
+        return new FetcherConfig(connectTimeout, totalTimeout, value, maxRedirects, addressPolicy, userAgent);
+    }
+
+    /** @param value the new redirect limit @return a copy with it */
+    public FetcherConfig withMaxRedirects(int value) {
+        return new FetcherConfig(connectTimeout, totalTimeout, maxBytes, value, addressPolicy, userAgent);
+    }
+
+    /** @param value the new address policy @return a copy with it */
+    public FetcherConfig withAddressPolicy(AddressPolicy value) {
+        return new FetcherConfig(connectTimeout, totalTimeout, maxBytes, maxRedirects, value, userAgent);
+    }
+
+    /** @param value the new user agent @return a copy with it */
+    public FetcherConfig withUserAgent(String value) {
+        return new FetcherConfig(connectTimeout, totalTimeout, maxBytes, maxRedirects, addressPolicy, value);
+    }
+
+    private static void requirePositive(String name, Duration value) {
+        Objects.requireNonNull(value, "FetcherConfig." + name);
+        if (value.isZero() || value.isNegative()) {
+            throw new ConfigurationException("FetcherConfig." + name + " must be positive, got " + value);
+        }
+    }
+}

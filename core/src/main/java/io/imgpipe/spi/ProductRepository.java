@@ -1,0 +1,186 @@
+package io.imgpipe.spi;
+
+import io.imgpipe.RepositoryException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Durable state of requests, products and image tasks, shared by every worker that uses the
+ * same store (in one process or many).
+ *
+ * <h2>Task life cycle</h2>
+ * A task is created {@code pending}. {@link #claim} moves it to {@code processing} under a
+ * {@link Lease}; the holder then ends it with {@link #complete} or {@link #fail}, defers it with
+ * {@link #retryLater}, or gives it back with {@link #release}. A task whose lease has expired is
+ * claimable again by any worker, and the old holder's writes are then refused (fencing): every
+ * write about a task applies only if the task is still {@code processing} under the lease's
+ * token, and reports with its {@code boolean} result whether it did.
+ *
+ * <h2>Request life cycle</h2>
+ * A request is {@code pending}/{@code processing} while it has unfinished tasks. Once every task
+ * is {@code completed} or {@code failed}, {@link #finishIfDone} marks the request finished:
+ * exactly one call, across all workers, gets the finished record back. Finishing also opens a
+ * notification, held by the finisher under a notification lease, that stays open until
+ * {@link #markNotified}; an open notification whose lease expired is handed out again by
+ * {@link #claimNotifications}, so a completion is announced at least once even if the finishing
+ * process dies.
+ *
+ * <h2>Time</h2>
+ * Callers pass the current time ({@code now}), so leases are compared against the callers'
+ * clocks; workers sharing a store need clocks that agree to well within a lease.
+ *
+ * <p>Implementations are thread-safe. Failures are {@link RepositoryException}s. Whoever
+ * creates a repository closes it; the engine closes only repositories it created itself.
+ */
+public interface ProductRepository extends AutoCloseable {
+
+    /**
+     * Stores a new request with all its products and tasks. When this returns, all of it is
+     * durable; until then, none of it is visible to {@link #findRequest}, {@link #forEachProduct}
+     * or {@link #claim} (a failure half-way leaves nothing visible).
+     *
+     * @param request the request
+     * @throws RepositoryException if it could not be stored, or a request with that id exists
+     */
+    void create(NewRequest request);
+
+    /**
+     * @param requestId any string (an unknown or malformed id is simply not found)
+     * @return the request with its progress, or empty if there is no such request
+     */
+    Optional<RequestRecord> findRequest(String requestId);
+
+    /**
+     * Streams a request's products, with each image's current task state, in input order
+     * ({@link ProductRecord#rowIndex()} ascending). Does nothing for an unknown request.
+     *
+     * @param requestId the request
+     * @param action called once per product, on the calling thread
+     */
+    void forEachProduct(String requestId, Consumer<ProductRecord> action);
+
+    /**
+     * Claims up to {@code limit} claimable tasks for {@code owner}: tasks that are
+     * {@code pending} with no retry time or one at or before {@code now}, and tasks that are
+     * {@code processing} under a lease that expired at or before {@code now}. Each claimed task
+     * becomes {@code processing} under a fresh lease (new token, expiry {@code now + lease}) and
+     * its attempt count goes up by one. No task is handed to two claimers at once. Older tasks
+     * are preferred, roughly.
+     *
+     * @param owner the claiming worker's id
+     * @param limit the most tasks to claim; at least 1
+     * @param now the caller's current time
+     * @param lease how long the claim lasts
+     * @return the claimed tasks, possibly none
+     */
+    List<ClaimedTask> claim(String owner, int limit, Instant now, Duration lease);
+
+    /**
+     * Extends a lease still held.
+     *
+     * @param lease the held lease
+     * @param newExpiry the new expiry
+     * @return {@code true} if the lease was still held and now expires at {@code newExpiry}
+     */
+    boolean renew(Lease lease, Instant newExpiry);
+
+    /**
+     * Marks the task {@code completed}; its output is under its output key.
+     *
+     * @param lease the held lease
+     * @param now the caller's current time
+     * @return {@code true} if applied; {@code false} if the lease was no longer held
+     */
+    boolean complete(Lease lease, Instant now);
+
+    /**
+     * Puts the task back to {@code pending}, claimable at or after {@code notBefore}, and keeps
+     * the error as its last error. The attempt count is kept.
+     *
+     * @param lease the held lease
+     * @param error why this attempt failed
+     * @param notBefore the earliest time to try again
+     * @return {@code true} if applied; {@code false} if the lease was no longer held
+     */
+    boolean retryLater(Lease lease, String error, Instant notBefore);
+
+    /**
+     * Marks the task {@code failed} for good, with the error.
+     *
+     * @param lease the held lease
+     * @param error why it failed
+     * @param now the caller's current time
+     * @return {@code true} if applied; {@code false} if the lease was no longer held
+     */
+    boolean fail(Lease lease, String error, Instant now);
+
+    /**
+     * Gives a task back unprocessed (on shutdown): {@code pending}, claimable at once, and the
+     * attempt count taken back down by one.
+     *
+     * @param lease the held lease
+     * @return {@code true} if applied; {@code false} if the lease was no longer held
+     */
+    boolean release(Lease lease);
+
+    /**
+     * Finishes the request if every one of its tasks is {@code completed} or {@code failed} and
+     * it is not finished yet. The request becomes {@code completed} if every task completed, else
+     * {@code failed}, and its notification opens, held by {@code owner} until
+     * {@code now + notificationLease}. Safe to call any number of times from any number of
+     * workers: exactly one call returns the finished request.
+     *
+     * @param requestId the request
+     * @param owner the calling worker's id
+     * @param now the caller's current time
+     * @param notificationLease how long the caller holds the notification
+     * @return the finished request if this call finished it, else empty
+     */
+    Optional<RequestRecord> finishIfDone(String requestId, String owner, Instant now, Duration notificationLease);
+
+    /**
+     * Finds requests that are not finished although none of their tasks is open any more, as
+     * left behind by a worker that died between its last task write and {@link #finishIfDone}.
+     *
+     * @param limit the most ids to return
+     * @return ids to pass to {@link #finishIfDone}
+     */
+    List<String> findFinishable(int limit);
+
+    /**
+     * Claims open notifications whose lease expired at or before {@code now} (the finisher
+     * died or did not mark them), holding them for {@code owner} until {@code now + lease}.
+     *
+     * @param owner the calling worker's id
+     * @param limit the most to claim
+     * @param now the caller's current time
+     * @param lease how long the caller holds them
+     * @return the finished requests whose completion to announce
+     */
+    List<RequestRecord> claimNotifications(String owner, int limit, Instant now, Duration lease);
+
+    /**
+     * Closes a request's notification.
+     *
+     * @param requestId the request
+     * @param owner the worker holding the notification
+     * @param now the caller's current time
+     * @return {@code true} if it was open and held by {@code owner}
+     */
+    boolean markNotified(String requestId, String owner, Instant now);
+
+    /**
+     * Checks the store is reachable (for health checks).
+     *
+     * @throws RepositoryException if it is not
+     */
+    void ping();
+
+    /** Releases connections this repository created. The default does nothing. */
+    @Override
+    default void close() {
+    }
+}
