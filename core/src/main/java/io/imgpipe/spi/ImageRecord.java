@@ -12,10 +12,12 @@ import java.util.Objects;
  * @param taskId the task that produces it
  * @param status the task's status
  * @param outputKey the object key of the output once {@code completed}, else {@code null}
+ * @param outputUrl the output URL recorded at completion, else {@code null}
  * @param error the last error (kept while a retry is pending, and when {@code failed}), else {@code null}
  * @param attempts how many times the task has been claimed
  */
-public record ImageRecord(int position, URI url, String taskId, Status status, String outputKey, String error, int attempts) {
+public record ImageRecord(int position, URI url, String taskId, Status status, String outputKey, URI outputUrl,
+        String error, int attempts) {
 
     /** Checks required parts are present. */
     public ImageRecord {

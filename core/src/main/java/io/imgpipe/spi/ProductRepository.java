@@ -1,6 +1,7 @@
 package io.imgpipe.spi;
 
 import io.imgpipe.RepositoryException;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -91,10 +92,13 @@ public interface ProductRepository extends AutoCloseable {
      * Marks the task {@code completed}; its output is under its output key.
      *
      * @param lease the held lease
+     * @param outputUrl the output's URL as the object store gave it when the output was stored,
+     *     kept for people reading the stored records (status readers ask the store afresh,
+     *     since presigned URLs expire)
      * @param now the caller's current time
      * @return {@code true} if applied; {@code false} if the lease was no longer held
      */
-    boolean complete(Lease lease, Instant now);
+    boolean complete(Lease lease, URI outputUrl, Instant now);
 
     /**
      * Puts the task back to {@code pending}, claimable at or after {@code notBefore}, and keeps
