@@ -62,6 +62,7 @@ import org.bson.Document;
 public final class MongoProductRepository implements ProductRepository {
 
     private static final int MARKED_PROCESSING_CAPACITY = 4096;
+    private static final int PRODUCTS_PER_READ = 500;
 
     private final MongoClient client;
     private final boolean ownsClient;
@@ -84,7 +85,7 @@ public final class MongoProductRepository implements ProductRepository {
         ProductCopies copies = new ProductCopies(collections);
         this.creator = new RequestCreator(collections, config.insertBatchSize(), clock);
         this.queue = new TaskQueue(collections, copies);
-        this.pages = new ProductPages(collections, config.insertBatchSize());
+        this.pages = new ProductPages(collections, PRODUCTS_PER_READ);
         this.lifecycle = new RequestLifecycle(collections, queue, pages);
         this.housekeeping = new Housekeeping(collections, creator, clock, config.creationTimeout(),
                 config.maintenanceInterval());

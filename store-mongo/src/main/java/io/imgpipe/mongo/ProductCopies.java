@@ -42,7 +42,8 @@ final class ProductCopies {
      * Brings the copies of the given tasks' images up to the tasks' states, in one round trip.
      *
      * @param tasks task documents as just written, with {@code requestId}, {@code taskId},
-     *     {@code status}, {@code version}, {@code attempts}, {@code error} and {@code compressedUrl}
+     *     {@code status}, {@code version}, {@code attempts}, {@code error}, {@code compressedUrl}
+     *     and {@code outputKey}
      */
     void update(List<Document> tasks) {
         List<WriteModel<Document>> writes = new ArrayList<>();
@@ -66,6 +67,8 @@ final class ProductCopies {
         imageFields.add(Updates.set("images.$[image].attempts", task.get(Schema.ATTEMPTS)));
         imageFields.add(Updates.set("images.$[image].error", task.get(Schema.ERROR)));
         imageFields.add(Updates.set("images.$[image].compressedUrl", task.get(Schema.COMPRESSED_URL)));
+        imageFields.add(Updates.set("images.$[image].outputKey",
+                Schema.COMPLETED.equals(status) ? task.get(Schema.Tasks.OUTPUT_KEY) : null));
         imageFields.add(Updates.set("images.$[image].version", version));
         if (Schema.PROCESSING.equals(status)) {
             imageFields.add(Updates.set(Schema.STATUS, Schema.PROCESSING));

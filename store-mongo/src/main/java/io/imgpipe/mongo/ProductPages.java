@@ -103,7 +103,7 @@ final class ProductPages {
             ids.add(Ids.product(requestId, ordinal));
         }
         Map<Object, Document> byId = new HashMap<>();
-        for (Document product : collections.products().find(in(Schema.ID, ids))) {
+        for (Document product : collections.products().find(in(Schema.ID, ids)).batchSize(ids.size())) {
             byId.put(product.get(Schema.ID), product);
         }
         List<Document> products = new ArrayList<>(ids.size());
@@ -116,16 +116,28 @@ final class ProductPages {
             }
             products.add(product);
             for (Document image : imageCopies(product)) {
-                taskIds.add(Ids.task(requestId, image.getString(Schema.TASK_ID)));
+                if (!isFinal(image)) {
+                    taskIds.add(Ids.task(requestId, image.getString(Schema.TASK_ID)));
+                }
             }
         }
         Map<String, Document> tasks = new HashMap<>();
         if (!taskIds.isEmpty()) {
-            for (Document task : collections.tasks().find(in(Schema.ID, new ArrayList<>(taskIds))).projection(TASK_FIELDS)) {
+            for (Document task : collections.tasks().find(in(Schema.ID, new ArrayList<>(taskIds)))
+                    .projection(TASK_FIELDS).batchSize(taskIds.size())) {
                 tasks.put(task.getString(Schema.TASK_ID), task);
             }
         }
         return new Page(products, tasks);
+    }
+
+    /**
+     * A copy showing {@code completed} or {@code failed} is exact: tasks never leave those states,
+     * and a copy only ever shows a state its task was in. Only the other copies need their task read.
+     */
+    private static boolean isFinal(Document image) {
+        String status = image.getString(Schema.STATUS);
+        return Schema.COMPLETED.equals(status) || Schema.FAILED.equals(status);
     }
 
     private static ProductRecord toRecord(Document product, Map<String, Document> tasks) {
@@ -152,6 +164,7 @@ final class ProductPages {
         copy.put(Schema.ATTEMPTS, task.get(Schema.ATTEMPTS));
         copy.put(Schema.ERROR, task.get(Schema.ERROR));
         copy.put(Schema.COMPRESSED_URL, task.get(Schema.COMPRESSED_URL));
+        copy.put(Tasks.OUTPUT_KEY, Schema.COMPLETED.equals(task.getString(Schema.STATUS)) ? task.get(Tasks.OUTPUT_KEY) : null);
         copy.put(Schema.VERSION, task.get(Schema.VERSION));
         return copy;
     }

@@ -146,6 +146,7 @@ final class RequestCreator {
                         .append(Schema.TASK_ID, image.taskId())
                         .append(Schema.STATUS, Schema.PENDING)
                         .append(Schema.COMPRESSED_URL, null)
+                        .append(Tasks.OUTPUT_KEY, null)
                         .append(Schema.ERROR, null)
                         .append(Schema.ATTEMPTS, 0)
                         .append(Schema.VERSION, 0L));
