@@ -329,6 +329,13 @@ public final class InMemoryProductRepository implements ProductRepository {
         }
     }
 
+    /** @return how many tasks the claim index holds: the unfinished ones (for tests) */
+    int indexedTaskCount() {
+        synchronized (lock) {
+            return claimQueue.size();
+        }
+    }
+
     private MemoryTask heldTask(Lease lease) {
         Objects.requireNonNull(lease, "lease");
         ensureOpen();
