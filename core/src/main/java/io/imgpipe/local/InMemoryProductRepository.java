@@ -7,6 +7,7 @@ import io.imgpipe.spi.NewRequest;
 import io.imgpipe.spi.ProductRecord;
 import io.imgpipe.spi.ProductRepository;
 import io.imgpipe.spi.RequestRecord;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -166,7 +167,8 @@ public final class InMemoryProductRepository implements ProductRepository {
     }
 
     @Override
-    public boolean complete(Lease lease, Instant now) {
+    public boolean complete(Lease lease, URI outputUrl, Instant now) {
+        Objects.requireNonNull(outputUrl, "outputUrl");
         Objects.requireNonNull(now, "now");
         synchronized (lock) {
             MemoryTask task = heldTask(lease);
@@ -174,7 +176,7 @@ public final class InMemoryProductRepository implements ProductRepository {
                 return false;
             }
             claimQueue.remove(task);
-            task.complete();
+            task.complete(outputUrl);
             noteIfFinishable(task.request());
             return true;
         }

@@ -6,6 +6,7 @@ import io.imgpipe.spi.ImageRecord;
 import io.imgpipe.spi.Lease;
 import io.imgpipe.spi.NewImage;
 import io.imgpipe.spi.NewTask;
+import java.net.URI;
 import java.time.Instant;
 
 /**
@@ -26,6 +27,7 @@ final class MemoryTask {
     private Instant leaseExpiresAt;
     private Instant notBefore;
     private String error;
+    private URI outputUrl;
 
     MemoryTask(MemoryRequest request, NewTask task, long sequence) {
         this.request = request;
@@ -84,8 +86,9 @@ final class MemoryTask {
         leaseExpiresAt = newExpiry;
     }
 
-    void complete() {
+    void complete(URI url) {
         moveTo(Status.COMPLETED);
+        outputUrl = url;
         error = null;
         dropLease();
     }
@@ -112,8 +115,10 @@ final class MemoryTask {
 
     ImageRecord toImageRecord(NewImage image) {
         String outputKey = status == Status.COMPLETED ? task.outputKey() : null;
+        URI shownUrl = status == Status.COMPLETED ? outputUrl : null;
         String shownError = status == Status.PENDING || status == Status.FAILED ? error : null;
-        return new ImageRecord(image.position(), image.url(), task.taskId(), status, outputKey, shownError, attempts);
+        return new ImageRecord(image.position(), image.url(), task.taskId(), status, outputKey, shownUrl, shownError,
+                attempts);
     }
 
     private Lease currentLease() {

@@ -42,7 +42,7 @@ class InMemoryProductRepositoryTest extends ProductRepositoryContract {
         repository().create(requestWithImages("req-1", 100));
         List<ClaimedTask> claimed = repository().claim("w1", 90, T0, LEASE);
         for (ClaimedTask task : claimed.subList(0, 60)) {
-            repository().complete(task.lease(), T0);
+            complete(task.lease(), T0);
         }
         for (ClaimedTask task : claimed.subList(60, 90)) {
             repository().fail(task.lease(), "broken", T0);
@@ -91,7 +91,7 @@ class InMemoryProductRepositoryTest extends ProductRepositoryContract {
 
         repository().forEachProduct("req-1", product -> {
             if (product.rowIndex() == 0) {
-                repository().complete(claimOne("w1", T0).lease(), T0);
+                complete(claimOne("w1", T0).lease(), T0);
             }
             seen.add(repository().findRequest("req-1").orElseThrow().status());
         });
@@ -107,7 +107,7 @@ class InMemoryProductRepositoryTest extends ProductRepositoryContract {
         repository().forEachProduct("req-1", product -> {
             if (product.rowIndex() == 0) {
                 for (ClaimedTask task : repository().claim("w1", 600, T0, LEASE)) {
-                    repository().complete(task.lease(), T0);
+                    complete(task.lease(), T0);
                 }
             }
             products.add(product);

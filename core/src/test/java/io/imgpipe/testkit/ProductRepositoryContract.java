@@ -179,8 +179,8 @@ public abstract class ProductRepositoryContract {
         NewImage first = request.products().get(0).images().get(0);
         NewImage second = request.products().get(0).images().get(1);
         assertThat(product.images()).containsExactly(
-                new ImageRecord(1, URI.create("https://img.example.com/a.jpg"), first.taskId(), Status.PENDING, null, null, 0),
-                new ImageRecord(2, URI.create("https://img.example.com/b.jpg"), second.taskId(), Status.PENDING, null, null, 0));
+                new ImageRecord(1, URI.create("https://img.example.com/a.jpg"), first.taskId(), Status.PENDING, null, null, null, 0),
+                new ImageRecord(2, URI.create("https://img.example.com/b.jpg"), second.taskId(), Status.PENDING, null, null, null, 0));
     }
 
     @Test
@@ -194,7 +194,7 @@ public abstract class ProductRepositoryContract {
         assertThat(claimed).hasSize(2);
         ClaimedTask shared = claimed.stream()
                 .filter(t -> t.url().equals(URI.create("https://img.example.com/shared.jpg"))).findFirst().orElseThrow();
-        assertThat(repository.complete(shared.lease(), T0)).isTrue();
+        assertThat(complete(shared.lease(), T0)).isTrue();
 
         List<ProductRecord> products = products("req-1");
         ImageRecord inShirt = products.get(0).images().get(0);
@@ -215,7 +215,7 @@ public abstract class ProductRepositoryContract {
         ClaimedTask shared = repository.claim("w1", 10, T0, LEASE).stream()
                 .filter(t -> t.url().equals(URI.create("https://img.example.com/shared.jpg"))).findFirst().orElseThrow();
 
-        repository.complete(shared.lease(), T0);
+        complete(shared.lease(), T0);
 
         assertThat(find("req-1").progress()).isEqualTo(new Progress(3, 0, 1, 2, 0));
     }
@@ -227,7 +227,7 @@ public abstract class ProductRepositoryContract {
         ClaimedTask first = repository.claim("w1", 1, T0, LEASE).get(0);
         String other = first.lease().requestId().equals("req-a") ? "req-b" : "req-a";
 
-        repository.complete(first.lease(), T0);
+        complete(first.lease(), T0);
 
         assertThat(onlyImage(first.lease().requestId()).status()).isEqualTo(Status.COMPLETED);
         assertThat(onlyImage(other).status()).isEqualTo(Status.PENDING);
@@ -521,7 +521,7 @@ public abstract class ProductRepositoryContract {
     void staleLeaseCannotComplete() {
         Takeover t = takeOver();
 
-        assertThat(repository.complete(t.stale().lease(), t.at())).isFalse();
+        assertThat(complete(t.stale().lease(), t.at())).isFalse();
 
         assertUnchangedAfterTakeover();
         assertThat(find("req-1").progress()).isEqualTo(new Progress(1, 0, 1, 0, 0));
@@ -570,12 +570,13 @@ public abstract class ProductRepositoryContract {
     @Test
     void newOwnerCanCompleteAfterTakeover() {
         Takeover t = takeOver();
-        repository.complete(t.stale().lease(), t.at());
+        complete(t.stale().lease(), t.at());
 
-        assertThat(repository.complete(t.current().lease(), t.at())).isTrue();
+        assertThat(complete(t.current().lease(), t.at())).isTrue();
 
         assertThat(onlyImage("req-1").status()).isEqualTo(Status.COMPLETED);
         assertThat(onlyImage("req-1").outputKey()).isEqualTo(t.current().outputKey());
+        assertThat(onlyImage("req-1").outputUrl()).isEqualTo(outputUrlOf(t.current().lease()));
     }
 
     @Test
@@ -588,7 +589,7 @@ public abstract class ProductRepositoryContract {
         assertThat(repository.retryLater(forged, "forged", T0)).isFalse();
         assertThat(repository.release(forged)).isFalse();
         assertThat(repository.fail(forged, "forged", T0)).isFalse();
-        assertThat(repository.complete(forged, T0)).isFalse();
+        assertThat(complete(forged, T0)).isFalse();
 
         assertThat(onlyImage("req-1")).extracting(ImageRecord::status, ImageRecord::error, ImageRecord::attempts)
                 .containsExactly(Status.PROCESSING, null, 1);
@@ -601,7 +602,7 @@ public abstract class ProductRepositoryContract {
         Lease unknownRequest = new Lease("nope", real.taskId(), real.owner(), real.token(), real.expiresAt());
         Lease unknownTask = new Lease(real.requestId(), "nope", real.owner(), real.token(), real.expiresAt());
 
-        assertThat(repository.complete(unknownRequest, T0)).isFalse();
+        assertThat(complete(unknownRequest, T0)).isFalse();
         assertThat(repository.fail(unknownTask, "x", T0)).isFalse();
         assertThat(repository.renew(unknownRequest, T0.plus(LEASE))).isFalse();
         assertThat(repository.release(unknownTask)).isFalse();
@@ -614,9 +615,9 @@ public abstract class ProductRepositoryContract {
     void writesAfterCompletionAreRefused() {
         repository.create(requestWithImages("req-1", 1));
         Lease lease = claimOne("w1", T0).lease();
-        assertThat(repository.complete(lease, T0)).isTrue();
+        assertThat(complete(lease, T0)).isTrue();
 
-        assertThat(repository.complete(lease, T0)).isFalse();
+        assertThat(complete(lease, T0)).isFalse();
         assertThat(repository.fail(lease, "late", T0)).isFalse();
         assertThat(repository.retryLater(lease, "late", T0)).isFalse();
         assertThat(repository.renew(lease, T0.plus(Duration.ofHours(1)))).isFalse();
@@ -633,7 +634,7 @@ public abstract class ProductRepositoryContract {
         Lease lease = claimOne("w1", T0).lease();
         assertThat(repository.fail(lease, "broken", T0)).isTrue();
 
-        assertThat(repository.complete(lease, T0)).isFalse();
+        assertThat(complete(lease, T0)).isFalse();
         assertThat(repository.fail(lease, "again", T0)).isFalse();
         assertThat(repository.release(lease)).isFalse();
 
@@ -648,7 +649,7 @@ public abstract class ProductRepositoryContract {
         Lease lease = claimOne("w1", T0).lease();
         assertThat(repository.retryLater(lease, "busy", T0.plusSeconds(10))).isTrue();
 
-        assertThat(repository.complete(lease, T0)).isFalse();
+        assertThat(complete(lease, T0)).isFalse();
         assertThat(repository.release(lease)).isFalse();
 
         assertThat(onlyImage("req-1")).extracting(ImageRecord::status, ImageRecord::error, ImageRecord::attempts)
@@ -660,7 +661,7 @@ public abstract class ProductRepositoryContract {
         repository.create(requestWithImages("req-1", 1));
         Lease lease = claimOne("w1", T0).lease();
 
-        assertThat(repository.complete(lease, T0.plus(LEASE).plus(Duration.ofHours(1)))).isTrue();
+        assertThat(complete(lease, T0.plus(LEASE).plus(Duration.ofHours(1)))).isTrue();
 
         assertThat(onlyImage("req-1").status()).isEqualTo(Status.COMPLETED);
     }
@@ -670,7 +671,7 @@ public abstract class ProductRepositoryContract {
         repository.create(requestWithImages("req-1", 1));
         Lease lease = claimOne("w1", T0).lease();
 
-        List<Boolean> results = runConcurrently(8, worker -> repository.complete(lease, T0));
+        List<Boolean> results = runConcurrently(8, worker -> complete(lease, T0));
 
         assertThat(results).containsOnlyOnce(true);
         assertThat(find("req-1").progress()).isEqualTo(new Progress(1, 0, 0, 1, 0));
@@ -698,7 +699,7 @@ public abstract class ProductRepositoryContract {
         Instant newExpiry = T0.plus(Duration.ofMinutes(10));
         repository.renew(lease, newExpiry);
 
-        assertThat(repository.complete(lease.withExpiresAt(newExpiry), T0.plus(Duration.ofMinutes(5)))).isTrue();
+        assertThat(complete(lease.withExpiresAt(newExpiry), T0.plus(Duration.ofMinutes(5)))).isTrue();
         assertThat(onlyImage("req-1").status()).isEqualTo(Status.COMPLETED);
     }
 
@@ -795,7 +796,7 @@ public abstract class ProductRepositoryContract {
         repository.retryLater(claimOne("w1", T0).lease(), "busy", T0);
         ClaimedTask retry = claimOne("w1", T0);
 
-        assertThat(repository.complete(retry.lease(), T0)).isTrue();
+        assertThat(complete(retry.lease(), T0)).isTrue();
 
         assertThat(onlyImage("req-1")).extracting(ImageRecord::status, ImageRecord::outputKey, ImageRecord::error,
                 ImageRecord::attempts).containsExactly(Status.COMPLETED, retry.outputKey(), null, 2);
@@ -822,7 +823,7 @@ public abstract class ProductRepositoryContract {
     @Test
     void completedTaskIsNeverClaimedAgain() {
         repository.create(requestWithImages("req-1", 1));
-        repository.complete(claimOne("w1", T0).lease(), T0);
+        complete(claimOne("w1", T0).lease(), T0);
 
         assertThat(repository.claim("w2", 10, T0.plus(Duration.ofDays(365)), LEASE)).isEmpty();
     }
@@ -833,7 +834,7 @@ public abstract class ProductRepositoryContract {
     void progressCountsEveryStatus() {
         repository.create(requestWithImages("req-1", 4));
         List<ClaimedTask> claimed = repository.claim("w1", 3, T0, LEASE);
-        repository.complete(claimed.get(0).lease(), T0);
+        complete(claimed.get(0).lease(), T0);
         repository.fail(claimed.get(1).lease(), "broken", T0);
 
         RequestRecord found = find("req-1");
@@ -850,10 +851,10 @@ public abstract class ProductRepositoryContract {
         List<ClaimedTask> claimed = repository.claim("w1", 1, T0, LEASE);
         assertThat(find("req-1").status()).isEqualTo(Status.PROCESSING);
 
-        repository.complete(claimed.get(0).lease(), T0);
+        complete(claimed.get(0).lease(), T0);
         assertThat(find("req-1").status()).isEqualTo(Status.PROCESSING);
 
-        repository.complete(claimOne("w1", T0).lease(), T0);
+        complete(claimOne("w1", T0).lease(), T0);
         RequestRecord done = find("req-1");
         assertThat(done.status()).isEqualTo(Status.COMPLETED);
         assertThat(done.finishedAt()).isNull();
@@ -867,7 +868,7 @@ public abstract class ProductRepositoryContract {
         repository.fail(claimed.get(0).lease(), "broken", T0);
         assertThat(find("req-1").status()).isEqualTo(Status.PROCESSING);
 
-        repository.complete(claimed.get(1).lease(), T0);
+        complete(claimed.get(1).lease(), T0);
 
         assertThat(find("req-1").status()).isEqualTo(Status.FAILED);
         assertThat(repository.finishIfDone("req-1", "w1", T0, NOTIFICATION_LEASE).orElseThrow().status())
@@ -880,7 +881,7 @@ public abstract class ProductRepositoryContract {
     @Test
     void finishIfDoneReturnsEmptyWhileATaskIsPending() {
         repository.create(requestWithImages("req-1", 2));
-        repository.complete(claimOne("w1", T0).lease(), T0);
+        complete(claimOne("w1", T0).lease(), T0);
 
         assertThat(repository.finishIfDone("req-1", "w1", T0, NOTIFICATION_LEASE)).isEmpty();
         assertThat(find("req-1").finishedAt()).isNull();
@@ -890,7 +891,7 @@ public abstract class ProductRepositoryContract {
     void finishIfDoneReturnsEmptyWhileATaskIsProcessing() {
         repository.create(requestWithImages("req-1", 2));
         List<ClaimedTask> claimed = repository.claim("w1", 2, T0, LEASE);
-        repository.complete(claimed.get(0).lease(), T0);
+        complete(claimed.get(0).lease(), T0);
 
         assertThat(repository.finishIfDone("req-1", "w1", T0, NOTIFICATION_LEASE)).isEmpty();
         assertThat(find("req-1").finishedAt()).isNull();
@@ -908,7 +909,7 @@ public abstract class ProductRepositoryContract {
     void finishIfDoneFinishesADoneRequestAndReturnsIt() {
         repository.create(newRequest("req-1").metadata("webhookUrl", "https://hooks.example.com/x")
                 .product(1, "Shirt", "https://img.example.com/a.jpg").build());
-        repository.complete(claimOne("w1", T0).lease(), T0);
+        complete(claimOne("w1", T0).lease(), T0);
         Instant finishing = T0.plusSeconds(5);
 
         RequestRecord finished = repository.finishIfDone("req-1", "w1", finishing, NOTIFICATION_LEASE).orElseThrow();
@@ -925,7 +926,7 @@ public abstract class ProductRepositoryContract {
     @Test
     void finishIfDoneReturnsTheRecordOnlyOnce() {
         repository.create(requestWithImages("req-1", 1));
-        repository.complete(claimOne("w1", T0).lease(), T0);
+        complete(claimOne("w1", T0).lease(), T0);
         repository.finishIfDone("req-1", "w1", T0, NOTIFICATION_LEASE);
 
         assertThat(repository.finishIfDone("req-1", "w1", T0, NOTIFICATION_LEASE)).isEmpty();
@@ -937,7 +938,7 @@ public abstract class ProductRepositoryContract {
     void exactlyOneOfEightConcurrentFinishersGetsTheRecord() throws Exception {
         repository.create(requestWithImages("req-1", 3));
         for (ClaimedTask task : repository.claim("w1", 3, T0, LEASE)) {
-            repository.complete(task.lease(), T0);
+            complete(task.lease(), T0);
         }
 
         List<Optional<RequestRecord>> results =
@@ -1146,6 +1147,20 @@ public abstract class ProductRepositoryContract {
         return images.get(0);
     }
 
+    /**
+     * Completes a task with the URL a store would have given for it ({@link #outputUrlOf}).
+     *
+     * @return what {@link ProductRepository#complete} returned
+     */
+    protected final boolean complete(Lease lease, Instant now) {
+        return repository.complete(lease, outputUrlOf(lease), now);
+    }
+
+    /** @return a made-up output URL for the lease's task */
+    protected static URI outputUrlOf(Lease lease) {
+        return URI.create("https://cdn.example.com/out/" + lease.requestId() + "/" + lease.taskId() + ".jpg");
+    }
+
     /** Claims exactly one task, failing the test if none or more is handed out. */
     protected final ClaimedTask claimOne(String owner, Instant now) {
         List<ClaimedTask> claimed = repository.claim(owner, 1, now, LEASE);
@@ -1159,7 +1174,7 @@ public abstract class ProductRepositoryContract {
             claimed = repository.claim("w1", 100, T0, LEASE);
             for (ClaimedTask task : claimed) {
                 assertThat(task.lease().requestId()).isEqualTo(requestId);
-                assertThat(repository.complete(task.lease(), T0)).isTrue();
+                assertThat(complete(task.lease(), T0)).isTrue();
             }
         } while (!claimed.isEmpty());
     }
@@ -1167,7 +1182,7 @@ public abstract class ProductRepositoryContract {
     private void completeOneOf(String requestId) {
         ClaimedTask task = claimOne("w1", T0);
         assertThat(task.lease().requestId()).isEqualTo(requestId);
-        assertThat(repository.complete(task.lease(), T0)).isTrue();
+        assertThat(complete(task.lease(), T0)).isTrue();
     }
 
     private RequestRecord finishedRequest(String requestId, String finisher) {
