@@ -62,9 +62,10 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  * sent in addition.
  *
  * <p><b>Errors.</b> Failures are {@link ObjectStoreException}s naming the bucket and key.
- * Throttling, 5xx answers, timeouts and I/O errors are retryable, and an HTTP
- * {@code Retry-After} is carried over; access denied, a missing bucket and other 4xx answers are
- * not. The SDK's own retry policy runs first.
+ * Throttling, 5xx answers, timeouts, I/O errors and bytes corrupted in transit
+ * ({@code BadDigest}) are retryable, and an HTTP {@code Retry-After} is carried over; access
+ * denied, a missing bucket and other 4xx answers are not. The SDK's own retry policy (by default
+ * up to three retries with back-off) runs first, inside one call.
  *
  * <p><b>Clients and closing.</b> Without {@link Builder#client(S3Client)} the store creates an
  * S3 client with the Apache HttpClient 5 transport, the configured region, endpoint and
