@@ -4,7 +4,8 @@ package io.imgpipe;
  * Told when a request finishes. Registered with {@link ProcessingEngine.Builder#onCompletion}.
  *
  * <p>A request finishes exactly once across all engines sharing a repository, and the engine
- * that finishes it calls its listeners then, on one of its worker threads. If that engine's
+ * that finishes it calls its listeners then, in registration order, on its notification thread
+ * (one per engine, so a slow listener delays other notifications but never image processing). If that engine's
  * process dies before the listeners have returned, another engine calls its own listeners for
  * the request after {@link EngineConfig#notificationLease()}: delivery is at least once, and
  * exactly once unless a process dies. An exception thrown by a listener is logged and does not

@@ -1,5 +1,6 @@
 package io.imgpipe;
 
+import java.io.Serializable;
 import java.util.Objects;
 
 /**
@@ -10,7 +11,7 @@ import java.util.Objects;
  *     or {@code null} when the problem concerns the whole row or file
  * @param message what is wrong, in words a person can act on (it quotes the offending value)
  */
-public record CsvProblem(long line, String column, String message) {
+public record CsvProblem(long line, String column, String message) implements Serializable {
 
     /** Checks the message is present. */
     public CsvProblem {

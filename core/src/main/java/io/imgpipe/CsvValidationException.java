@@ -11,7 +11,7 @@ public class CsvValidationException extends ImgPipeException {
 
     private static final long serialVersionUID = 1L;
 
-    private final transient List<CsvProblem> problems;
+    private final List<CsvProblem> problems;
 
     /** @param problems every problem found, in file order; at least one */
     public CsvValidationException(List<CsvProblem> problems) {

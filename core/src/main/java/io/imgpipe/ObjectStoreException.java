@@ -35,7 +35,10 @@ public class ObjectStoreException extends ImgPipeException {
         this.key = key;
     }
 
-    /** @return the object key concerned, or {@code null} for store-wide failures */
+    /**
+     * @return the object key concerned, as the caller gave it to the store (without any prefix
+     *     the store adds; the message names the full location), or {@code null} for store-wide failures
+     */
     public String key() {
         return key;
     }

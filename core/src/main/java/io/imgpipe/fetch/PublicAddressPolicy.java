@@ -8,9 +8,11 @@ import java.net.InetAddress;
  * Allows public unicast addresses only; see {@link AddressPolicy#publicOnly()}.
  *
  * <p>IPv4 is checked against a list of special-purpose ranges (IANA's registry). IPv6 is
- * allowed only inside global unicast {@code 2000::/3}, minus documentation, Teredo and 6to4 or
- * NAT64 addresses whose embedded IPv4 address is refused; IPv4-mapped and IPv4-compatible
- * addresses are judged by the IPv4 address they carry.
+ * allowed only inside global unicast {@code 2000::/3}, minus documentation ({@code 2001:db8::/32},
+ * {@code 3fff::/20}), the IETF protocol assignments block {@code 2001::/23} (Teredo, benchmarking,
+ * ORCHID), and 6to4 addresses whose embedded IPv4 address is refused. IPv4-mapped
+ * ({@code ::ffff:a.b.c.d}) and NAT64 ({@code 64:ff9b::a.b.c.d}) addresses are judged by the IPv4
+ * address they carry; the deprecated IPv4-compatible form ({@code ::a.b.c.d}) is always refused.
  */
 enum PublicAddressPolicy implements AddressPolicy {
     INSTANCE;
@@ -64,22 +66,26 @@ enum PublicAddressPolicy implements AddressPolicy {
         if (isZero(a, 0, 10) && isFF(a, 10, 2)) {
             return allowsV4(toInt(a, 12));                  // ::ffff:a.b.c.d, IPv4-mapped
         }
-        if (isZero(a, 0, 12)) {
-            return !isZero(a, 12, 2) && allowsV4(toInt(a, 12)); // ::a.b.c.d compatible; refuses :: and ::1
-        }
         if (prefix(a, 0x0064, 0xff9b) && isZero(a, 4, 8)) {
             return allowsV4(toInt(a, 12));                  // 64:ff9b::/96, NAT64
         }
         if ((a[0] & 0xe0) != 0x20) {
-            return false;                                   // outside global unicast 2000::/3: ULA, link-local, multicast...
+            return false;                                   // outside 2000::/3: ::, ::1, IPv4-compatible, ULA, link-local, multicast
         }
-        if (prefix(a, 0x2001, 0x0db8) || prefix(a, 0x2001, 0x0000)) {
-            return false;                                   // documentation, Teredo
+        if (prefix(a, 0x2001, 0x0db8) || (first16(a) == 0x3fff && (a[2] & 0xf0) == 0)) {
+            return false;                                   // documentation 2001:db8::/32, 3fff::/20
         }
-        if ((a[0] & 0xff) == 0x20 && (a[1] & 0xff) == 0x02) {
+        if (first16(a) == 0x2001 && (a[2] & 0xfe) == 0) {
+            return false;                                   // 2001::/23, IETF protocol assignments (Teredo 2001::/32 included)
+        }
+        if (first16(a) == 0x2002) {
             return allowsV4(toInt(a, 2));                   // 2002::/16, 6to4
         }
         return true;
+    }
+
+    private static int first16(byte[] a) {
+        return (a[0] & 0xff) << 8 | (a[1] & 0xff);
     }
 
     private static boolean prefix(byte[] a, int first, int second) {

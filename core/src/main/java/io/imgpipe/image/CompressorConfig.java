@@ -3,18 +3,29 @@ package io.imgpipe.image;
 import io.imgpipe.ConfigurationException;
 
 /**
- * Settings of the default {@link io.imgpipe.spi.ImageCompressor}.
+ * Settings of the default {@link io.imgpipe.spi.ImageCompressor}. Immutable; the {@code withX}
+ * methods return validated copies.
+ *
+ * <p>Optimized Huffman tables are on by default. They change no pixel: the encoder takes a
+ * second pass over the quantized coefficients to build entropy tables fitted to the image
+ * instead of the generic tables of the JPEG standard. On the benchmark corpus (44 photos,
+ * 159 MP) this made the output about 11% smaller (output/input 0.311 instead of 0.349) for about
+ * 10% lower throughput of the whole decode-and-encode step. An image is compressed once and then
+ * stored and downloaded many times, so the smaller file is the better default; turn it off with
+ * {@link #withOptimizeHuffman(boolean)} when encoding speed matters more than size.
  *
  * @param quality JPEG quality from 0.0 (smallest) to 1.0 (best); default 0.5
  * @param maxWidth the widest output in pixels, scaling down (never up) to fit; 0 keeps the width
  * @param maxHeight the tallest output in pixels, scaling down (never up) to fit; 0 keeps the height
  * @param maxPixels the largest source (width times height, read from the header) accepted for
  *     decoding; default 50 megapixels
+ * @param optimizeHuffman whether the JPEG encoder computes optimized Huffman tables (smaller
+ *     files, same pixels, slower); default {@code true}
  */
-public record CompressorConfig(float quality, int maxWidth, int maxHeight, long maxPixels) {
+public record CompressorConfig(float quality, int maxWidth, int maxHeight, long maxPixels, boolean optimizeHuffman) {
 
-    /** Default: quality 0.5, same dimensions, at most 50 megapixels. */
-    public static final CompressorConfig DEFAULTS = new CompressorConfig(0.5f, 0, 0, 50_000_000L);
+    /** Default: quality 0.5, same dimensions, at most 50 megapixels, optimized Huffman tables. */
+    public static final CompressorConfig DEFAULTS = new CompressorConfig(0.5f, 0, 0, 50_000_000L, true);
 
     /** Checks the values are in range, naming the field that is not. */
     public CompressorConfig {
@@ -32,6 +43,18 @@ public record CompressorConfig(float quality, int maxWidth, int maxHeight, long 
         }
     }
 
+    /**
+     * Settings with optimized Huffman tables (the default for that choice).
+     *
+     * @param quality JPEG quality from 0.0 to 1.0
+     * @param maxWidth the widest output, 0 for no limit
+     * @param maxHeight the tallest output, 0 for no limit
+     * @param maxPixels the largest source accepted for decoding
+     */
+    public CompressorConfig(float quality, int maxWidth, int maxHeight, long maxPixels) {
+        this(quality, maxWidth, maxHeight, maxPixels, true);
+    }
+
     /** @return {@link #DEFAULTS} */
     public static CompressorConfig defaults() {
         return DEFAULTS;
@@ -39,7 +62,7 @@ public record CompressorConfig(float quality, int maxWidth, int maxHeight, long 
 
     /** @param value the new quality @return a copy with that quality */
     public CompressorConfig withQuality(float value) {
-        return new CompressorConfig(value, maxWidth, maxHeight, maxPixels);
+        return new CompressorConfig(value, maxWidth, maxHeight, maxPixels, optimizeHuffman);
     }
 
     /**
@@ -48,12 +71,20 @@ public record CompressorConfig(float quality, int maxWidth, int maxHeight, long 
      * @return a copy with those bounds
      */
     public CompressorConfig withMaxSize(int width, int height) {
-        return new CompressorConfig(quality, width, height, maxPixels);
+        return new CompressorConfig(quality, width, height, maxPixels, optimizeHuffman);
     }
 
     /** @param value the new pixel limit @return a copy with that limit */
     public CompressorConfig withMaxPixels(long value) {
-        return new CompressorConfig(quality, maxWidth, maxHeight, value);
+        return new CompressorConfig(quality, maxWidth, maxHeight, value, optimizeHuffman);
+    }
+
+    /**
+     * @param value whether to compute optimized Huffman tables
+     * @return a copy with that choice
+     */
+    public CompressorConfig withOptimizeHuffman(boolean value) {
+        return new CompressorConfig(quality, maxWidth, maxHeight, maxPixels, value);
     }
 
     /** @return {@code true} if a maximum width or height is set */

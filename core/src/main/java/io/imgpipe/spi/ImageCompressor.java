@@ -32,4 +32,14 @@ public interface ImageCompressor {
      *     decoder or an {@link OutOfMemoryError}
      */
     CompressedImage compress(byte[] source);
+
+    /**
+     * The file extension of the images {@link #compress} produces, used in output object keys
+     * (which are fixed when a request is submitted, before any image is compressed).
+     *
+     * @return an extension without a dot; {@code jpg} by default
+     */
+    default String outputExtension() {
+        return "jpg";
+    }
 }

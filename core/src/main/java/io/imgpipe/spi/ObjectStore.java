@@ -51,6 +51,7 @@ public interface ObjectStore extends AutoCloseable {
      *
      * @param key the object's key
      * @return an absolute URL
+     * @throws ObjectStoreException if the URL cannot be made (for example, presigning without credentials)
      */
     URI url(String key);
 

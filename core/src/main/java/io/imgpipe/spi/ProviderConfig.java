@@ -66,6 +66,24 @@ public record ProviderConfig(Map<String, String> properties) {
     /**
      * @param key a property name
      * @param defaultValue returned when absent
+     * @return the value as a long
+     * @throws ConfigurationException if present but not an integer
+     */
+    public long getLong(String key, long defaultValue) {
+        Optional<String> value = get(key);
+        if (value.isEmpty()) {
+            return defaultValue;
+        }
+        try {
+            return Long.parseLong(value.get());
+        } catch (NumberFormatException e) {
+            throw new ConfigurationException("property " + key + " must be an integer, got '" + value.get() + "'", e);
+        }
+    }
+
+    /**
+     * @param key a property name
+     * @param defaultValue returned when absent
      * @return the value as a boolean ({@code true} or {@code false}, any case)
      * @throws ConfigurationException if present but neither
      */

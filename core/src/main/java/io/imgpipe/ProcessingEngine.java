@@ -1,0 +1,483 @@
+package io.imgpipe;
+
+import io.imgpipe.csv.CommonsCsvIngestor;
+import io.imgpipe.fetch.HttpImageFetcher;
+import io.imgpipe.image.ThumbnailatorCompressor;
+import io.imgpipe.internal.CompletionNotifier;
+import io.imgpipe.internal.ComponentResolver;
+import io.imgpipe.internal.ComponentResolver.Resolved;
+import io.imgpipe.internal.EngineThreads;
+import io.imgpipe.internal.InFlightTasks;
+import io.imgpipe.internal.PixelBudget;
+import io.imgpipe.internal.RequestFinisher;
+import io.imgpipe.internal.RequestPlanner;
+import io.imgpipe.internal.RetryPolicy;
+import io.imgpipe.internal.StatusReader;
+import io.imgpipe.internal.TaskPipeline;
+import io.imgpipe.internal.WorkLoop;
+import io.imgpipe.spi.CsvIngestor;
+import io.imgpipe.spi.CsvIngestorProvider;
+import io.imgpipe.spi.ImageCompressor;
+import io.imgpipe.spi.ImageCompressorProvider;
+import io.imgpipe.spi.ImageFetcher;
+import io.imgpipe.spi.ImageFetcherProvider;
+import io.imgpipe.spi.NewRequest;
+import io.imgpipe.spi.ObjectStore;
+import io.imgpipe.spi.ObjectStoreProvider;
+import io.imgpipe.spi.ProductRepository;
+import io.imgpipe.spi.ProductRepositoryProvider;
+import io.imgpipe.spi.ProductRow;
+import io.imgpipe.spi.ProviderConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Writer;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the pipeline: takes CSV uploads, and (once {@linkplain #start() started}) claims image
+ * tasks from the repository and fetches, compresses and stores each image, recording the outcome.
+ *
+ * <pre>{@code
+ * try (ProcessingEngine engine = ProcessingEngine.builder()
+ *         .repository(new InMemoryProductRepository())
+ *         .objectStore(new FileSystemObjectStore(new FileSystemStoreConfig(dir, baseUrl)))
+ *         .onCompletion(done -> log.info("{} finished {}", done.requestId(), done.status()))
+ *         .build()) {
+ *     engine.start();
+ *     String requestId = engine.submit(csvStream, SubmitOptions.none());
+ *     engine.status(requestId).ifPresent(status -> ...);
+ * }
+ * }</pre>
+ *
+ * <p>Any number of engines, in any number of processes, may share one repository and one object
+ * store: each image is processed by one of them, and a request finishes exactly once. An engine
+ * that is never started only takes uploads and answers status (an API-only process).
+ *
+ * <p>Thread-safe. {@link #close()} stops claiming, waits up to
+ * {@link EngineConfig#shutdownTimeout()} for tasks in flight, releases the rest, and closes the
+ * components the engine created (those resolved by name, discovery or default), never those
+ * passed to the builder.
+ */
+public final class ProcessingEngine implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ProcessingEngine.class);
+
+    private enum State { NEW, STARTED, CLOSED }
+
+    private final EngineConfig config;
+    private final Clock clock;
+    private final CsvIngestor csvIngestor;
+    private final ImageFetcher fetcher;
+    private final ImageCompressor compressor;
+    private final ObjectStore objectStore;
+    private final ProductRepository repository;
+    private final List<AutoCloseable> owned;
+    private final List<CompletionListener> listeners;
+    private final RequestPlanner planner;
+    private final StatusReader statusReader;
+    private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
+
+    private ExecutorService ioExecutor;
+    private ExecutorService cpuExecutor;
+    private CompletionNotifier notifier;
+    private InFlightTasks inFlight;
+    private WorkLoop workLoop;
+    private Thread workLoopThread;
+
+    private ProcessingEngine(Builder builder, List<AutoCloseable> owned, CsvIngestor csvIngestor,
+            ImageFetcher fetcher, ImageCompressor compressor, ObjectStore objectStore, ProductRepository repository) {
+        this.config = builder.config;
+        this.clock = builder.clock;
+        this.listeners = List.copyOf(builder.listeners);
+        this.owned = owned;
+        this.csvIngestor = csvIngestor;
+        this.fetcher = fetcher;
+        this.compressor = compressor;
+        this.objectStore = objectStore;
+        this.repository = repository;
+        this.planner = new RequestPlanner(compressor.outputExtension());
+        this.statusReader = new StatusReader(repository, objectStore);
+    }
+
+    /** @return a new builder */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Starts claiming and processing tasks on this engine's threads. Call once.
+     *
+     * @throws IllegalStateException if already started or closed
+     */
+    public void start() {
+        if (!state.compareAndSet(State.NEW, State.STARTED)) {
+            throw new IllegalStateException("engine is " + state.get().name().toLowerCase() + "; start() may be called once");
+        }
+        ioExecutor = Executors.newFixedThreadPool(config.ioConcurrency(), EngineThreads.factory("imgpipe-io"));
+        cpuExecutor = Executors.newFixedThreadPool(config.cpuConcurrency(), EngineThreads.factory("imgpipe-cpu"));
+        notifier = new CompletionNotifier(listeners, repository, config.workerId(), clock);
+        RequestFinisher finisher = new RequestFinisher(repository, notifier, config.workerId(),
+                config.notificationLease(), clock);
+        TaskPipeline pipeline = new TaskPipeline(fetcher, compressor, objectStore, repository, cpuExecutor,
+                new PixelBudget(config.pixelBudget()),
+                new RetryPolicy(config.retryBaseDelay(), config.retryMaxDelay(), config.maxAttempts()), finisher, clock);
+        inFlight = new InFlightTasks(repository, config.leaseDuration());
+        workLoop = new WorkLoop(repository, pipeline, inFlight, finisher, notifier, ioExecutor, config, clock);
+        workLoopThread = EngineThreads.factory("imgpipe-claim").newThread(workLoop);
+        workLoopThread.start();
+    }
+
+    /**
+     * Validates a CSV and stores it as a new request. All-or-nothing: an invalid CSV stores
+     * nothing. When this returns, the request is durably stored and will be processed by any
+     * started engine sharing the repository.
+     *
+     * @param csv the uploaded CSV; read to the end, not closed
+     * @param options per-request options
+     * @return the new request's id
+     * @throws CsvValidationException listing every problem in the CSV
+     * @throws RepositoryException if the request could not be stored
+     * @throws IOException if reading the stream fails
+     * @throws IllegalStateException if the engine is closed
+     */
+    public String submit(InputStream csv, SubmitOptions options) throws IOException {
+        Objects.requireNonNull(csv, "csv");
+        Objects.requireNonNull(options, "options");
+        requireOpen();
+        List<ProductRow> rows = csvIngestor.read(csv);
+        String requestId = RequestPlanner.newRequestId();
+        NewRequest request = planner.plan(requestId, rows, options, clock.instant());
+        repository.create(request);
+        log.info("request {} stored: {} products, {} images, {} distinct URLs", requestId, request.products().size(),
+                request.imageCount(), request.tasks().size());
+        WorkLoop loop = workLoop;
+        if (loop != null) {
+            loop.signal();
+        }
+        return requestId;
+    }
+
+    /**
+     * @param csv the uploaded CSV
+     * @return the new request's id
+     * @throws IOException if reading the stream fails
+     * @see #submit(InputStream, SubmitOptions)
+     */
+    public String submit(InputStream csv) throws IOException {
+        return submit(csv, SubmitOptions.none());
+    }
+
+    /**
+     * @param requestId any string; an unknown or malformed id is simply not found
+     * @return the request's status with its products ordered by serial number, or empty
+     * @throws RepositoryException if the repository failed
+     */
+    public Optional<RequestStatus> status(String requestId) {
+        return statusReader.status(requestId);
+    }
+
+    /**
+     * Writes the output CSV: {@code S. No.}, {@code Product Name}, {@code Input Image Urls} and
+     * {@code Output Image Urls}, one line per product in input order. The output URLs are
+     * comma-separated in the order of the input URLs; an image without output yet (or failed)
+     * leaves its place empty.
+     *
+     * @param requestId any string
+     * @param out where to write; flushed, not closed
+     * @return {@code false}, with nothing written, if the request is unknown
+     * @throws IOException if writing fails
+     */
+    public boolean outputCsv(String requestId, Writer out) throws IOException {
+        return statusReader.writeOutputCsv(requestId, out);
+    }
+
+    /** @return whether the repository and the object store answer */
+    public Health health() {
+        String repositoryError = null;
+        String objectStoreError = null;
+        try {
+            repository.ping();
+        } catch (RuntimeException e) {
+            repositoryError = e.getMessage() == null ? e.toString() : e.getMessage();
+        }
+        try {
+            objectStore.ping();
+        } catch (RuntimeException e) {
+            objectStoreError = e.getMessage() == null ? e.toString() : e.getMessage();
+        }
+        return new Health(repositoryError == null, repositoryError, objectStoreError == null, objectStoreError);
+    }
+
+    /** @return the settings this engine runs with */
+    public EngineConfig config() {
+        return config;
+    }
+
+    /**
+     * Stops gracefully: stops claiming, waits up to {@link EngineConfig#shutdownTimeout()} for the
+     * tasks in flight, gives the rest back to the repository unprocessed, waits for queued
+     * completion notifications, and closes the components the engine created. Idempotent.
+     */
+    @Override
+    public void close() {
+        State previous = state.getAndSet(State.CLOSED);
+        if (previous == State.CLOSED) {
+            return;
+        }
+        if (previous == State.STARTED) {
+            stopWorkers();
+        }
+        for (int i = owned.size() - 1; i >= 0; i--) {
+            try {
+                owned.get(i).close();
+            } catch (Exception e) {
+                log.warn("closing {} failed", owned.get(i), e);
+            }
+        }
+    }
+
+    private void stopWorkers() {
+        workLoop.stop();
+        try {
+            workLoopThread.join(config.shutdownTimeout().toMillis() + 1000);
+            ioExecutor.shutdown();
+            if (!ioExecutor.awaitTermination(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                int released = inFlight.releaseAll();
+                log.info("shutdown timeout: released {} tasks still in flight", released);
+                ioExecutor.shutdownNow();
+                ioExecutor.awaitTermination(1, TimeUnit.SECONDS);
+            }
+            cpuExecutor.shutdownNow();
+            notifier.shutdown(config.shutdownTimeout());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            inFlight.releaseAll();
+            ioExecutor.shutdownNow();
+            cpuExecutor.shutdownNow();
+            notifier.close();
+        }
+        log.info("worker {} stopped", config.workerId());
+    }
+
+    private void requireOpen() {
+        if (state.get() == State.CLOSED) {
+            throw new IllegalStateException("engine is closed");
+        }
+    }
+
+    /**
+     * Builds a {@link ProcessingEngine}. Each slot is resolved in this order: an instance given
+     * here; a provider name given here; {@link java.util.ServiceLoader} discovery if
+     * {@link #discover()} was called (several candidates for one slot is an error that lists
+     * them); and, for the CSV ingestor, fetcher and compressor only, the core default. The
+     * repository and the object store have no default. Setting a slot twice is an
+     * {@link IllegalStateException}. Not thread-safe.
+     */
+    public static final class Builder {
+        private EngineConfig config = EngineConfig.defaults();
+        private Clock clock = Clock.systemUTC();
+        private final Map<String, String> properties = new java.util.LinkedHashMap<>();
+        private boolean discover;
+        private ClassLoader classLoader;
+        private final List<CompletionListener> listeners = new ArrayList<>();
+        private final Slot<CsvIngestor> csvIngestor = new Slot<>("csvIngestor");
+        private final Slot<ImageFetcher> fetcher = new Slot<>("fetcher");
+        private final Slot<ImageCompressor> compressor = new Slot<>("compressor");
+        private final Slot<ObjectStore> objectStore = new Slot<>("objectStore");
+        private final Slot<ProductRepository> repository = new Slot<>("repository");
+
+        private Builder() {
+        }
+
+        /** @param value the engine's settings @return this builder */
+        public Builder config(EngineConfig value) {
+            config = Objects.requireNonNull(value, "config");
+            return this;
+        }
+
+        /** @param value the clock for leases and timestamps (tests) @return this builder */
+        public Builder clock(Clock value) {
+            clock = Objects.requireNonNull(value, "clock");
+            return this;
+        }
+
+        /** @param value the repository; not closed by the engine @return this builder */
+        public Builder repository(ProductRepository value) {
+            repository.set(value);
+            return this;
+        }
+
+        /** @param providerName a {@code ProductRepositoryProvider} name, e.g. {@code mongo} @return this builder */
+        public Builder repository(String providerName) {
+            repository.setName(providerName);
+            return this;
+        }
+
+        /** @param value the object store; not closed by the engine @return this builder */
+        public Builder objectStore(ObjectStore value) {
+            objectStore.set(value);
+            return this;
+        }
+
+        /** @param providerName an {@code ObjectStoreProvider} name, e.g. {@code s3} @return this builder */
+        public Builder objectStore(String providerName) {
+            objectStore.setName(providerName);
+            return this;
+        }
+
+        /** @param value the fetcher; not closed by the engine @return this builder */
+        public Builder fetcher(ImageFetcher value) {
+            fetcher.set(value);
+            return this;
+        }
+
+        /** @param providerName an {@code ImageFetcherProvider} name @return this builder */
+        public Builder fetcher(String providerName) {
+            fetcher.setName(providerName);
+            return this;
+        }
+
+        /** @param value the compressor @return this builder */
+        public Builder compressor(ImageCompressor value) {
+            compressor.set(value);
+            return this;
+        }
+
+        /** @param providerName an {@code ImageCompressorProvider} name @return this builder */
+        public Builder compressor(String providerName) {
+            compressor.setName(providerName);
+            return this;
+        }
+
+        /** @param value the CSV ingestor @return this builder */
+        public Builder csvIngestor(CsvIngestor value) {
+            csvIngestor.set(value);
+            return this;
+        }
+
+        /** @param providerName a {@code CsvIngestorProvider} name @return this builder */
+        public Builder csvIngestor(String providerName) {
+            csvIngestor.setName(providerName);
+            return this;
+        }
+
+        /**
+         * Adds properties handed to providers of slots chosen by name or discovery.
+         *
+         * @param values for example {@code imgpipe.s3.bucket}
+         * @return this builder
+         */
+        public Builder properties(Map<String, String> values) {
+            properties.putAll(values);
+            return this;
+        }
+
+        /** Fills slots left unset by {@link java.util.ServiceLoader} discovery. @return this builder */
+        public Builder discover() {
+            discover = true;
+            return this;
+        }
+
+        /** @param value where providers are looked up; default the thread's context class loader @return this builder */
+        public Builder classLoader(ClassLoader value) {
+            classLoader = Objects.requireNonNull(value, "classLoader");
+            return this;
+        }
+
+        /** @param listener called when a request finishes @return this builder */
+        public Builder onCompletion(CompletionListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * @return a new engine, not yet started
+         * @throws ConfigurationException if a slot cannot be resolved
+         */
+        public ProcessingEngine build() {
+            ClassLoader loader = classLoader != null ? classLoader
+                    : Objects.requireNonNullElse(Thread.currentThread().getContextClassLoader(),
+                            ProcessingEngine.class.getClassLoader());
+            ComponentResolver resolver = new ComponentResolver(loader, new ProviderConfig(properties), discover);
+            List<AutoCloseable> owned = new ArrayList<>();
+            try {
+                Resolved<ProductRepository> repo = resolver.resolve("repository", ProductRepository.class,
+                        ProductRepositoryProvider.class, repository.instance, repository.name, null,
+                        "pass one with .repository(new InMemoryProductRepository()) or .repository(\"mongo\")"
+                                + " (add imgpipe-store-mongo), or call .discover()");
+                track(repo, owned);
+                Resolved<ObjectStore> store = resolver.resolve("objectStore", ObjectStore.class,
+                        ObjectStoreProvider.class, objectStore.instance, objectStore.name, null,
+                        "pass one with .objectStore(new FileSystemObjectStore(...)) or .objectStore(\"s3\")"
+                                + " (add imgpipe-storage-s3), or call .discover()");
+                track(store, owned);
+                Resolved<CsvIngestor> csv = resolver.resolve("csvIngestor", CsvIngestor.class, CsvIngestorProvider.class,
+                        csvIngestor.instance, csvIngestor.name, CommonsCsvIngestor::new, "");
+                track(csv, owned);
+                Resolved<ImageFetcher> fetch = resolver.resolve("fetcher", ImageFetcher.class, ImageFetcherProvider.class,
+                        fetcher.instance, fetcher.name, HttpImageFetcher::new, "");
+                track(fetch, owned);
+                Resolved<ImageCompressor> compress = resolver.resolve("compressor", ImageCompressor.class,
+                        ImageCompressorProvider.class, compressor.instance, compressor.name, ThumbnailatorCompressor::new,
+                        "");
+                track(compress, owned);
+                return new ProcessingEngine(this, owned, csv.component(), fetch.component(), compress.component(),
+                        store.component(), repo.component());
+            } catch (RuntimeException e) {
+                for (AutoCloseable c : owned) {
+                    try {
+                        c.close();
+                    } catch (Exception suppressed) {
+                        e.addSuppressed(suppressed);
+                    }
+                }
+                throw e;
+            }
+        }
+
+        private static void track(Resolved<?> resolved, List<AutoCloseable> owned) {
+            if (resolved.created() && resolved.component() instanceof AutoCloseable) {
+                owned.add((AutoCloseable) resolved.component());
+            }
+        }
+
+        private static final class Slot<T> {
+            private final String slotName;
+            private T instance;
+            private String name;
+
+            Slot(String slotName) {
+                this.slotName = slotName;
+            }
+
+            void set(T value) {
+                Objects.requireNonNull(value, slotName);
+                requireUnset();
+                instance = value;
+            }
+
+            void setName(String providerName) {
+                Objects.requireNonNull(providerName, slotName);
+                requireUnset();
+                name = providerName;
+            }
+
+            private void requireUnset() {
+                if (instance != null || name != null) {
+                    throw new IllegalStateException(slotName + " is already set" + (name != null ? " to '" + name + "'" : ""));
+                }
+            }
+        }
+    }
+}

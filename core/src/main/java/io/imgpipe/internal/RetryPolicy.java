@@ -1,0 +1,56 @@
+package io.imgpipe.internal;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Exponential back-off with jitter: the n-th retry waits a random time between half and all of
+ * {@code min(max, base * 2^(n-1))}, and never less than a server's {@code Retry-After} (itself
+ * capped at {@code max}). Thread-safe.
+ */
+public final class RetryPolicy {
+
+    private final Duration base;
+    private final Duration max;
+    private final int maxAttempts;
+
+    /**
+     * @param base the delay before the first retry
+     * @param max the longest delay
+     * @param maxAttempts the most attempts in all
+     */
+    public RetryPolicy(Duration base, Duration max, int maxAttempts) {
+        this.base = base;
+        this.max = max;
+        this.maxAttempts = maxAttempts;
+    }
+
+    /** @param attempt the attempt that just failed (1-based) @return whether another is allowed */
+    public boolean mayRetry(int attempt) {
+        return attempt < maxAttempts;
+    }
+
+    /** @return the most attempts in all */
+    public int maxAttempts() {
+        return maxAttempts;
+    }
+
+    /**
+     * @param attempt the attempt that just failed (1-based)
+     * @param retryAfter what the remote side asked for, if anything
+     * @return how long to wait before the next attempt
+     */
+    public Duration delayAfter(int attempt, Optional<Duration> retryAfter) {
+        long maxMillis = max.toMillis();
+        int doublings = Math.min(Math.max(attempt - 1, 0), 40);
+        long ceiling = Math.min(maxMillis, saturatedShift(base.toMillis(), doublings));
+        long jittered = ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling - ceiling / 2 + 1);
+        long asked = retryAfter.map(Duration::toMillis).orElse(0L);
+        return Duration.ofMillis(Math.max(jittered, Math.min(asked, maxMillis)));
+    }
+
+    private static long saturatedShift(long value, int shift) {
+        return value > (Long.MAX_VALUE >> shift) ? Long.MAX_VALUE : value << shift;
+    }
+}

@@ -1,0 +1,114 @@
+package io.imgpipe.internal;
+
+import io.imgpipe.ImageStatus;
+import io.imgpipe.ProductStatus;
+import io.imgpipe.Progress;
+import io.imgpipe.RequestStatus;
+import io.imgpipe.Status;
+import io.imgpipe.spi.ImageRecord;
+import io.imgpipe.spi.ObjectStore;
+import io.imgpipe.spi.ProductRecord;
+import io.imgpipe.spi.ProductRepository;
+import io.imgpipe.spi.RequestRecord;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+
+/**
+ * Reads a request's status and writes its output CSV, asking the object store for each output's
+ * URL at read time (so presigned URLs are fresh). Thread-safe.
+ */
+public final class StatusReader {
+
+    /** Header of the output CSV: the input columns plus {@code Output Image Urls}. */
+    public static final List<String> OUTPUT_HEADER = List.of("S. No.", "Product Name", "Input Image Urls",
+            "Output Image Urls");
+
+    private final ProductRepository repository;
+    private final ObjectStore objectStore;
+
+    /**
+     * @param repository where requests are read
+     * @param objectStore where output URLs are made
+     */
+    public StatusReader(ProductRepository repository, ObjectStore objectStore) {
+        this.repository = repository;
+        this.objectStore = objectStore;
+    }
+
+    /**
+     * @param requestId any string
+     * @return the status with products ordered by serial number, or empty if unknown
+     */
+    public Optional<RequestStatus> status(String requestId) {
+        Optional<RequestRecord> found = repository.findRequest(requestId);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        RequestRecord request = found.get();
+        List<ProductStatus> products = new ArrayList<>(request.productCount());
+        repository.forEachProduct(requestId, product -> products.add(toStatus(product)));
+        products.sort(Comparator.comparingLong(ProductStatus::serialNumber));
+        return Optional.of(new RequestStatus(request.requestId(), request.status(), request.createdAt(),
+                request.finishedAt(), request.progress(), request.metadata(), products));
+    }
+
+    /**
+     * Writes {@link #OUTPUT_HEADER} and one line per product in input order. Output URLs line up
+     * with the input URLs; an image without output (not finished, or failed) leaves its place
+     * empty.
+     *
+     * @param requestId any string
+     * @param out where to write; not closed
+     * @return {@code false} (and nothing written) if the request is unknown
+     * @throws IOException if writing fails
+     */
+    public boolean writeOutputCsv(String requestId, Writer out) throws IOException {
+        if (repository.findRequest(requestId).isEmpty()) {
+            return false;
+        }
+        CSVPrinter printer = CSVFormat.RFC4180.builder().setHeader(OUTPUT_HEADER.toArray(String[]::new)).get().print(out);
+        try {
+            repository.forEachProduct(requestId, product -> printRow(printer, product));
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        printer.flush();
+        return true;
+    }
+
+    private void printRow(CSVPrinter printer, ProductRecord product) {
+        String inputs = product.images().stream().map(image -> image.url().toString()).collect(Collectors.joining(","));
+        String outputs = product.images().stream().map(image -> {
+            URI url = outputUrl(image);
+            return url == null ? "" : url.toString();
+        }).collect(Collectors.joining(","));
+        try {
+            printer.printRecord(product.serialNumber(), product.productName(), inputs, outputs);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private ProductStatus toStatus(ProductRecord product) {
+        Progress progress = Progress.empty();
+        List<ImageStatus> images = new ArrayList<>(product.images().size());
+        for (ImageRecord image : product.images()) {
+            progress = progress.plus(image.status());
+            images.add(new ImageStatus(image.url(), image.status(), outputUrl(image), image.error(), image.attempts()));
+        }
+        return new ProductStatus(product.serialNumber(), product.productName(), Status.of(progress), images);
+    }
+
+    private URI outputUrl(ImageRecord image) {
+        return image.status() == Status.COMPLETED && image.outputKey() != null ? objectStore.url(image.outputKey()) : null;
+    }
+}

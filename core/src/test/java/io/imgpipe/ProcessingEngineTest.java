@@ -1,0 +1,398 @@
+package io.imgpipe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.imgpipe.fetch.AddressPolicy;
+import io.imgpipe.fetch.FetcherConfig;
+import io.imgpipe.image.CompressorConfig;
+import io.imgpipe.image.ThumbnailatorCompressor;
+import io.imgpipe.spi.ClaimedTask;
+import io.imgpipe.testkit.TestHttpServer.Reply;
+import io.imgpipe.testkit.TestImages;
+import java.io.ByteArrayInputStream;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ProcessingEngineTest {
+
+    @TempDir
+    Path dir;
+
+    private EngineHarness h;
+    private final byte[] jpeg = TestImages.jpeg(96, 64, 1);
+
+    @BeforeEach
+    void setUp() {
+        h = new EngineHarness(dir);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        h.close();
+    }
+
+    private ImageStatus onlyImage(RequestStatus status) {
+        return status.products().get(0).images().get(0);
+    }
+
+    @Test
+    void completesEveryImageAndRecordsItsOutputUrl() throws Exception {
+        h.server.serve("/a.jpg", Reply.ok("image/jpeg", jpeg));
+        h.server.serve("/b.png", Reply.ok("image/png", TestImages.png(40, 30, 2)));
+        ProcessingEngine engine = h.startEngine();
+
+        String id = h.submit(engine, h.csv(List.of(List.of("/a.jpg", "/b.png"))));
+        RequestStatus status = h.awaitCompletion(engine, id);
+
+        assertThat(status.status()).isEqualTo(Status.COMPLETED);
+        assertThat(status.progress()).isEqualTo(new Progress(2, 0, 0, 2, 0));
+        assertThat(status.products().get(0).images()).extracting(ImageStatus::outputUrl)
+                .containsExactly(java.net.URI.create("http://files.test/out/" + id + "/1-1.jpg"),
+                        java.net.URI.create("http://files.test/out/" + id + "/1-2.jpg"));
+        assertThat(h.store.get(id + "/1-1.jpg")).isPresent();
+    }
+
+    @Test
+    void failsA404SourceAtOnceAndStillFinishesTheRequest() throws Exception {
+        h.server.serve("/ok.jpg", Reply.ok("image/jpeg", jpeg));
+        ProcessingEngine engine = h.startEngine();
+
+        String id = h.submit(engine, h.csv(List.of(List.of("/missing.jpg"), List.of("/ok.jpg"))));
+        RequestStatus status = h.awaitCompletion(engine, id);
+
+        assertThat(status.status()).isEqualTo(Status.FAILED);
+        ImageStatus missing = onlyImage(status);
+        assertThat(missing.status()).isEqualTo(Status.FAILED);
+        assertThat(missing.error()).contains("404").contains("/missing.jpg");
+        assertThat(missing.attempts()).isEqualTo(1);
+        assertThat(missing.outputUrl()).isNull();
+        assertThat(status.products().get(1).status()).isEqualTo(Status.COMPLETED);
+        assertThat(h.server.hits("/missing.jpg")).isEqualTo(1);
+    }
+
+    @Test
+    void retriesASourceThatAnswers503TwiceThenSucceeds() throws Exception {
+        h.server.script("/flaky.jpg", Reply.status(503), Reply.status(503), Reply.ok("image/jpeg", jpeg));
+        ProcessingEngine engine = h.startEngine();
+
+        String id = h.submit(engine, h.csv(List.of(List.of("/flaky.jpg"))));
+        RequestStatus status = h.awaitCompletion(engine, id);
+
+        assertThat(status.status()).isEqualTo(Status.COMPLETED);
+        assertThat(onlyImage(status).attempts()).isEqualTo(3);
+        assertThat(h.server.hits("/flaky.jpg")).isEqualTo(3);
+    }
+
+    @Test
+    void givesUpOnATransientFailureAfterMaxAttempts() throws Exception {
+        h.server.serve("/down.jpg", Reply.status(503));
+        ProcessingEngine engine = h.startEngine(b -> b.fetcher(h.fetcher(EngineHarness.loopbackFetcherConfig()))
+                .config(EngineHarness.fastConfig().maxAttempts(3).build()));
+
+        String id = h.submit(engine, h.csv(List.of(List.of("/down.jpg"))));
+        ImageStatus image = onlyImage(h.awaitCompletion(engine, id));
+
+        assertThat(image.status()).isEqualTo(Status.FAILED);
+        assertThat(image.error()).startsWith("gave up after 3 attempts").contains("503");
+        assertThat(h.server.hits("/down.jpg")).isEqualTo(3);
+    }
+
+    @Test
+    void failsHtmlServedInsteadOfAnImage() throws Exception {
+        h.server.serve("/page.jpg", Reply.text("text/html", "<html><body>Not here</body></html>"));
+        ProcessingEngine engine = h.startEngine();
+
+        String id = h.submit(engine, h.csv(List.of(List.of("/page.jpg"))));
+        ImageStatus image = onlyImage(h.awaitCompletion(engine, id));
+
+        assertThat(image.status()).isEqualTo(Status.FAILED);
+        assertThat(image.error()).contains("/page.jpg").containsIgnoringCase("image");
+        assertThat(image.attempts()).isEqualTo(1);
+    }
+
+    @Test
+    void failsABodyOverTheByteCap() throws Exception {
+        h.server.serve("/big.jpg", Reply.ok("image/jpeg", jpeg));
+        ProcessingEngine engine = h.startEngine(b -> b.fetcher(h.fetcher(
+                EngineHarness.loopbackFetcherConfig().withMaxBytes(jpeg.length / 2))));
+
+        String id = h.submit(engine, h.csv(List.of(List.of("/big.jpg"))));
+        ImageStatus image = onlyImage(h.awaitCompletion(engine, id));
+
+        assertThat(image.status()).isEqualTo(Status.FAILED);
+        assertThat(image.error()).contains("/big.jpg");
+        assertThat(image.attempts()).isEqualTo(1);
+    }
+
+    @Test
+    void failsAnImageOverThePixelLimit() throws Exception {
+        h.server.serve("/huge.jpg", Reply.ok("image/jpeg", jpeg));
+        ProcessingEngine engine = h.startEngine(b -> b.fetcher(h.fetcher(EngineHarness.loopbackFetcherConfig()))
+                .compressor(new ThumbnailatorCompressor(CompressorConfig.defaults().withMaxPixels(1_000))));
+
+        String id = h.submit(engine, h.csv(List.of(List.of("/huge.jpg"))));
+        ImageStatus image = onlyImage(h.awaitCompletion(engine, id));
+
+        assertThat(image.status()).isEqualTo(Status.FAILED);
+        assertThat(image.error()).contains("96").contains("64");
+        assertThat(image.attempts()).isEqualTo(1);
+    }
+
+    @Test
+    void refusesALoopbackUrlUnderTheDefaultAddressPolicy() throws Exception {
+        h.server.serve("/local.jpg", Reply.ok("image/jpeg", jpeg));
+        ProcessingEngine engine = h.startEngine(b -> b.fetcher(h.fetcher(FetcherConfig.defaults())));
+
+        String id = h.submit(engine, h.csv(List.of(List.of("/local.jpg"))));
+        ImageStatus image = onlyImage(h.awaitCompletion(engine, id));
+
+        assertThat(image.status()).isEqualTo(Status.FAILED);
+        assertThat(image.error()).contains("127.0.0.1");
+        assertThat(h.server.hits("/local.jpg")).isZero();
+    }
+
+    @Test
+    void refusesARedirectFromAnAllowedHostToAPrivateAddress() throws Exception {
+        h.server.serve("/hop.jpg", Reply.redirect(302, "http://10.0.0.1/secret.jpg"));
+        AddressPolicy onlyTheTestServer = new AddressPolicy() {
+            @Override
+            public boolean allows(InetAddress address) {
+                return address.getHostAddress().equals("127.0.0.1") || AddressPolicy.publicOnly().allows(address);
+            }
+
+            @Override
+            public String describe() {
+                return "public addresses and 127.0.0.1";
+            }
+        };
+        ProcessingEngine engine = h.startEngine(b -> b.fetcher(h.fetcher(
+                EngineHarness.loopbackFetcherConfig().withAddressPolicy(onlyTheTestServer))));
+
+        String id = h.submit(engine, h.csv(List.of(List.of("/hop.jpg"))));
+        ImageStatus image = onlyImage(h.awaitCompletion(engine, id));
+
+        assertThat(image.status()).isEqualTo(Status.FAILED);
+        assertThat(image.error()).contains("10.0.0.1");
+        assertThat(image.attempts()).isEqualTo(1);
+        assertThat(h.server.hits("/hop.jpg")).isEqualTo(1);
+    }
+
+    @Test
+    void fetchesAUrlRepeatedWithinARequestOnce() throws Exception {
+        h.server.serve("/logo.jpg", Reply.ok("image/jpeg", jpeg));
+        h.server.serve("/a.jpg", Reply.ok("image/jpeg", TestImages.jpeg(50, 50, 3)));
+        ProcessingEngine engine = h.startEngine();
+
+        String id = h.submit(engine, h.csv(List.of(List.of("/logo.jpg", "/a.jpg"), List.of("/logo.jpg"))));
+        RequestStatus status = h.awaitCompletion(engine, id);
+
+        assertThat(status.progress().completed()).isEqualTo(3);
+        assertThat(h.server.hits("/logo.jpg")).isEqualTo(1);
+        assertThat(status.products().get(1).images().get(0).outputUrl())
+                .isEqualTo(status.products().get(0).images().get(0).outputUrl());
+    }
+
+    @Test
+    void announcesEachFinishedRequestExactlyOnce() throws Exception {
+        h.server.serve("/a.jpg", Reply.ok("image/jpeg", jpeg));
+        ProcessingEngine engine = h.startEngine();
+
+        String first = h.submit(engine, h.csv(List.of(List.of("/a.jpg"), List.of("/a.jpg"))));
+        String second = h.submit(engine, h.csv(List.of(List.of("/a.jpg"))));
+        h.awaitCompletion(engine, first);
+        h.awaitCompletion(engine, second);
+        Thread.sleep(500); // several housekeeping rounds: none may announce again
+
+        assertThat(h.completionsOf(first)).isEqualTo(1);
+        assertThat(h.completionsOf(second)).isEqualTo(1);
+        CompletedRequest done = h.completions.stream().filter(c -> c.requestId().equals(first)).findFirst().orElseThrow();
+        assertThat(done.status()).isEqualTo(Status.COMPLETED);
+        assertThat(done.progress().total()).isEqualTo(2);
+    }
+
+    @Test
+    void writesTheOutputCsvWithOutputUrlsAlignedToInputs() throws Exception {
+        h.server.serve("/a.jpg", Reply.ok("image/jpeg", jpeg));
+        ProcessingEngine engine = h.startEngine();
+        String csv = "Product Name,Input Image Urls,S. No.\n"
+                + "\"Shoe, red\",\"" + h.server.url("/a.jpg") + ", " + h.server.url("/gone.jpg") + "\",5\n"
+                + "Hat," + h.server.url("/a.jpg") + ",2\n";
+
+        String id = h.submit(engine, csv);
+        h.awaitCompletion(engine, id);
+        StringWriter out = new StringWriter();
+
+        assertThat(engine.outputCsv(id, out)).isTrue();
+        String out1 = "http://files.test/out/" + id + "/5-1.jpg";
+        assertThat(out.toString()).isEqualTo("S. No.,Product Name,Input Image Urls,Output Image Urls\r\n"
+                + "5,\"Shoe, red\",\"" + h.server.url("/a.jpg") + "," + h.server.url("/gone.jpg") + "\",\"" + out1 + ",\"\r\n"
+                + "2,Hat," + h.server.url("/a.jpg") + "," + out1 + "\r\n");
+    }
+
+    @Test
+    void ordersStatusProductsBySerialNumber() throws Exception {
+        h.server.serve("/a.jpg", Reply.ok("image/jpeg", jpeg));
+        ProcessingEngine engine = h.startEngine();
+        String url = h.server.url("/a.jpg").toString();
+
+        String id = h.submit(engine, "S. No.,Product Name,Input Image Urls\n3,C," + url + "\n1,A," + url + "\n2,B," + url + "\n");
+
+        assertThat(h.awaitCompletion(engine, id).products()).extracting(ProductStatus::productName)
+                .containsExactly("A", "B", "C");
+    }
+
+    @Test
+    void answersNothingForAnUnknownOrMalformedRequestId() throws Exception {
+        ProcessingEngine engine = h.startEngine();
+
+        assertThat(engine.status("no-such-request")).isEmpty();
+        assertThat(engine.status("../../etc/passwd")).isEmpty();
+        assertThat(engine.outputCsv("no-such-request", new StringWriter())).isFalse();
+    }
+
+    @Test
+    void refusesAnInvalidCsvAndStoresNothing() throws Exception {
+        ProcessingEngine engine = h.startEngine();
+
+        assertThatThrownBy(() -> h.submit(engine, "S. No.,Product Name,Input Image Urls\n1,,ftp://x.test/a.jpg\n"))
+                .isInstanceOf(CsvValidationException.class)
+                .satisfies(e -> assertThat(((CsvValidationException) e).problems()).hasSizeGreaterThanOrEqualTo(2));
+        assertThat(h.repository.claim("probe", 10, Instant.now(), Duration.ofMinutes(1))).isEmpty();
+    }
+
+    @Test
+    void anEngineThatIsNotStartedTakesUploadsButProcessesNothing() throws Exception {
+        h.server.serve("/a.jpg", Reply.ok("image/jpeg", jpeg));
+        ProcessingEngine api = h.buildEngine(b -> { });
+
+        String id = h.submit(api, h.csv(List.of(List.of("/a.jpg"))));
+        Thread.sleep(300);
+
+        assertThat(api.status(id).orElseThrow().status()).isEqualTo(Status.PENDING);
+        assertThat(h.server.hits("/a.jpg")).isZero();
+    }
+
+    @Test
+    void closeReleasesTasksStillInFlightUnprocessed() throws Exception {
+        h.server.serve("/slow.jpg", Reply.ok("image/jpeg", jpeg).delayedBy(Duration.ofSeconds(20)));
+        ProcessingEngine engine = h.startEngine(b -> b.fetcher(h.fetcher(EngineHarness.loopbackFetcherConfig()
+                .withTotalTimeout(Duration.ofSeconds(60))))
+                .config(EngineHarness.fastConfig().shutdownTimeout(Duration.ofMillis(200)).build()));
+        String id = h.submit(engine, h.csv(List.of(List.of("/slow.jpg"))));
+        awaitHits("/slow.jpg", 1);
+
+        engine.close();
+
+        ImageStatus image = onlyImage(engine.status(id).orElseThrow());
+        assertThat(image.status()).isEqualTo(Status.PENDING);
+        assertThat(image.attempts()).isZero();
+    }
+
+    @Test
+    void anotherEngineFinishesWorkReleasedByAClosedOne() throws Exception {
+        h.server.script("/slow-then-fast.jpg", Reply.ok("image/jpeg", jpeg).delayedBy(Duration.ofSeconds(20)),
+                Reply.ok("image/jpeg", jpeg));
+        ProcessingEngine first = h.startEngine(b -> b.fetcher(h.fetcher(EngineHarness.loopbackFetcherConfig()
+                .withTotalTimeout(Duration.ofSeconds(60))))
+                .config(EngineHarness.fastConfig().shutdownTimeout(Duration.ofMillis(200)).build()));
+        String id = h.submit(first, h.csv(List.of(List.of("/slow-then-fast.jpg"))));
+        awaitHits("/slow-then-fast.jpg", 1);
+        first.close();
+
+        ProcessingEngine second = h.startEngine();
+        RequestStatus status = h.awaitCompletion(second, id);
+
+        assertThat(status.status()).isEqualTo(Status.COMPLETED);
+        assertThat(onlyImage(status).attempts()).isEqualTo(1);
+    }
+
+    @Test
+    void reclaimsATaskWhoseWorkerDiedAfterItsLeaseExpires() throws Exception {
+        h.server.serve("/a.jpg", Reply.ok("image/jpeg", jpeg));
+        ProcessingEngine api = h.buildEngine(b -> { });
+        String id = h.submit(api, h.csv(List.of(List.of("/a.jpg"))));
+        List<ClaimedTask> stolen = h.repository.claim("dead-worker", 10, Instant.now(), Duration.ofMillis(700));
+        assertThat(stolen).hasSize(1);
+
+        ProcessingEngine engine = h.startEngine();
+        RequestStatus status = h.awaitCompletion(engine, id);
+
+        assertThat(status.status()).isEqualTo(Status.COMPLETED);
+        assertThat(onlyImage(status).attempts()).isEqualTo(2);
+        assertThat(h.repository.complete(stolen.get(0).lease(), java.net.URI.create("http://stale.test/"), Instant.now()))
+                .as("the dead worker's late write is fenced off").isFalse();
+    }
+
+    @Test
+    void finishesARequestWhoseLastWorkerDiedBeforeFinishingIt() throws Exception {
+        ProcessingEngine api = h.buildEngine(b -> { });
+        String id = h.submit(api, h.csv(List.of(List.of("/a.jpg"))));
+        for (ClaimedTask task : h.repository.claim("dead-worker", 10, Instant.now(), Duration.ofMinutes(5))) {
+            h.repository.fail(task.lease(), "simulated", Instant.now());
+        }
+
+        ProcessingEngine engine = h.startEngine();
+
+        assertThat(h.awaitCompletion(engine, id).status()).isEqualTo(Status.FAILED);
+        assertThat(h.completionsOf(id)).isEqualTo(1);
+    }
+
+    @Test
+    void announcesARequestWhoseFinisherDiedBeforeAnnouncingIt() throws Exception {
+        ProcessingEngine api = h.buildEngine(b -> { });
+        String id = h.submit(api, h.csv(List.of(List.of("/a.jpg"))));
+        for (ClaimedTask task : h.repository.claim("dead-worker", 10, Instant.now(), Duration.ofMinutes(5))) {
+            h.repository.fail(task.lease(), "simulated", Instant.now());
+        }
+        assertThat(h.repository.finishIfDone(id, "dead-worker", Instant.now(), Duration.ofMillis(500))).isPresent();
+
+        ProcessingEngine engine = h.startEngine();
+
+        assertThat(h.awaitCompletion(engine, id).status()).isEqualTo(Status.FAILED);
+        assertThat(h.completionsOf(id)).isEqualTo(1);
+    }
+
+    @Test
+    void submitAfterCloseIsRefused() throws Exception {
+        ProcessingEngine engine = h.startEngine();
+        engine.close();
+
+        assertThatThrownBy(() -> engine.submit(new ByteArrayInputStream("x".getBytes(StandardCharsets.UTF_8))))
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void startTwiceIsRefused() {
+        ProcessingEngine engine = h.startEngine();
+
+        assertThatThrownBy(engine::start).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void reportsHealthOfRepositoryAndStore() {
+        ProcessingEngine engine = h.buildEngine(b -> { });
+
+        assertThat(engine.health().isUp()).isTrue();
+    }
+
+    private void awaitHits(String path, int hits) throws InterruptedException {
+        long deadline = System.nanoTime() + EngineHarness.WAIT.toNanos();
+        while (h.server.hits(path) < hits) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(path + " was not requested");
+            }
+            Thread.sleep(10);
+        }
+    }
+
+}

@@ -1,0 +1,93 @@
+package io.imgpipe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.imgpipe.fetch.AddressPolicy;
+import io.imgpipe.fetch.FetcherConfig;
+import io.imgpipe.fetch.HttpImageFetcher;
+import io.imgpipe.local.FileSystemObjectStore;
+import io.imgpipe.local.FileSystemStoreConfig;
+import io.imgpipe.local.InMemoryProductRepository;
+import io.imgpipe.testkit.TestHttpServer;
+import io.imgpipe.testkit.TestHttpServer.Reply;
+import io.imgpipe.testkit.TestImages;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringWriter;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Keeps the README's Java example compiling, running, and identical to the README. */
+class ReadmeExampleTest {
+
+    @TempDir
+    Path dir;
+
+    /** The README's example, verbatim between the markers. */
+    static String readmeExample(Path csvFile, Path outputDir) throws IOException, InterruptedException {
+        // README-BEGIN
+        CountDownLatch done = new CountDownLatch(1);
+        try (HttpImageFetcher fetcher = new HttpImageFetcher(FetcherConfig.defaults()
+                     .withAddressPolicy(AddressPolicy.publicOnlyAnd("127.0.0.1/32"))); // an in-house image host
+             ProcessingEngine engine = ProcessingEngine.builder()
+                     .repository(new InMemoryProductRepository())
+                     .objectStore(new FileSystemObjectStore(
+                             new FileSystemStoreConfig(outputDir, URI.create("https://cdn.example.com/images/"))))
+                     .fetcher(fetcher)
+                     .onCompletion(request -> done.countDown())
+                     .build()) {
+            engine.start();
+            String requestId;
+            try (InputStream csv = Files.newInputStream(csvFile)) {
+                requestId = engine.submit(csv, SubmitOptions.none());
+            }
+            done.await(1, TimeUnit.MINUTES);
+            RequestStatus status = engine.status(requestId).orElseThrow();
+            System.out.println(status.status().wireName() + ": " + status.progress());
+            StringWriter outputCsv = new StringWriter();
+            engine.outputCsv(requestId, outputCsv);
+            return outputCsv.toString();
+        }
+        // README-END
+    }
+
+    @Test
+    void theExampleProcessesACsv() throws Exception {
+        try (TestHttpServer server = TestHttpServer.start()) {
+            server.serve("/shoe.jpg", Reply.ok("image/jpeg", TestImages.jpeg(64, 48, 1)));
+            Path csv = dir.resolve("products.csv");
+            Files.writeString(csv, "S. No.,Product Name,Input Image Urls\n1,Shoe,\"" + server.url("/shoe.jpg") + "\"\n");
+
+            String output = readmeExample(csv, dir.resolve("out"));
+
+            assertThat(output).contains("Output Image Urls").contains("https://cdn.example.com/images/");
+            assertThat(Files.list(dir.resolve("out")).count()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void theReadmeShowsExactlyThisExample() throws IOException {
+        Path root = Path.of("").toAbsolutePath();
+        Path readme = Files.exists(root.resolve("README.md")) ? root.resolve("README.md") : root.getParent().resolve("README.md");
+        Path source = root.resolve("src/test/java/io/imgpipe/ReadmeExampleTest.java");
+        Matcher inSource = Pattern.compile("// README-BEGIN\\n(.*?)\\n\\s*// README-END", Pattern.DOTALL)
+                .matcher(Files.readString(source));
+        Matcher inReadme = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL).matcher(Files.readString(readme));
+
+        assertThat(inSource.find()).isTrue();
+        assertThat(inReadme.find()).as("a ```java block in README.md").isTrue();
+        assertThat(inReadme.group(1)).contains(dedent(inSource.group(1)));
+    }
+
+    private static String dedent(String block) {
+        return block.lines().map(line -> line.length() >= 8 ? line.substring(8) : line.strip())
+                .reduce((a, b) -> a + "\n" + b).orElse("");
+    }
+}

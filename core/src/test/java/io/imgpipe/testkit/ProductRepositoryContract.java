@@ -1,0 +1,1310 @@
+package io.imgpipe.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+import io.imgpipe.Progress;
+import io.imgpipe.RepositoryException;
+import io.imgpipe.Status;
+import io.imgpipe.spi.ClaimedTask;
+import io.imgpipe.spi.ImageRecord;
+import io.imgpipe.spi.Lease;
+import io.imgpipe.spi.NewImage;
+import io.imgpipe.spi.NewProduct;
+import io.imgpipe.spi.NewRequest;
+import io.imgpipe.spi.NewTask;
+import io.imgpipe.spi.ProductRecord;
+import io.imgpipe.spi.ProductRepository;
+import io.imgpipe.spi.RequestRecord;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The executable form of the {@link ProductRepository} Javadoc: every implementation's test
+ * extends this class and supplies {@link #newRepository()}.
+ *
+ * <pre>{@code
+ * class MongoProductRepositoryIT extends ProductRepositoryContract {
+ *     @Override
+ *     protected ProductRepository newRepository() {
+ *         return new MongoProductRepository(freshDatabase());
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>Every test runs against a fresh, empty repository, closed after the test. Time is passed
+ * explicitly from fixed instants ({@link #T0} onwards), so lease and retry expiry are
+ * deterministic and no test sleeps. Tests that start threads wait at most
+ * {@link #CONCURRENCY_TIMEOUT} for them, as a guard against hangs, never as a speed requirement.
+ */
+public abstract class ProductRepositoryContract {
+
+    /** The time every test starts from. */
+    protected static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+    /** The task lease used by the tests. */
+    protected static final Duration LEASE = Duration.ofMinutes(2);
+    /** The notification lease used by the tests. */
+    protected static final Duration NOTIFICATION_LEASE = Duration.ofMinutes(5);
+    /** How long tests that start threads wait for them before declaring a hang. */
+    protected static final Duration CONCURRENCY_TIMEOUT = Duration.ofSeconds(60);
+
+    private static final Duration ONE_MILLI = Duration.ofMillis(1);
+
+    private ProductRepository repository;
+
+    /**
+     * @return a new, empty repository; the suite closes it after each test
+     */
+    protected abstract ProductRepository newRepository();
+
+    /** @return the repository of the running test */
+    protected final ProductRepository repository() {
+        return repository;
+    }
+
+    @BeforeEach
+    void openRepository() {
+        repository = newRepository();
+    }
+
+    @AfterEach
+    void closeRepository() {
+        if (repository != null) {
+            repository.close();
+        }
+    }
+
+    // ---------------------------------------------------------------- create and read
+
+    @Test
+    void createdRequestIsFoundWithItsMetadataCountsAndPendingStatus() {
+        repository.create(newRequest("req-1")
+                .metadata("webhookUrl", "https://hooks.example.com/done")
+                .metadata("batch", "7")
+                .product(1, "Shirt", "https://img.example.com/a.jpg", "https://img.example.com/b.jpg")
+                .product(2, "Shoe", "https://img.example.com/c.jpg")
+                .build());
+
+        RequestRecord found = find("req-1");
+
+        assertThat(found.requestId()).isEqualTo("req-1");
+        assertThat(found.status()).isEqualTo(Status.PENDING);
+        assertThat(found.createdAt()).isEqualTo(T0);
+        assertThat(found.finishedAt()).isNull();
+        assertThat(found.metadata()).isEqualTo(Map.of("webhookUrl", "https://hooks.example.com/done", "batch", "7"));
+        assertThat(found.productCount()).isEqualTo(2);
+        assertThat(found.progress()).isEqualTo(new Progress(3, 3, 0, 0, 0));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nope", "../x", "{\"$ne\":null}", "", ".*", "req-1 ", "REQ-1", "req-1/../req-1"})
+    void unknownOrMalformedIdIsNotFound(String requestId) {
+        repository.create(requestWithImages("req-1", 1));
+
+        assertThat(repository.findRequest(requestId)).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nope", "../x", "{\"$ne\":null}", "", ".*", "req-1 ", "REQ-1", "req-1/../req-1"})
+    void productsOfUnknownOrMalformedIdAreNotStreamed(String requestId) {
+        repository.create(requestWithImages("req-1", 1));
+        List<ProductRecord> streamed = new ArrayList<>();
+
+        repository.forEachProduct(requestId, streamed::add);
+
+        assertThat(streamed).isEmpty();
+    }
+
+    @Test
+    void productsAreStreamedInInputOrderEvenWhenSerialNumbersAreNotAscending() {
+        repository.create(newRequest("req-1")
+                .product(30, "Thirty", "https://img.example.com/30.jpg")
+                .product(10, "Ten", "https://img.example.com/10.jpg")
+                .product(20, "Twenty", "https://img.example.com/20.jpg")
+                .build());
+
+        List<ProductRecord> products = products("req-1");
+
+        assertThat(products).extracting(ProductRecord::rowIndex).containsExactly(0, 1, 2);
+        assertThat(products).extracting(ProductRecord::serialNumber).containsExactly(30L, 10L, 20L);
+        assertThat(products).extracting(ProductRecord::productName).containsExactly("Thirty", "Ten", "Twenty");
+    }
+
+    @Test
+    void productsAreStreamedByRowIndexWhateverOrderTheyWereListedIn() {
+        NewRequest inOrder = newRequest("req-1")
+                .product(1, "First", "https://img.example.com/1.jpg")
+                .product(2, "Second", "https://img.example.com/2.jpg")
+                .product(3, "Third", "https://img.example.com/3.jpg")
+                .build();
+        List<NewProduct> reversed = new ArrayList<>(inOrder.products());
+        Collections.reverse(reversed);
+        repository.create(new NewRequest(inOrder.requestId(), inOrder.createdAt(), inOrder.metadata(), reversed,
+                inOrder.tasks()));
+
+        assertThat(products("req-1")).extracting(ProductRecord::productName).containsExactly("First", "Second", "Third");
+    }
+
+    @Test
+    void imagesCarryTheirPositionUrlTaskAndPendingState() {
+        NewRequest request = newRequest("req-1")
+                .product(1, "Shirt", "https://img.example.com/a.jpg", "https://img.example.com/b.jpg")
+                .build();
+        repository.create(request);
+
+        ProductRecord product = products("req-1").get(0);
+
+        NewImage first = request.products().get(0).images().get(0);
+        NewImage second = request.products().get(0).images().get(1);
+        assertThat(product.images()).containsExactly(
+                new ImageRecord(1, URI.create("https://img.example.com/a.jpg"), first.taskId(), Status.PENDING, null, null, null, 0),
+                new ImageRecord(2, URI.create("https://img.example.com/b.jpg"), second.taskId(), Status.PENDING, null, null, null, 0));
+    }
+
+    @Test
+    void imagesWithTheSameUrlShareOneTaskAndReportItsState() {
+        repository.create(newRequest("req-1")
+                .product(1, "Shirt", "https://img.example.com/shared.jpg", "https://img.example.com/own.jpg")
+                .product(2, "Shoe", "https://img.example.com/shared.jpg")
+                .build());
+
+        List<ClaimedTask> claimed = repository.claim("w1", 10, T0, LEASE);
+        assertThat(claimed).hasSize(2);
+        ClaimedTask shared = claimed.stream()
+                .filter(t -> t.url().equals(URI.create("https://img.example.com/shared.jpg"))).findFirst().orElseThrow();
+        assertThat(complete(shared.lease(), T0)).isTrue();
+
+        List<ProductRecord> products = products("req-1");
+        ImageRecord inShirt = products.get(0).images().get(0);
+        ImageRecord inShoe = products.get(1).images().get(0);
+        assertThat(inShirt.taskId()).isEqualTo(inShoe.taskId()).isEqualTo(shared.lease().taskId());
+        assertThat(inShirt.status()).isEqualTo(Status.COMPLETED);
+        assertThat(inShoe.status()).isEqualTo(Status.COMPLETED);
+        assertThat(inShirt.outputKey()).isEqualTo(inShoe.outputKey()).isEqualTo(shared.outputKey());
+        assertThat(inShirt.attempts()).isEqualTo(inShoe.attempts()).isEqualTo(1);
+    }
+
+    @Test
+    void progressCountsImagesNotTasks() {
+        repository.create(newRequest("req-1")
+                .product(1, "Shirt", "https://img.example.com/shared.jpg", "https://img.example.com/own.jpg")
+                .product(2, "Shoe", "https://img.example.com/shared.jpg")
+                .build());
+        ClaimedTask shared = repository.claim("w1", 10, T0, LEASE).stream()
+                .filter(t -> t.url().equals(URI.create("https://img.example.com/shared.jpg"))).findFirst().orElseThrow();
+
+        complete(shared.lease(), T0);
+
+        assertThat(find("req-1").progress()).isEqualTo(new Progress(3, 0, 1, 2, 0));
+    }
+
+    @Test
+    void tasksOfDifferentRequestsWithTheSameIdAreIndependent() {
+        repository.create(requestWithImages("req-a", 1));
+        repository.create(requestWithImages("req-b", 1));
+        ClaimedTask first = repository.claim("w1", 1, T0, LEASE).get(0);
+        String other = first.lease().requestId().equals("req-a") ? "req-b" : "req-a";
+
+        complete(first.lease(), T0);
+
+        assertThat(onlyImage(first.lease().requestId()).status()).isEqualTo(Status.COMPLETED);
+        assertThat(onlyImage(other).status()).isEqualTo(Status.PENDING);
+        assertThat(onlyImage(other).taskId()).isEqualTo(first.lease().taskId());
+    }
+
+    @Test
+    void duplicateCreateIsRefusedWithANonRetryableRepositoryException() {
+        repository.create(newRequest("req-1").metadata("k", "original").product(1, "Original", "https://img.example.com/a.jpg").build());
+        NewRequest again = newRequest("req-1").metadata("k", "copy").product(1, "Copy", "https://img.example.com/b.jpg").build();
+
+        assertThatThrownBy(() -> repository.create(again))
+                .isInstanceOf(RepositoryException.class)
+                .satisfies(e -> assertThat(((RepositoryException) e).retryable()).isFalse());
+    }
+
+    @Test
+    void duplicateCreateLeavesTheOriginalRequestUnchanged() {
+        repository.create(newRequest("req-1").metadata("k", "original").product(1, "Original", "https://img.example.com/a.jpg").build());
+        NewRequest again = newRequest("req-1").metadata("k", "copy")
+                .product(1, "Copy", "https://img.example.com/b.jpg", "https://img.example.com/c.jpg").build();
+
+        try {
+            repository.create(again);
+        } catch (RepositoryException expected) {
+            // asserted by duplicateCreateIsRefusedWithANonRetryableRepositoryException
+        }
+
+        assertThat(find("req-1").metadata()).containsEntry("k", "original");
+        assertThat(find("req-1").progress().total()).isEqualTo(1);
+        assertThat(products("req-1")).singleElement()
+                .satisfies(p -> assertThat(p.productName()).isEqualTo("Original"))
+                .satisfies(p -> assertThat(p.images()).singleElement()
+                        .satisfies(i -> assertThat(i.url()).isEqualTo(URI.create("https://img.example.com/a.jpg"))));
+        assertThat(repository.claim("w1", 10, T0, LEASE)).hasSize(1);
+    }
+
+    @Test
+    void largeRequestIsCreatedAndStreamedInOrder() {
+        NewRequestBuilder builder = newRequest("req-big");
+        for (int i = 0; i < 5_000; i++) {
+            builder.product(i + 1, "Product " + i, "https://img.example.com/" + i + "/front.jpg",
+                    "https://img.example.com/" + i + "/back.jpg");
+        }
+        repository.create(builder.build());
+        List<Integer> rowIndexes = new ArrayList<>();
+        List<Integer> imagesPerProduct = new ArrayList<>();
+
+        repository.forEachProduct("req-big", p -> {
+            rowIndexes.add(p.rowIndex());
+            imagesPerProduct.add(p.images().size());
+        });
+
+        assertThat(rowIndexes).hasSize(5_000).isSorted().startsWith(0).endsWith(4_999);
+        assertThat(imagesPerProduct).containsOnly(2);
+        assertThat(find("req-big").productCount()).isEqualTo(5_000);
+        assertThat(find("req-big").progress()).isEqualTo(new Progress(10_000, 10_000, 0, 0, 0));
+    }
+
+    @Test
+    void unicodeNamesAndMetadataRoundTrip() {
+        String name = "Café \"Crème\" 東京 ☕ 🚀 $set .dot Ünïcödé";
+        Map<String, String> metadata = Map.of("note", "Grüße aus Zürich ✓ 🙂", "emoji", "😀😃😄", "quotes", "'\"\\{}[]");
+        repository.create(newRequest("req-1").metadata(metadata).product(1, name, "https://img.example.com/a.jpg").build());
+
+        assertThat(find("req-1").metadata()).isEqualTo(metadata);
+        assertThat(products("req-1").get(0).productName()).isEqualTo(name);
+    }
+
+    @Test
+    void createIsInvisibleToReadersUntilComplete() throws Exception {
+        NewRequest big = requestWithImages("req-big", 1_000);
+        AtomicBoolean created = new AtomicBoolean();
+        ConcurrentLinkedQueue<String> violations = new ConcurrentLinkedQueue<>();
+        CountDownLatch readerStarted = new CountDownLatch(1);
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> reader = executor.submit(() -> {
+                readerStarted.countDown();
+                boolean last = false;
+                while (!last) {
+                    last = created.get();
+                    Optional<RequestRecord> found = repository.findRequest("req-big");
+                    if (found.isPresent() && found.get().progress().total() != 1_000) {
+                        violations.add("findRequest saw " + found.get().progress().total() + " of 1000 images");
+                    }
+                    int[] streamed = {0};
+                    repository.forEachProduct("req-big", p -> streamed[0]++);
+                    if (streamed[0] != 0 && streamed[0] != 1_000) {
+                        violations.add("forEachProduct streamed " + streamed[0] + " of 1000 products");
+                    }
+                    if (last && (found.isEmpty() || streamed[0] != 1_000)) {
+                        violations.add("request not fully visible after create returned");
+                    }
+                }
+                return null;
+            });
+            readerStarted.await();
+            repository.create(big);
+            created.set(true);
+            reader.get(CONCURRENCY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } finally {
+            executor.shutdownNow();
+        }
+
+        assertThat(violations).isEmpty();
+    }
+
+    @Test
+    void createIsInvisibleToClaimersUntilComplete() throws Exception {
+        NewRequest big = requestWithImages("req-big", 1_000);
+        AtomicBoolean created = new AtomicBoolean();
+        ConcurrentLinkedQueue<String> violations = new ConcurrentLinkedQueue<>();
+        CountDownLatch claimerStarted = new CountDownLatch(1);
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        int claimedCount;
+        try {
+            Future<Integer> claimer = executor.submit(() -> {
+                claimerStarted.countDown();
+                int count = 0;
+                boolean last = false;
+                while (!last) {
+                    last = created.get();
+                    List<ClaimedTask> claimed = repository.claim("w1", 50, T0, LEASE);
+                    count += claimed.size();
+                    if (!claimed.isEmpty()) {
+                        Optional<RequestRecord> found = repository.findRequest("req-big");
+                        if (found.isEmpty() || found.get().progress().total() != 1_000) {
+                            violations.add("claimed a task of a request not yet fully visible: " + found);
+                        }
+                    }
+                    last = last && claimed.isEmpty();
+                }
+                return count;
+            });
+            claimerStarted.await();
+            repository.create(big);
+            created.set(true);
+            claimedCount = claimer.get(CONCURRENCY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } finally {
+            executor.shutdownNow();
+        }
+
+        assertThat(violations).isEmpty();
+        assertThat(claimedCount).isEqualTo(1_000);
+    }
+
+    // ---------------------------------------------------------------- claim
+
+    @Test
+    void claimHandsOutAtMostLimitTasks() {
+        repository.create(requestWithImages("req-1", 5));
+
+        assertThat(repository.claim("w1", 3, T0, LEASE)).hasSize(3);
+        assertThat(repository.claim("w1", 3, T0, LEASE)).hasSize(2);
+        assertThat(repository.claim("w1", 3, T0, LEASE)).isEmpty();
+    }
+
+    @Test
+    void claimOfAnEmptyRepositoryReturnsNothing() {
+        assertThat(repository.claim("w1", 10, T0, LEASE)).isEmpty();
+    }
+
+    @Test
+    void claimedTaskHasAttemptOneAndAFreshLease() {
+        NewRequest request = requestWithImages("req-1", 1);
+        repository.create(request);
+        NewTask task = request.tasks().get(0);
+
+        ClaimedTask claimed = claimOne("w1", T0);
+
+        assertThat(claimed.attempt()).isEqualTo(1);
+        assertThat(claimed.url()).isEqualTo(task.url());
+        assertThat(claimed.outputKey()).isEqualTo(task.outputKey());
+        assertThat(claimed.lease().requestId()).isEqualTo("req-1");
+        assertThat(claimed.lease().taskId()).isEqualTo(task.taskId());
+        assertThat(claimed.lease().owner()).isEqualTo("w1");
+        assertThat(claimed.lease().token()).isNotBlank();
+        assertThat(claimed.lease().expiresAt()).isEqualTo(T0.plus(LEASE));
+    }
+
+    @Test
+    void everyClaimedTaskGetsItsOwnToken() {
+        repository.create(requestWithImages("req-1", 5));
+
+        List<ClaimedTask> claimed = new ArrayList<>(repository.claim("w1", 3, T0, LEASE));
+        claimed.addAll(repository.claim("w2", 3, T0, LEASE));
+
+        assertThat(claimed).hasSize(5);
+        assertThat(claimed).extracting(t -> t.lease().token()).doesNotHaveDuplicates();
+        assertThat(claimed).extracting(t -> t.lease().taskId()).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void claimedImageIsProcessingWithOneAttempt() {
+        repository.create(requestWithImages("req-1", 2));
+
+        claimOne("w1", T0);
+
+        assertThat(products("req-1")).flatExtracting(ProductRecord::images)
+                .extracting(ImageRecord::status, ImageRecord::attempts)
+                .containsExactlyInAnyOrder(tuple(Status.PROCESSING, 1),
+                        tuple(Status.PENDING, 0));
+        assertThat(find("req-1").status()).isEqualTo(Status.PROCESSING);
+        assertThat(find("req-1").progress()).isEqualTo(new Progress(2, 1, 1, 0, 0));
+    }
+
+    @Test
+    void concurrentClaimersNeverShareATask() throws Exception {
+        for (int r = 0; r < 4; r++) {
+            repository.create(requestWithImages("req-" + r, 100));
+        }
+
+        List<List<ClaimedTask>> perWorker = runConcurrently(8, worker -> {
+            List<ClaimedTask> mine = new ArrayList<>();
+            List<ClaimedTask> batch;
+            do {
+                batch = repository.claim("w" + worker, 7, T0, LEASE);
+                mine.addAll(batch);
+            } while (!batch.isEmpty());
+            return mine;
+        });
+
+        List<String> claimed = perWorker.stream().flatMap(List::stream)
+                .map(t -> t.lease().requestId() + "/" + t.lease().taskId()).toList();
+        assertThat(claimed).hasSize(400).doesNotHaveDuplicates();
+        assertThat(perWorker.stream().flatMap(List::stream)).allSatisfy(t -> assertThat(t.attempt()).isEqualTo(1));
+    }
+
+    @Test
+    void concurrentClaimersTakeOverEachExpiredTaskOnce() throws Exception {
+        repository.create(requestWithImages("req-1", 100));
+        assertThat(repository.claim("dead", 100, T0, LEASE)).hasSize(100);
+        Instant afterExpiry = T0.plus(LEASE);
+
+        List<List<ClaimedTask>> perWorker = runConcurrently(8, worker -> {
+            List<ClaimedTask> mine = new ArrayList<>();
+            List<ClaimedTask> batch;
+            do {
+                batch = repository.claim("w" + worker, 3, afterExpiry, LEASE);
+                mine.addAll(batch);
+            } while (!batch.isEmpty());
+            return mine;
+        });
+
+        List<ClaimedTask> claimed = perWorker.stream().flatMap(List::stream).toList();
+        assertThat(claimed).hasSize(100);
+        assertThat(claimed).extracting(t -> t.lease().taskId()).doesNotHaveDuplicates();
+        assertThat(claimed).allSatisfy(t -> assertThat(t.attempt()).isEqualTo(2));
+    }
+
+    @Test
+    void unexpiredLeaseIsNotReclaimed() {
+        repository.create(requestWithImages("req-1", 1));
+        claimOne("w1", T0);
+
+        assertThat(repository.claim("w2", 10, T0.plus(LEASE).minus(ONE_MILLI), LEASE)).isEmpty();
+    }
+
+    @Test
+    void expiredLeaseIsReclaimedWithANewTokenAndAttemptTwo() {
+        repository.create(requestWithImages("req-1", 1));
+        ClaimedTask first = claimOne("w1", T0);
+        Instant expiry = T0.plus(LEASE);
+
+        ClaimedTask second = claimOne("w2", expiry);
+
+        assertThat(second.lease().taskId()).isEqualTo(first.lease().taskId());
+        assertThat(second.lease().token()).isNotEqualTo(first.lease().token());
+        assertThat(second.lease().owner()).isEqualTo("w2");
+        assertThat(second.lease().expiresAt()).isEqualTo(expiry.plus(LEASE));
+        assertThat(second.attempt()).isEqualTo(2);
+        assertThat(onlyImage("req-1").attempts()).isEqualTo(2);
+    }
+
+    @Test
+    void everyTakeoverCountsAnAttempt() {
+        repository.create(requestWithImages("req-1", 1));
+        claimOne("w1", T0);
+        claimOne("w2", T0.plus(LEASE));
+
+        ClaimedTask third = claimOne("w3", T0.plus(LEASE).plus(LEASE));
+
+        assertThat(third.attempt()).isEqualTo(3);
+        assertThat(onlyImage("req-1").status()).isEqualTo(Status.PROCESSING);
+    }
+
+    // ---------------------------------------------------------------- fencing
+
+    @Test
+    void staleLeaseCannotComplete() {
+        Takeover t = takeOver();
+
+        assertThat(complete(t.stale().lease(), t.at())).isFalse();
+
+        assertUnchangedAfterTakeover();
+        assertThat(find("req-1").progress()).isEqualTo(new Progress(1, 0, 1, 0, 0));
+    }
+
+    @Test
+    void staleLeaseCannotFail() {
+        Takeover t = takeOver();
+
+        assertThat(repository.fail(t.stale().lease(), "stale failure", t.at())).isFalse();
+
+        assertUnchangedAfterTakeover();
+    }
+
+    @Test
+    void staleLeaseCannotRetryLater() {
+        Takeover t = takeOver();
+
+        assertThat(repository.retryLater(t.stale().lease(), "stale retry", t.at())).isFalse();
+
+        assertUnchangedAfterTakeover();
+        assertThat(repository.claim("w3", 10, t.at(), LEASE)).isEmpty();
+    }
+
+    @Test
+    void staleLeaseCannotRenew() {
+        Takeover t = takeOver();
+        Instant currentExpiry = t.current().lease().expiresAt();
+
+        assertThat(repository.renew(t.stale().lease(), currentExpiry.plus(Duration.ofHours(1)))).isFalse();
+
+        assertUnchangedAfterTakeover();
+        assertThat(claimOne("w3", currentExpiry).attempt()).isEqualTo(3);
+    }
+
+    @Test
+    void staleLeaseCannotRelease() {
+        Takeover t = takeOver();
+
+        assertThat(repository.release(t.stale().lease())).isFalse();
+
+        assertUnchangedAfterTakeover();
+        assertThat(repository.claim("w3", 10, t.at(), LEASE)).isEmpty();
+    }
+
+    @Test
+    void newOwnerCanCompleteAfterTakeover() {
+        Takeover t = takeOver();
+        complete(t.stale().lease(), t.at());
+
+        assertThat(complete(t.current().lease(), t.at())).isTrue();
+
+        assertThat(onlyImage("req-1").status()).isEqualTo(Status.COMPLETED);
+        assertThat(onlyImage("req-1").outputKey()).isEqualTo(t.current().outputKey());
+        assertThat(onlyImage("req-1").outputUrl()).isEqualTo(outputUrlOf(t.current().lease()));
+    }
+
+    @Test
+    void leaseWithAForeignTokenIsRefused() {
+        repository.create(requestWithImages("req-1", 1));
+        Lease real = claimOne("w1", T0).lease();
+        Lease forged = new Lease(real.requestId(), real.taskId(), real.owner(), real.token() + "-forged", real.expiresAt());
+
+        assertThat(repository.renew(forged, T0.plus(Duration.ofHours(1)))).isFalse();
+        assertThat(repository.retryLater(forged, "forged", T0)).isFalse();
+        assertThat(repository.release(forged)).isFalse();
+        assertThat(repository.fail(forged, "forged", T0)).isFalse();
+        assertThat(complete(forged, T0)).isFalse();
+
+        assertThat(onlyImage("req-1")).extracting(ImageRecord::status, ImageRecord::error, ImageRecord::attempts)
+                .containsExactly(Status.PROCESSING, null, 1);
+    }
+
+    @Test
+    void leaseOfAnUnknownRequestOrTaskIsRefused() {
+        repository.create(requestWithImages("req-1", 1));
+        Lease real = claimOne("w1", T0).lease();
+        Lease unknownRequest = new Lease("nope", real.taskId(), real.owner(), real.token(), real.expiresAt());
+        Lease unknownTask = new Lease(real.requestId(), "nope", real.owner(), real.token(), real.expiresAt());
+
+        assertThat(complete(unknownRequest, T0)).isFalse();
+        assertThat(repository.fail(unknownTask, "x", T0)).isFalse();
+        assertThat(repository.renew(unknownRequest, T0.plus(LEASE))).isFalse();
+        assertThat(repository.release(unknownTask)).isFalse();
+        assertThat(repository.retryLater(unknownRequest, "x", T0)).isFalse();
+
+        assertThat(onlyImage("req-1").status()).isEqualTo(Status.PROCESSING);
+    }
+
+    @Test
+    void writesAfterCompletionAreRefused() {
+        repository.create(requestWithImages("req-1", 1));
+        Lease lease = claimOne("w1", T0).lease();
+        assertThat(complete(lease, T0)).isTrue();
+
+        assertThat(complete(lease, T0)).isFalse();
+        assertThat(repository.fail(lease, "late", T0)).isFalse();
+        assertThat(repository.retryLater(lease, "late", T0)).isFalse();
+        assertThat(repository.renew(lease, T0.plus(Duration.ofHours(1)))).isFalse();
+        assertThat(repository.release(lease)).isFalse();
+
+        assertThat(onlyImage("req-1")).extracting(ImageRecord::status, ImageRecord::error, ImageRecord::attempts)
+                .containsExactly(Status.COMPLETED, null, 1);
+        assertThat(find("req-1").progress()).isEqualTo(new Progress(1, 0, 0, 1, 0));
+    }
+
+    @Test
+    void writesAfterFailureAreRefused() {
+        repository.create(requestWithImages("req-1", 1));
+        Lease lease = claimOne("w1", T0).lease();
+        assertThat(repository.fail(lease, "broken", T0)).isTrue();
+
+        assertThat(complete(lease, T0)).isFalse();
+        assertThat(repository.fail(lease, "again", T0)).isFalse();
+        assertThat(repository.release(lease)).isFalse();
+
+        assertThat(onlyImage("req-1")).extracting(ImageRecord::status, ImageRecord::error)
+                .containsExactly(Status.FAILED, "broken");
+        assertThat(find("req-1").progress()).isEqualTo(new Progress(1, 0, 0, 0, 1));
+    }
+
+    @Test
+    void leaseOfADeferredTaskIsNoLongerHeld() {
+        repository.create(requestWithImages("req-1", 1));
+        Lease lease = claimOne("w1", T0).lease();
+        assertThat(repository.retryLater(lease, "busy", T0.plusSeconds(10))).isTrue();
+
+        assertThat(complete(lease, T0)).isFalse();
+        assertThat(repository.release(lease)).isFalse();
+
+        assertThat(onlyImage("req-1")).extracting(ImageRecord::status, ImageRecord::error, ImageRecord::attempts)
+                .containsExactly(Status.PENDING, "busy", 1);
+    }
+
+    @Test
+    void expiredLeaseNotYetTakenOverStillApplies() {
+        repository.create(requestWithImages("req-1", 1));
+        Lease lease = claimOne("w1", T0).lease();
+
+        assertThat(complete(lease, T0.plus(LEASE).plus(Duration.ofHours(1)))).isTrue();
+
+        assertThat(onlyImage("req-1").status()).isEqualTo(Status.COMPLETED);
+    }
+
+    @Test
+    void concurrentCompletesOfOneLeaseApplyOnce() throws Exception {
+        repository.create(requestWithImages("req-1", 1));
+        Lease lease = claimOne("w1", T0).lease();
+
+        List<Boolean> results = runConcurrently(8, worker -> complete(lease, T0));
+
+        assertThat(results).containsOnlyOnce(true);
+        assertThat(find("req-1").progress()).isEqualTo(new Progress(1, 0, 0, 1, 0));
+    }
+
+    // ---------------------------------------------------------------- renew
+
+    @Test
+    void renewedLeaseIsNotReclaimedBeforeItsNewExpiry() {
+        repository.create(requestWithImages("req-1", 1));
+        Lease lease = claimOne("w1", T0).lease();
+        Instant newExpiry = T0.plus(Duration.ofMinutes(10));
+
+        assertThat(repository.renew(lease, newExpiry)).isTrue();
+
+        assertThat(repository.claim("w2", 10, T0.plus(LEASE), LEASE)).isEmpty();
+        assertThat(repository.claim("w2", 10, newExpiry.minus(ONE_MILLI), LEASE)).isEmpty();
+        assertThat(claimOne("w2", newExpiry).attempt()).isEqualTo(2);
+    }
+
+    @Test
+    void renewedLeaseKeepsItsTokenForLaterWrites() {
+        repository.create(requestWithImages("req-1", 1));
+        Lease lease = claimOne("w1", T0).lease();
+        Instant newExpiry = T0.plus(Duration.ofMinutes(10));
+        repository.renew(lease, newExpiry);
+
+        assertThat(complete(lease.withExpiresAt(newExpiry), T0.plus(Duration.ofMinutes(5)))).isTrue();
+        assertThat(onlyImage("req-1").status()).isEqualTo(Status.COMPLETED);
+    }
+
+    // ---------------------------------------------------------------- retryLater
+
+    @Test
+    void retryLaterMakesTheTaskPendingWithItsErrorAndAttempts() {
+        repository.create(requestWithImages("req-1", 1));
+        Lease lease = claimOne("w1", T0).lease();
+
+        assertThat(repository.retryLater(lease, "HTTP 503 from img.example.com", T0.plusSeconds(30))).isTrue();
+
+        ImageRecord image = onlyImage("req-1");
+        assertThat(image.status()).isEqualTo(Status.PENDING);
+        assertThat(image.error()).isEqualTo("HTTP 503 from img.example.com");
+        assertThat(image.attempts()).isEqualTo(1);
+        assertThat(image.outputKey()).isNull();
+        assertThat(find("req-1").progress()).isEqualTo(new Progress(1, 1, 0, 0, 0));
+    }
+
+    @Test
+    void deferredTaskIsNotClaimableBeforeNotBefore() {
+        repository.create(requestWithImages("req-1", 1));
+        Instant notBefore = T0.plusSeconds(30);
+        repository.retryLater(claimOne("w1", T0).lease(), "busy", notBefore);
+
+        assertThat(repository.claim("w1", 10, T0, LEASE)).isEmpty();
+        assertThat(repository.claim("w1", 10, notBefore.minus(ONE_MILLI), LEASE)).isEmpty();
+    }
+
+    @Test
+    void deferredTaskIsClaimableAtNotBeforeAsTheNextAttempt() {
+        repository.create(requestWithImages("req-1", 1));
+        Instant notBefore = T0.plusSeconds(30);
+        repository.retryLater(claimOne("w1", T0).lease(), "busy", notBefore);
+
+        ClaimedTask retry = claimOne("w2", notBefore);
+
+        assertThat(retry.attempt()).isEqualTo(2);
+        assertThat(retry.lease().expiresAt()).isEqualTo(notBefore.plus(LEASE));
+    }
+
+    @Test
+    void errorIsShownOnlyWhileTheRetryIsPending() {
+        repository.create(requestWithImages("req-1", 1));
+        Instant notBefore = T0.plusSeconds(30);
+        repository.retryLater(claimOne("w1", T0).lease(), "busy", notBefore);
+
+        claimOne("w2", notBefore);
+
+        assertThat(onlyImage("req-1")).extracting(ImageRecord::status, ImageRecord::error, ImageRecord::attempts)
+                .containsExactly(Status.PROCESSING, null, 2);
+    }
+
+    @Test
+    void retryLaterWithNotBeforeInThePastIsClaimableAtOnce() {
+        repository.create(requestWithImages("req-1", 1));
+        repository.retryLater(claimOne("w1", T0.plusSeconds(60)).lease(), "busy", T0);
+
+        assertThat(claimOne("w2", T0.plusSeconds(60)).attempt()).isEqualTo(2);
+    }
+
+    // ---------------------------------------------------------------- release
+
+    @Test
+    void releasedTaskIsClaimableAtOnceWithItsAttemptGivenBack() {
+        repository.create(requestWithImages("req-1", 1));
+        Lease lease = claimOne("w1", T0).lease();
+
+        assertThat(repository.release(lease)).isTrue();
+
+        assertThat(onlyImage("req-1")).extracting(ImageRecord::status, ImageRecord::attempts)
+                .containsExactly(Status.PENDING, 0);
+        assertThat(claimOne("w2", T0).attempt()).isEqualTo(1);
+    }
+
+    @Test
+    void releaseOfARetriedTaskGivesBackOnlyTheLastAttempt() {
+        repository.create(requestWithImages("req-1", 1));
+        repository.retryLater(claimOne("w1", T0).lease(), "busy", T0.plusSeconds(30));
+        Lease second = claimOne("w2", T0.plusSeconds(30)).lease();
+
+        assertThat(repository.release(second)).isTrue();
+
+        assertThat(onlyImage("req-1").attempts()).isEqualTo(1);
+        assertThat(claimOne("w3", T0.plusSeconds(30)).attempt()).isEqualTo(2);
+    }
+
+    // ---------------------------------------------------------------- complete and fail
+
+    @Test
+    void completedImageHasItsOutputKeyAndNoError() {
+        repository.create(requestWithImages("req-1", 1));
+        repository.retryLater(claimOne("w1", T0).lease(), "busy", T0);
+        ClaimedTask retry = claimOne("w1", T0);
+
+        assertThat(complete(retry.lease(), T0)).isTrue();
+
+        assertThat(onlyImage("req-1")).extracting(ImageRecord::status, ImageRecord::outputKey, ImageRecord::error,
+                ImageRecord::attempts).containsExactly(Status.COMPLETED, retry.outputKey(), null, 2);
+    }
+
+    @Test
+    void failedImageHasItsErrorAndNoOutputKey() {
+        repository.create(requestWithImages("req-1", 1));
+
+        assertThat(repository.fail(claimOne("w1", T0).lease(), "HTTP 404 for https://img.example.com/x.jpg", T0)).isTrue();
+
+        assertThat(onlyImage("req-1")).extracting(ImageRecord::status, ImageRecord::outputKey, ImageRecord::error,
+                ImageRecord::attempts).containsExactly(Status.FAILED, null, "HTTP 404 for https://img.example.com/x.jpg", 1);
+    }
+
+    @Test
+    void failedTaskIsNeverClaimedAgain() {
+        repository.create(requestWithImages("req-1", 1));
+        repository.fail(claimOne("w1", T0).lease(), "broken", T0);
+
+        assertThat(repository.claim("w2", 10, T0.plus(Duration.ofDays(365)), LEASE)).isEmpty();
+    }
+
+    @Test
+    void completedTaskIsNeverClaimedAgain() {
+        repository.create(requestWithImages("req-1", 1));
+        complete(claimOne("w1", T0).lease(), T0);
+
+        assertThat(repository.claim("w2", 10, T0.plus(Duration.ofDays(365)), LEASE)).isEmpty();
+    }
+
+    // ---------------------------------------------------------------- progress and request status
+
+    @Test
+    void progressCountsEveryStatus() {
+        repository.create(requestWithImages("req-1", 4));
+        List<ClaimedTask> claimed = repository.claim("w1", 3, T0, LEASE);
+        complete(claimed.get(0).lease(), T0);
+        repository.fail(claimed.get(1).lease(), "broken", T0);
+
+        RequestRecord found = find("req-1");
+
+        assertThat(found.progress()).isEqualTo(new Progress(4, 1, 1, 1, 1));
+        assertThat(found.status()).isEqualTo(Status.PROCESSING);
+    }
+
+    @Test
+    void requestStatusMovesFromPendingThroughProcessingToCompleted() {
+        repository.create(requestWithImages("req-1", 2));
+        assertThat(find("req-1").status()).isEqualTo(Status.PENDING);
+
+        List<ClaimedTask> claimed = repository.claim("w1", 1, T0, LEASE);
+        assertThat(find("req-1").status()).isEqualTo(Status.PROCESSING);
+
+        complete(claimed.get(0).lease(), T0);
+        assertThat(find("req-1").status()).isEqualTo(Status.PROCESSING);
+
+        complete(claimOne("w1", T0).lease(), T0);
+        RequestRecord done = find("req-1");
+        assertThat(done.status()).isEqualTo(Status.COMPLETED);
+        assertThat(done.finishedAt()).isNull();
+        assertThat(done.progress()).isEqualTo(new Progress(2, 0, 0, 2, 0));
+    }
+
+    @Test
+    void requestWithAFailedImageIsFailedOnceAllAreDone() {
+        repository.create(requestWithImages("req-1", 2));
+        List<ClaimedTask> claimed = repository.claim("w1", 2, T0, LEASE);
+        repository.fail(claimed.get(0).lease(), "broken", T0);
+        assertThat(find("req-1").status()).isEqualTo(Status.PROCESSING);
+
+        complete(claimed.get(1).lease(), T0);
+
+        assertThat(find("req-1").status()).isEqualTo(Status.FAILED);
+        assertThat(repository.finishIfDone("req-1", "w1", T0, NOTIFICATION_LEASE).orElseThrow().status())
+                .isEqualTo(Status.FAILED);
+        assertThat(find("req-1").status()).isEqualTo(Status.FAILED);
+    }
+
+    // ---------------------------------------------------------------- finishIfDone
+
+    @Test
+    void finishIfDoneReturnsEmptyWhileATaskIsPending() {
+        repository.create(requestWithImages("req-1", 2));
+        complete(claimOne("w1", T0).lease(), T0);
+
+        assertThat(repository.finishIfDone("req-1", "w1", T0, NOTIFICATION_LEASE)).isEmpty();
+        assertThat(find("req-1").finishedAt()).isNull();
+    }
+
+    @Test
+    void finishIfDoneReturnsEmptyWhileATaskIsProcessing() {
+        repository.create(requestWithImages("req-1", 2));
+        List<ClaimedTask> claimed = repository.claim("w1", 2, T0, LEASE);
+        complete(claimed.get(0).lease(), T0);
+
+        assertThat(repository.finishIfDone("req-1", "w1", T0, NOTIFICATION_LEASE)).isEmpty();
+        assertThat(find("req-1").finishedAt()).isNull();
+    }
+
+    @Test
+    void finishIfDoneReturnsEmptyWhileARetryIsPending() {
+        repository.create(requestWithImages("req-1", 1));
+        repository.retryLater(claimOne("w1", T0).lease(), "busy", T0.plusSeconds(30));
+
+        assertThat(repository.finishIfDone("req-1", "w1", T0, NOTIFICATION_LEASE)).isEmpty();
+    }
+
+    @Test
+    void finishIfDoneFinishesADoneRequestAndReturnsIt() {
+        repository.create(newRequest("req-1").metadata("webhookUrl", "https://hooks.example.com/x")
+                .product(1, "Shirt", "https://img.example.com/a.jpg").build());
+        complete(claimOne("w1", T0).lease(), T0);
+        Instant finishing = T0.plusSeconds(5);
+
+        RequestRecord finished = repository.finishIfDone("req-1", "w1", finishing, NOTIFICATION_LEASE).orElseThrow();
+
+        assertThat(finished.requestId()).isEqualTo("req-1");
+        assertThat(finished.status()).isEqualTo(Status.COMPLETED);
+        assertThat(finished.createdAt()).isEqualTo(T0);
+        assertThat(finished.finishedAt()).isEqualTo(finishing);
+        assertThat(finished.metadata()).containsEntry("webhookUrl", "https://hooks.example.com/x");
+        assertThat(finished.progress()).isEqualTo(new Progress(1, 0, 0, 1, 0));
+        assertThat(find("req-1")).isEqualTo(finished);
+    }
+
+    @Test
+    void finishIfDoneReturnsTheRecordOnlyOnce() {
+        repository.create(requestWithImages("req-1", 1));
+        complete(claimOne("w1", T0).lease(), T0);
+        repository.finishIfDone("req-1", "w1", T0, NOTIFICATION_LEASE);
+
+        assertThat(repository.finishIfDone("req-1", "w1", T0, NOTIFICATION_LEASE)).isEmpty();
+        assertThat(repository.finishIfDone("req-1", "w2", T0.plus(Duration.ofDays(1)), NOTIFICATION_LEASE)).isEmpty();
+        assertThat(find("req-1").finishedAt()).isEqualTo(T0);
+    }
+
+    @Test
+    void exactlyOneOfEightConcurrentFinishersGetsTheRecord() throws Exception {
+        repository.create(requestWithImages("req-1", 3));
+        for (ClaimedTask task : repository.claim("w1", 3, T0, LEASE)) {
+            complete(task.lease(), T0);
+        }
+
+        List<Optional<RequestRecord>> results =
+                runConcurrently(8, worker -> repository.finishIfDone("req-1", "w" + worker, T0, NOTIFICATION_LEASE));
+
+        assertThat(results).filteredOn(Optional::isPresent).hasSize(1);
+    }
+
+    @Test
+    void finishIfDoneOfAnUnknownRequestReturnsEmpty() {
+        assertThat(repository.finishIfDone("nope", "w1", T0, NOTIFICATION_LEASE)).isEmpty();
+    }
+
+    // ---------------------------------------------------------------- findFinishable
+
+    @Test
+    void findFinishableListsDoneRequestsThatAreNotFinished() {
+        repository.create(requestWithImages("req-done", 1));
+        completeAllOf("req-done");
+        repository.create(requestWithImages("req-finished", 1));
+        completeAllOf("req-finished");
+        repository.finishIfDone("req-finished", "w1", T0, NOTIFICATION_LEASE);
+        repository.create(requestWithImages("req-open", 2));
+        completeOneOf("req-open");
+        repository.create(requestWithImages("req-untouched", 1));
+
+        assertThat(repository.findFinishable(10)).containsExactly("req-done");
+    }
+
+    @Test
+    void findFinishableListsRequestsWithFailedTasks() {
+        repository.create(requestWithImages("req-1", 1));
+        repository.fail(claimOne("w1", T0).lease(), "broken", T0);
+
+        assertThat(repository.findFinishable(10)).containsExactly("req-1");
+    }
+
+    @Test
+    void findFinishableReturnsAtMostLimitIds() {
+        for (int i = 0; i < 5; i++) {
+            repository.create(requestWithImages("req-" + i, 1));
+            completeAllOf("req-" + i);
+        }
+
+        List<String> found = repository.findFinishable(3);
+
+        assertThat(found).hasSize(3).doesNotHaveDuplicates()
+                .isSubsetOf("req-0", "req-1", "req-2", "req-3", "req-4");
+    }
+
+    @Test
+    void finishedRequestIsNoLongerFinishable() {
+        repository.create(requestWithImages("req-1", 1));
+        completeAllOf("req-1");
+        assertThat(repository.findFinishable(10)).containsExactly("req-1");
+
+        repository.finishIfDone("req-1", "w1", T0, NOTIFICATION_LEASE);
+
+        assertThat(repository.findFinishable(10)).isEmpty();
+    }
+
+    // ---------------------------------------------------------------- notifications
+
+    @Test
+    void finishersNotificationIsNotHandedOutBeforeItsLeaseExpires() {
+        finishedRequest("req-1", "finisher");
+
+        assertThat(repository.claimNotifications("other", 10, T0, NOTIFICATION_LEASE)).isEmpty();
+        assertThat(repository.claimNotifications("other", 10, T0.plus(NOTIFICATION_LEASE).minus(ONE_MILLI),
+                NOTIFICATION_LEASE)).isEmpty();
+    }
+
+    @Test
+    void expiredNotificationIsHandedOutToAnotherWorker() {
+        RequestRecord finished = finishedRequest("req-1", "finisher");
+
+        List<RequestRecord> claimed = repository.claimNotifications("other", 10, T0.plus(NOTIFICATION_LEASE),
+                NOTIFICATION_LEASE);
+
+        assertThat(claimed).containsExactly(finished);
+    }
+
+    @Test
+    void claimedNotificationIsNotHandedOutAgainBeforeItsNewLeaseExpires() {
+        finishedRequest("req-1", "finisher");
+        Instant claimedAt = T0.plus(NOTIFICATION_LEASE);
+        Duration shortLease = Duration.ofSeconds(30);
+        assertThat(repository.claimNotifications("second", 10, claimedAt, shortLease)).hasSize(1);
+
+        assertThat(repository.claimNotifications("third", 10, claimedAt.plus(shortLease).minus(ONE_MILLI), shortLease))
+                .isEmpty();
+        assertThat(repository.claimNotifications("third", 10, claimedAt.plus(shortLease), shortLease)).hasSize(1);
+    }
+
+    @Test
+    void markNotifiedByTheHolderClosesTheNotification() {
+        finishedRequest("req-1", "finisher");
+
+        assertThat(repository.markNotified("req-1", "finisher", T0)).isTrue();
+
+        assertThat(repository.claimNotifications("other", 10, T0.plus(Duration.ofDays(365)), NOTIFICATION_LEASE)).isEmpty();
+    }
+
+    @Test
+    void markNotifiedTwiceIsRefusedTheSecondTime() {
+        finishedRequest("req-1", "finisher");
+        repository.markNotified("req-1", "finisher", T0);
+
+        assertThat(repository.markNotified("req-1", "finisher", T0)).isFalse();
+    }
+
+    @Test
+    void markNotifiedByAnotherWorkerIsRefused() {
+        finishedRequest("req-1", "finisher");
+
+        assertThat(repository.markNotified("req-1", "other", T0)).isFalse();
+
+        assertThat(repository.claimNotifications("other", 10, T0.plus(NOTIFICATION_LEASE), NOTIFICATION_LEASE)).hasSize(1);
+    }
+
+    @Test
+    void takenOverNotificationCanOnlyBeMarkedByItsNewHolder() {
+        finishedRequest("req-1", "finisher");
+        Instant takeover = T0.plus(NOTIFICATION_LEASE);
+        repository.claimNotifications("second", 10, takeover, NOTIFICATION_LEASE);
+
+        assertThat(repository.markNotified("req-1", "finisher", takeover)).isFalse();
+        assertThat(repository.markNotified("req-1", "second", takeover)).isTrue();
+        assertThat(repository.claimNotifications("third", 10, takeover.plus(Duration.ofDays(365)), NOTIFICATION_LEASE))
+                .isEmpty();
+    }
+
+    @Test
+    void claimNotificationsReturnsAtMostLimit() {
+        for (int i = 0; i < 5; i++) {
+            finishedRequest("req-" + i, "finisher");
+        }
+
+        List<RequestRecord> first = repository.claimNotifications("other", 3, T0.plus(NOTIFICATION_LEASE), NOTIFICATION_LEASE);
+        List<RequestRecord> rest = repository.claimNotifications("other", 3, T0.plus(NOTIFICATION_LEASE), NOTIFICATION_LEASE);
+
+        assertThat(first).hasSize(3);
+        assertThat(rest).hasSize(2);
+        assertThat(Stream.concat(first.stream(), rest.stream())).extracting(RequestRecord::requestId)
+                .containsExactlyInAnyOrder("req-0", "req-1", "req-2", "req-3", "req-4");
+    }
+
+    @Test
+    void unfinishedRequestHasNoNotification() {
+        repository.create(requestWithImages("req-1", 1));
+        completeAllOf("req-1");
+
+        assertThat(repository.claimNotifications("other", 10, T0.plus(Duration.ofDays(365)), NOTIFICATION_LEASE)).isEmpty();
+        assertThat(repository.markNotified("req-1", "w1", T0)).isFalse();
+        assertThat(repository.markNotified("nope", "w1", T0)).isFalse();
+    }
+
+    // ---------------------------------------------------------------- health
+
+    @Test
+    void pingSucceeds() {
+        repository.ping();
+    }
+
+    // ================================================================ helpers
+
+    /**
+     * @param requestId the request's id; also used in output keys, so it must be a valid
+     *     {@link io.imgpipe.spi.ObjectKeys} segment
+     * @return a builder for a request created at {@link #T0}
+     */
+    protected static NewRequestBuilder newRequest(String requestId) {
+        return new NewRequestBuilder(requestId);
+    }
+
+    /**
+     * @param requestId the request's id
+     * @param images how many products, each with one image of its own
+     * @return a request created at {@link #T0}
+     */
+    protected static NewRequest requestWithImages(String requestId, int images) {
+        NewRequestBuilder builder = newRequest(requestId);
+        for (int i = 0; i < images; i++) {
+            builder.product(i + 1, "Product " + (i + 1), "https://img.example.com/" + requestId + "/" + i + ".jpg");
+        }
+        return builder.build();
+    }
+
+    /** @return the request, failing the test if it is not found */
+    protected final RequestRecord find(String requestId) {
+        return repository.findRequest(requestId)
+                .orElseThrow(() -> new AssertionError("request " + requestId + " not found"));
+    }
+
+    /** @return every product of the request, as streamed */
+    protected final List<ProductRecord> products(String requestId) {
+        List<ProductRecord> products = new ArrayList<>();
+        repository.forEachProduct(requestId, products::add);
+        return products;
+    }
+
+    /** @return the one image of a one-image request */
+    protected final ImageRecord onlyImage(String requestId) {
+        List<ImageRecord> images = products(requestId).stream().flatMap(p -> p.images().stream()).toList();
+        assertThat(images).as("images of " + requestId).hasSize(1);
+        return images.get(0);
+    }
+
+    /**
+     * Completes a task with the URL a store would have given for it ({@link #outputUrlOf}).
+     *
+     * @return what {@link ProductRepository#complete} returned
+     */
+    protected final boolean complete(Lease lease, Instant now) {
+        return repository.complete(lease, outputUrlOf(lease), now);
+    }
+
+    /** @return a made-up output URL for the lease's task */
+    protected static URI outputUrlOf(Lease lease) {
+        return URI.create("https://cdn.example.com/out/" + lease.requestId() + "/" + lease.taskId() + ".jpg");
+    }
+
+    /** Claims exactly one task, failing the test if none or more is handed out. */
+    protected final ClaimedTask claimOne(String owner, Instant now) {
+        List<ClaimedTask> claimed = repository.claim(owner, 1, now, LEASE);
+        assertThat(claimed).as("tasks claimed by " + owner + " at " + now).hasSize(1);
+        return claimed.get(0);
+    }
+
+    private void completeAllOf(String requestId) {
+        List<ClaimedTask> claimed;
+        do {
+            claimed = repository.claim("w1", 100, T0, LEASE);
+            for (ClaimedTask task : claimed) {
+                assertThat(task.lease().requestId()).isEqualTo(requestId);
+                assertThat(complete(task.lease(), T0)).isTrue();
+            }
+        } while (!claimed.isEmpty());
+    }
+
+    private void completeOneOf(String requestId) {
+        ClaimedTask task = claimOne("w1", T0);
+        assertThat(task.lease().requestId()).isEqualTo(requestId);
+        assertThat(complete(task.lease(), T0)).isTrue();
+    }
+
+    private RequestRecord finishedRequest(String requestId, String finisher) {
+        repository.create(requestWithImages(requestId, 1));
+        completeAllOf(requestId);
+        return repository.finishIfDone(requestId, finisher, T0, NOTIFICATION_LEASE).orElseThrow();
+    }
+
+    /** A one-image request whose task w1 claimed at T0 and w2 took over when the lease expired. */
+    private record Takeover(ClaimedTask stale, ClaimedTask current, Instant at) {
+    }
+
+    private Takeover takeOver() {
+        repository.create(requestWithImages("req-1", 1));
+        ClaimedTask stale = claimOne("w1", T0);
+        Instant at = T0.plus(LEASE);
+        ClaimedTask current = claimOne("w2", at);
+        return new Takeover(stale, current, at);
+    }
+
+    private void assertUnchangedAfterTakeover() {
+        assertThat(onlyImage("req-1")).extracting(ImageRecord::status, ImageRecord::outputKey, ImageRecord::error,
+                ImageRecord::attempts).containsExactly(Status.PROCESSING, null, null, 2);
+    }
+
+    /** A task run by each of several threads. */
+    @FunctionalInterface
+    protected interface WorkerTask<T> {
+        /** @param worker the thread's number, from 0 @return its result */
+        T run(int worker) throws Exception;
+    }
+
+    /**
+     * Runs {@code task} on {@code threads} threads released together by a start gate, and
+     * returns their results in thread order.
+     */
+    protected static <T> List<T> runConcurrently(int threads, WorkerTask<T> task) throws Exception {
+        ExecutorService executor = Executors.newFixedThreadPool(threads);
+        try {
+            CountDownLatch ready = new CountDownLatch(threads);
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<T>> futures = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                int worker = i;
+                Callable<T> call = () -> {
+                    ready.countDown();
+                    start.await();
+                    return task.run(worker);
+                };
+                futures.add(executor.submit(call));
+            }
+            ready.await();
+            start.countDown();
+            List<T> results = new ArrayList<>();
+            for (Future<T> future : futures) {
+                results.add(future.get(CONCURRENCY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+            }
+            return results;
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+
+    /**
+     * Builds a {@link NewRequest} the way the engine does: products in input order (row index
+     * counted from 0), one task per distinct URL (ids {@code t1}, {@code t2}, ... in order of
+     * first appearance) with the output key {@code <requestId>/<taskId>.jpg}. Not thread-safe.
+     */
+    public static final class NewRequestBuilder {
+        private final String requestId;
+        private Instant createdAt = T0;
+        private final Map<String, String> metadata = new LinkedHashMap<>();
+        private final List<NewProduct> products = new ArrayList<>();
+        private final Map<URI, NewTask> tasks = new LinkedHashMap<>();
+
+        private NewRequestBuilder(String requestId) {
+            this.requestId = requestId;
+        }
+
+        /** @param value when the request was submitted @return this builder */
+        public NewRequestBuilder createdAt(Instant value) {
+            createdAt = value;
+            return this;
+        }
+
+        /** @param key an attribute @param value its value @return this builder */
+        public NewRequestBuilder metadata(String key, String value) {
+            metadata.put(key, value);
+            return this;
+        }
+
+        /** @param values attributes to add @return this builder */
+        public NewRequestBuilder metadata(Map<String, String> values) {
+            metadata.putAll(values);
+            return this;
+        }
+
+        /**
+         * Adds the next product.
+         *
+         * @param serialNumber its {@code S. No.}
+         * @param name its name
+         * @param urls its image URLs, in cell order
+         * @return this builder
+         */
+        public NewRequestBuilder product(long serialNumber, String name, String... urls) {
+            List<NewImage> images = new ArrayList<>();
+            for (int i = 0; i < urls.length; i++) {
+                URI url = URI.create(urls[i]);
+                NewTask task = tasks.computeIfAbsent(url, u -> {
+                    String taskId = "t" + (tasks.size() + 1);
+                    return new NewTask(taskId, u, requestId + "/" + taskId + ".jpg");
+                });
+                images.add(new NewImage(i + 1, url, task.taskId()));
+            }
+            products.add(new NewProduct(products.size(), serialNumber, name, images));
+            return this;
+        }
+
+        /** @return the request */
+        public NewRequest build() {
+            return new NewRequest(requestId, createdAt, metadata, products, List.copyOf(tasks.values()));
+        }
+    }
+}
