@@ -150,16 +150,12 @@ final class RequestLifecycle {
         Progress progress = finished && request.get(Requests.PROGRESS) instanceof Document
                 ? progressOf(request.get(Requests.PROGRESS, Document.class))
                 : queue.counts(requestId).progress();
-        Status status = finished ? Status.fromWireName(request.getString(Schema.STATUS)) : unfinishedStatus(progress);
+        Status status = finished ? Status.fromWireName(request.getString(Schema.STATUS)) : Status.of(progress);
         Date finishedAt = request.getDate(Schema.FINISHED_AT);
         return new RequestRecord(requestId, status, request.getDate(Schema.CREATED_AT).toInstant(),
                 finished && finishedAt != null ? finishedAt.toInstant() : null,
                 metadata(request.get(Requests.METADATA, Document.class)),
                 request.getInteger(Requests.PRODUCT_COUNT), progress);
-    }
-
-    private static Status unfinishedStatus(Progress progress) {
-        return progress.total() > 0 && progress.pending() == progress.total() ? Status.PENDING : Status.PROCESSING;
     }
 
     private static Map<String, String> metadata(Document metadata) {

@@ -69,6 +69,7 @@ final class TaskQueue {
                 task = collections.tasks().findOneAndUpdate(claimable, Updates.combine(
                         Updates.set(Schema.STATUS, Schema.PROCESSING),
                         Updates.set(Tasks.LEASE, lease),
+                        Updates.set(Schema.ERROR, null),
                         Updates.set(Tasks.AVAILABLE_AT, Date.from(expiresAt)),
                         Updates.inc(Schema.ATTEMPTS, 1),
                         Updates.inc(Schema.VERSION, 1L)), CLAIM);
