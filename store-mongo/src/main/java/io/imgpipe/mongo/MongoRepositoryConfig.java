@@ -84,31 +84,46 @@ public record MongoRepositoryConfig(String connectionString, String database, St
                 DEFAULT_CREATION_TIMEOUT, DEFAULT_MAINTENANCE_INTERVAL);
     }
 
-    /** @param value the database name @return a copy with it */
+    /**
+     * @param value the database name
+     * @return a copy with it
+     */
     public MongoRepositoryConfig withDatabase(String value) {
         return new MongoRepositoryConfig(connectionString, value, collectionPrefix, insertBatchSize, creationTimeout,
                 maintenanceInterval);
     }
 
-    /** @param value the collection prefix, possibly empty @return a copy with it */
+    /**
+     * @param value the collection prefix, possibly empty
+     * @return a copy with it
+     */
     public MongoRepositoryConfig withCollectionPrefix(String value) {
         return new MongoRepositoryConfig(connectionString, database, value, insertBatchSize, creationTimeout,
                 maintenanceInterval);
     }
 
-    /** @param value documents per {@code insertMany} @return a copy with it */
+    /**
+     * @param value documents per {@code insertMany}
+     * @return a copy with it
+     */
     public MongoRepositoryConfig withInsertBatchSize(int value) {
         return new MongoRepositoryConfig(connectionString, database, collectionPrefix, value, creationTimeout,
                 maintenanceInterval);
     }
 
-    /** @param value how long a create may stay unfinished before it is deleted @return a copy with it */
+    /**
+     * @param value how long a create may stay unfinished before it is deleted
+     * @return a copy with it
+     */
     public MongoRepositoryConfig withCreationTimeout(Duration value) {
         return new MongoRepositoryConfig(connectionString, database, collectionPrefix, insertBatchSize, value,
                 maintenanceInterval);
     }
 
-    /** @param value how often housekeeping runs @return a copy with it */
+    /**
+     * @param value how often housekeeping runs
+     * @return a copy with it
+     */
     public MongoRepositoryConfig withMaintenanceInterval(Duration value) {
         return new MongoRepositoryConfig(connectionString, database, collectionPrefix, insertBatchSize,
                 creationTimeout, value);

@@ -22,6 +22,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
@@ -197,6 +201,50 @@ class MongoRepositoryBehaviourIT {
             assertThat(product.getString("status")).isEqualTo("completed");
             assertThat(product.getList("images", Document.class).get(0)).containsEntry("status", "completed")
                     .containsEntry("compressedUrl", "https://cdn.example/t" + (ordinal + 1));
+        }
+    }
+
+    @Test
+    void productCopiesConvergeWhenWorkersEndImagesOfOneProductConcurrently() throws Exception {
+        repository.create(TestRequests.large("r1", T0, 20, 6));
+        ExecutorService workers = Executors.newFixedThreadPool(6);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int w = 0; w < 6; w++) {
+                String owner = "w" + w;
+                done.add(workers.submit(() -> {
+                    List<ClaimedTask> claimed;
+                    while (!(claimed = repository.claim(owner, 2, T0, LEASE)).isEmpty()) {
+                        for (ClaimedTask task : claimed) {
+                            if (task.lease().taskId().hashCode() % 5 == 0) {
+                                repository.fail(task.lease(), "broken", T0);
+                            } else {
+                                repository.complete(task.lease(), URI.create("https://cdn.example/" + task.outputKey()), T0);
+                            }
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> future : done) {
+                future.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            workers.shutdownNow();
+        }
+
+        List<ProductRecord> products = new ArrayList<>();
+        repository.forEachProduct("r1", products::add);
+        for (int ordinal = 0; ordinal < 20; ordinal++) {
+            Document raw = rawProduct("r1", ordinal);
+            ProductRecord product = products.get(ordinal);
+            assertThat(raw.getList("images", Document.class)).extracting(image -> image.getString("status"))
+                    .containsExactlyElementsOf(product.images().stream().map(i -> i.status().wireName()).toList());
+            io.imgpipe.Progress progress = io.imgpipe.Progress.empty();
+            for (io.imgpipe.spi.ImageRecord image : product.images()) {
+                progress = progress.plus(image.status());
+            }
+            assertThat(raw.getString("status")).as("status of product %s", ordinal).isEqualTo(Status.of(progress).wireName());
         }
     }
 
