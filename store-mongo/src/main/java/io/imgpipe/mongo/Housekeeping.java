@@ -77,7 +77,8 @@ final class Housekeeping {
         for (Document request : stale) {
             String requestId = request.getString(Schema.ID);
             if (Requests.CREATING.equals(request.getString(Requests.STATE))) {
-                String token = request.get(Requests.CREATION, Document.class).getString("token");
+                Document creation = request.get(Requests.CREATION, Document.class);
+                String token = creation == null ? null : creation.getString("token");
                 boolean givenUp = collections.requests().updateOne(
                         and(eq(Schema.ID, requestId), eq(Requests.STATE, Requests.CREATING),
                                 eq(Requests.CREATION_TOKEN, token)),

@@ -376,7 +376,7 @@ public final class MongoProductRepository implements ProductRepository {
 
         /**
          * Connects (creating a client from the connection string if none was given), creates the
-         * indexes and runs housekeeping once.
+         * indexes and runs housekeeping once (a housekeeping failure is logged, not thrown).
          *
          * @return the repository
          * @throws ConfigurationException if there is neither a client nor a connection string, or both
@@ -396,7 +396,7 @@ public final class MongoProductRepository implements ProductRepository {
             MongoProductRepository repository = new MongoProductRepository(config, actual, ownsClient, clock);
             try {
                 repository.collections.ensureIndexes();
-                repository.housekeeping.run();
+                repository.housekeeping.runIfDue();
                 return repository;
             } catch (MongoException e) {
                 repository.close();

@@ -43,8 +43,6 @@ import org.slf4j.LoggerFactory;
  */
 final class RequestCreator {
 
-    static final Date NEVER_DEFERRED = new Date(0);
-
     private static final Logger LOG = LoggerFactory.getLogger(RequestCreator.class);
 
     private final MongoCollections collections;
@@ -123,7 +121,7 @@ final class RequestCreator {
                     .append(Schema.ATTEMPTS, 0)
                     .append(Schema.VERSION, 0L)
                     .append(Tasks.QUEUED_AT, queuedAt)
-                    .append(Tasks.AVAILABLE_AT, NEVER_DEFERRED)
+                    .append(Tasks.AVAILABLE_AT, Tasks.availableAtOnce())
                     .append(Schema.COMPRESSED_URL, null)
                     .append(Schema.ERROR, null));
             if (batch.size() == batchSize) {

@@ -5,6 +5,7 @@ import com.mongodb.client.model.IndexModel;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import io.imgpipe.Status;
+import java.util.Date;
 import java.util.List;
 import org.bson.Document;
 
@@ -96,6 +97,14 @@ final class Schema {
         static final String CREATING = "creating";
 
         private Tasks() {
+        }
+
+        /**
+         * @return the {@code availableAt} of a task claimable whatever the caller's clock says
+         *     (fresh or released): the epoch
+         */
+        static Date availableAtOnce() {
+            return new Date(0);
         }
     }
 

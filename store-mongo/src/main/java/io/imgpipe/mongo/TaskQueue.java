@@ -133,7 +133,7 @@ final class TaskQueue {
     boolean release(Lease lease) {
         return fencedWrite(lease, Updates.combine(
                 Updates.set(Schema.STATUS, Schema.PENDING),
-                Updates.set(Tasks.AVAILABLE_AT, RequestCreator.NEVER_DEFERRED),
+                Updates.set(Tasks.AVAILABLE_AT, Tasks.availableAtOnce()),
                 Updates.unset(Tasks.LEASE),
                 Updates.inc(Schema.ATTEMPTS, -1),
                 Updates.inc(Schema.VERSION, 1L)));
