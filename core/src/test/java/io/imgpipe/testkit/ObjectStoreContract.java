@@ -385,7 +385,11 @@ public abstract class ObjectStoreContract {
     }
 
     private static void runAll(List<Callable<Void>> tasks, CountDownLatch ready, CountDownLatch start) throws Exception {
-        ExecutorService executor = Executors.newFixedThreadPool(tasks.size());
+        ExecutorService executor = Executors.newFixedThreadPool(tasks.size(), runnable -> {
+            Thread thread = new Thread(runnable, "contract-worker");
+            thread.setDaemon(true);
+            return thread;
+        });
         try {
             List<Future<Void>> futures = new ArrayList<>();
             for (Callable<Void> task : tasks) {

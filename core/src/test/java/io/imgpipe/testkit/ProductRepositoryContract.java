@@ -168,6 +168,22 @@ public abstract class ProductRepositoryContract {
     }
 
     @Test
+    void productActionRunsOnTheCallingThreadOncePerProduct() {
+        repository.create(requestWithImages("req-1", 700));
+        Thread caller = Thread.currentThread();
+        List<Thread> threads = new ArrayList<>();
+        List<Integer> rowIndexes = new ArrayList<>();
+
+        repository.forEachProduct("req-1", p -> {
+            threads.add(Thread.currentThread());
+            rowIndexes.add(p.rowIndex());
+        });
+
+        assertThat(threads).hasSize(700).containsOnly(caller);
+        assertThat(rowIndexes).doesNotHaveDuplicates();
+    }
+
+    @Test
     void imagesCarryTheirPositionUrlTaskAndPendingState() {
         NewRequest request = newRequest("req-1")
                 .product(1, "Shirt", "https://img.example.com/a.jpg", "https://img.example.com/b.jpg")
@@ -303,7 +319,7 @@ public abstract class ProductRepositoryContract {
         AtomicBoolean created = new AtomicBoolean();
         ConcurrentLinkedQueue<String> violations = new ConcurrentLinkedQueue<>();
         CountDownLatch readerStarted = new CountDownLatch(1);
-        ExecutorService executor = Executors.newSingleThreadExecutor();
+        ExecutorService executor = Executors.newSingleThreadExecutor(ProductRepositoryContract::daemonThread);
         try {
             Future<?> reader = executor.submit(() -> {
                 readerStarted.countDown();
@@ -342,7 +358,7 @@ public abstract class ProductRepositoryContract {
         AtomicBoolean created = new AtomicBoolean();
         ConcurrentLinkedQueue<String> violations = new ConcurrentLinkedQueue<>();
         CountDownLatch claimerStarted = new CountDownLatch(1);
-        ExecutorService executor = Executors.newSingleThreadExecutor();
+        ExecutorService executor = Executors.newSingleThreadExecutor(ProductRepositoryContract::daemonThread);
         int claimedCount;
         try {
             Future<Integer> claimer = executor.submit(() -> {
@@ -445,7 +461,7 @@ public abstract class ProductRepositoryContract {
             List<ClaimedTask> mine = new ArrayList<>();
             List<ClaimedTask> batch;
             do {
-                batch = repository.claim("w" + worker, 7, T0, LEASE);
+                batch = repository.claim("w" + worker, 1 + worker % 3, T0, LEASE);
                 mine.addAll(batch);
             } while (!batch.isEmpty());
             return mine;
@@ -467,7 +483,7 @@ public abstract class ProductRepositoryContract {
             List<ClaimedTask> mine = new ArrayList<>();
             List<ClaimedTask> batch;
             do {
-                batch = repository.claim("w" + worker, 3, afterExpiry, LEASE);
+                batch = repository.claim("w" + worker, 1 + worker % 3, afterExpiry, LEASE);
                 mine.addAll(batch);
             } while (!batch.isEmpty());
             return mine;
@@ -1205,7 +1221,7 @@ public abstract class ProductRepositoryContract {
      * returns their results in thread order.
      */
     protected static <T> List<T> runConcurrently(int threads, WorkerTask<T> task) throws Exception {
-        ExecutorService executor = Executors.newFixedThreadPool(threads);
+        ExecutorService executor = Executors.newFixedThreadPool(threads, ProductRepositoryContract::daemonThread);
         try {
             CountDownLatch ready = new CountDownLatch(threads);
             CountDownLatch start = new CountDownLatch(1);
@@ -1229,6 +1245,12 @@ public abstract class ProductRepositoryContract {
         } finally {
             executor.shutdownNow();
         }
+    }
+
+    private static Thread daemonThread(Runnable runnable) {
+        Thread thread = new Thread(runnable, "contract-worker");
+        thread.setDaemon(true);
+        return thread;
     }
 
     /**
