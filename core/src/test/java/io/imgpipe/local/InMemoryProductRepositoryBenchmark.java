@@ -75,7 +75,7 @@ public final class InMemoryProductRepositoryBenchmark {
             int[] products = {0};
             repository.forEachProduct("req-0", p -> products[0]++);
             report("forEachProduct of a 5,000-product request", start, products[0]);
-            held.forEach(t -> repository.complete(t.lease(), NOW));
+            held.forEach(t -> repository.complete(t.lease(), URI.create("http://cdn.test/" + t.outputKey()), NOW));
         }
     }
 
@@ -93,7 +93,7 @@ public final class InMemoryProductRepositoryBenchmark {
                             return;
                         }
                         for (ClaimedTask task : claimed) {
-                            repository.complete(task.lease(), NOW);
+                            repository.complete(task.lease(), URI.create("http://cdn.test/" + task.outputKey()), NOW);
                         }
                         done.addAndGet(claimed.size());
                     }
@@ -109,7 +109,7 @@ public final class InMemoryProductRepositoryBenchmark {
         long extra = target - done.get();
         while (extra > 0) {
             for (ClaimedTask task : repository.claim("fill", (int) Math.min(extra, 1_000), NOW, LEASE)) {
-                repository.complete(task.lease(), NOW);
+                repository.complete(task.lease(), URI.create("http://cdn.test/" + task.outputKey()), NOW);
                 done.incrementAndGet();
                 extra--;
             }
