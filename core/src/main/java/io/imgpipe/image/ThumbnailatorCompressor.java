@@ -107,10 +107,11 @@ public final class ThumbnailatorCompressor implements ImageCompressor {
 
     private BufferedImage prepare(BufferedImage decoded, ImageHeader header) {
         BufferedImage pixels = JpegPixels.writable(decoded);
-        OutputSize size = OutputSize.fit(header.uprightWidth(), header.uprightHeight(), config.maxWidth(),
-                config.maxHeight());
-        if (!size.sameAs(header.uprightWidth(), header.uprightHeight())) {
-            boolean swap = header.orientation().swapsAxes();
+        boolean swap = header.orientation().swapsAxes();
+        int uprightWidth = swap ? pixels.getHeight() : pixels.getWidth();
+        int uprightHeight = swap ? pixels.getWidth() : pixels.getHeight();
+        OutputSize size = OutputSize.fit(uprightWidth, uprightHeight, config.maxWidth(), config.maxHeight());
+        if (!size.sameAs(uprightWidth, uprightHeight)) {
             pixels = resize(pixels, swap ? size.height() : size.width(), swap ? size.width() : size.height(), header);
         }
         return header.orientation().apply(pixels);
