@@ -29,7 +29,8 @@ import net.coobird.thumbnailator.Thumbnails;
  * source's dimensions unless {@link CompressorConfig#maxWidth()} or
  * {@link CompressorConfig#maxHeight()} ask for a smaller size, in which case it is scaled down
  * with Thumbnailator to fit, keeping the aspect ratio; it is never enlarged. No metadata (EXIF,
- * GPS, ICC, comments) is copied into the output.
+ * GPS, ICC, comments) is copied into the output. Of a file holding several images (an animated
+ * GIF, a multi-page TIFF) the first image is used.
  *
  * <p>The common case, an opaque JPEG or PNG kept at its size, makes no copy of the pixels: the
  * reader decodes straight into a {@code TYPE_3BYTE_BGR} (or grey) image and the writer encodes

@@ -307,6 +307,15 @@ class ThumbnailatorCompressorTest {
     }
 
     @Test
+    void decodesYcckJpegWithPlausibleColours() {
+        BufferedImage out = readJpeg(compressor.compress(ImageFixtures.ycckJpeg(64, 32)).data());
+
+        assertThat(out.getWidth()).isEqualTo(64);
+        assertColorNear(out, 10, 16, Color.RED, 90);
+        assertColorNear(out, 54, 16, Color.BLUE, 90);
+    }
+
+    @Test
     void decodesLossyWebp() {
         BufferedImage expected = TestImages.photo(96, 64, 7);
 
