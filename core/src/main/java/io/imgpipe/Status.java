@@ -9,7 +9,8 @@ import java.util.Locale;
  * <ul>
  *   <li>An image is {@code pending} until a worker claims it, {@code processing} while claimed,
  *       and ends {@code completed} or {@code failed}.
- *   <li>A product or a request is {@code pending} while none of its images has started,
+ *   <li>A product or a request is {@code pending} while all its images wait for a worker (for a first
+ *       attempt or for a retry),
  *       {@code processing} while any is unfinished, {@code completed} when all completed, and
  *       {@code failed} when all finished and at least one failed.
  * </ul>

@@ -33,9 +33,10 @@ import org.slf4j.LoggerFactory;
  * files themselves (see {@link #pathOf}).
  *
  * <h2>Writes</h2>
- * A put writes a temporary file in the target's directory, flushes it to the device, and
+ * A put writes a temporary file in the target's directory, flushes its content to the device, and
  * renames it over the target atomically, so readers see the old or the new object, never part of
- * one, and concurrent puts to one key leave exactly one whole payload. Temporary names start with
+ * one, and concurrent puts to one key leave exactly one whole payload. (The rename itself becomes
+ * durable when the file system commits its metadata; the directory is not flushed.) Temporary names start with
  * {@code ~}, which no key may contain, so they can never be read as objects; a put that fails
  * deletes its temporary file. The content type is not stored: whoever serves the files infers it
  * from the extension. Objects are created with the process's default permissions (umask).

@@ -16,9 +16,11 @@ import java.util.function.Consumer;
  * A task is created {@code pending}. {@link #claim} moves it to {@code processing} under a
  * {@link Lease}; the holder then ends it with {@link #complete} or {@link #fail}, defers it with
  * {@link #retryLater}, or gives it back with {@link #release}. A task whose lease has expired is
- * claimable again by any worker, and the old holder's writes are then refused (fencing): every
- * write about a task applies only if the task is still {@code processing} under the lease's
- * token, and reports with its {@code boolean} result whether it did.
+ * claimable again by any worker, and once another worker has claimed it the old holder's writes
+ * are refused (fencing): every write about a task applies only if the task is still
+ * {@code processing} under the lease's token, and reports with its {@code boolean} result
+ * whether it did. Expiry alone does not refuse a write: a holder whose lease expired but whose
+ * task nobody has claimed since may still complete it.
  *
  * <h2>Request life cycle</h2>
  * A request is {@code pending}/{@code processing} while it has unfinished tasks. Once every task

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The executable form of the {@link ObjectStore} Javadoc: every implementation's test extends
@@ -172,6 +173,19 @@ public abstract class ObjectStoreContract {
             byte[] expected = payload(500 + i, i);
             assertThat(store.get(keys.get(i))).as(keys.get(i)).hasValueSatisfying(read -> assertThat(read).isEqualTo(expected));
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {".hidden", "a..b", "...", "-", "_", "x/.y/z.", "UPPER/Mixed-Case_0.9.JPG", "a/b/c/d/e/f/g/h/i/j.jpg"})
+    void unusualButValidKeysRoundTrip(String key) {
+        byte[] data = payload(300, key.hashCode());
+
+        store.put(key, data, JPEG);
+
+        assertThat(store.get(key)).hasValueSatisfying(read -> assertThat(read).isEqualTo(data));
+        assertThat(store.url(key).isAbsolute()).isTrue();
+        store.delete(key);
+        assertThat(store.get(key)).isEmpty();
     }
 
     @Test
@@ -385,7 +399,11 @@ public abstract class ObjectStoreContract {
     }
 
     private static void runAll(List<Callable<Void>> tasks, CountDownLatch ready, CountDownLatch start) throws Exception {
-        ExecutorService executor = Executors.newFixedThreadPool(tasks.size());
+        ExecutorService executor = Executors.newFixedThreadPool(tasks.size(), runnable -> {
+            Thread thread = new Thread(runnable, "contract-worker");
+            thread.setDaemon(true);
+            return thread;
+        });
         try {
             List<Future<Void>> futures = new ArrayList<>();
             for (Callable<Void> task : tasks) {

@@ -2,6 +2,7 @@ package io.imgpipe.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.imgpipe.Progress;
@@ -58,6 +59,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  * explicitly from fixed instants ({@link #T0} onwards), so lease and retry expiry are
  * deterministic and no test sleeps. Tests that start threads wait at most
  * {@link #CONCURRENCY_TIMEOUT} for them, as a guard against hangs, never as a speed requirement.
+ * Every instant the suite passes is a whole number of milliseconds, so stores that keep time at
+ * millisecond precision (BSON dates) round-trip them exactly.
+ *
+ * <p>Left to each implementation's own tests, because no generic test can provoke or observe
+ * them: that a {@code create} failing half-way leaves nothing visible, durability across restarts,
+ * and the rough preference for older tasks in {@code claim} (no order is asserted).
  */
 public abstract class ProductRepositoryContract {
 
@@ -168,6 +175,22 @@ public abstract class ProductRepositoryContract {
     }
 
     @Test
+    void productActionRunsOnTheCallingThreadOncePerProduct() {
+        repository.create(requestWithImages("req-1", 700));
+        Thread caller = Thread.currentThread();
+        List<Thread> threads = new ArrayList<>();
+        List<Integer> rowIndexes = new ArrayList<>();
+
+        repository.forEachProduct("req-1", p -> {
+            threads.add(Thread.currentThread());
+            rowIndexes.add(p.rowIndex());
+        });
+
+        assertThat(threads).hasSize(700).containsOnly(caller);
+        assertThat(rowIndexes).doesNotHaveDuplicates();
+    }
+
+    @Test
     void imagesCarryTheirPositionUrlTaskAndPendingState() {
         NewRequest request = newRequest("req-1")
                 .product(1, "Shirt", "https://img.example.com/a.jpg", "https://img.example.com/b.jpg")
@@ -250,11 +273,7 @@ public abstract class ProductRepositoryContract {
         NewRequest again = newRequest("req-1").metadata("k", "copy")
                 .product(1, "Copy", "https://img.example.com/b.jpg", "https://img.example.com/c.jpg").build();
 
-        try {
-            repository.create(again);
-        } catch (RepositoryException expected) {
-            // asserted by duplicateCreateIsRefusedWithANonRetryableRepositoryException
-        }
+        catchThrowable(() -> repository.create(again));
 
         assertThat(find("req-1").metadata()).containsEntry("k", "original");
         assertThat(find("req-1").progress().total()).isEqualTo(1);
@@ -303,7 +322,7 @@ public abstract class ProductRepositoryContract {
         AtomicBoolean created = new AtomicBoolean();
         ConcurrentLinkedQueue<String> violations = new ConcurrentLinkedQueue<>();
         CountDownLatch readerStarted = new CountDownLatch(1);
-        ExecutorService executor = Executors.newSingleThreadExecutor();
+        ExecutorService executor = Executors.newSingleThreadExecutor(ProductRepositoryContract::daemonThread);
         try {
             Future<?> reader = executor.submit(() -> {
                 readerStarted.countDown();
@@ -342,7 +361,7 @@ public abstract class ProductRepositoryContract {
         AtomicBoolean created = new AtomicBoolean();
         ConcurrentLinkedQueue<String> violations = new ConcurrentLinkedQueue<>();
         CountDownLatch claimerStarted = new CountDownLatch(1);
-        ExecutorService executor = Executors.newSingleThreadExecutor();
+        ExecutorService executor = Executors.newSingleThreadExecutor(ProductRepositoryContract::daemonThread);
         int claimedCount;
         try {
             Future<Integer> claimer = executor.submit(() -> {
@@ -445,7 +464,7 @@ public abstract class ProductRepositoryContract {
             List<ClaimedTask> mine = new ArrayList<>();
             List<ClaimedTask> batch;
             do {
-                batch = repository.claim("w" + worker, 7, T0, LEASE);
+                batch = repository.claim("w" + worker, 1 + worker % 3, T0, LEASE);
                 mine.addAll(batch);
             } while (!batch.isEmpty());
             return mine;
@@ -467,7 +486,7 @@ public abstract class ProductRepositoryContract {
             List<ClaimedTask> mine = new ArrayList<>();
             List<ClaimedTask> batch;
             do {
-                batch = repository.claim("w" + worker, 3, afterExpiry, LEASE);
+                batch = repository.claim("w" + worker, 1 + worker % 3, afterExpiry, LEASE);
                 mine.addAll(batch);
             } while (!batch.isEmpty());
             return mine;
@@ -1220,7 +1239,7 @@ public abstract class ProductRepositoryContract {
      * returns their results in thread order.
      */
     protected static <T> List<T> runConcurrently(int threads, WorkerTask<T> task) throws Exception {
-        ExecutorService executor = Executors.newFixedThreadPool(threads);
+        ExecutorService executor = Executors.newFixedThreadPool(threads, ProductRepositoryContract::daemonThread);
         try {
             CountDownLatch ready = new CountDownLatch(threads);
             CountDownLatch start = new CountDownLatch(1);
@@ -1244,6 +1263,12 @@ public abstract class ProductRepositoryContract {
         } finally {
             executor.shutdownNow();
         }
+    }
+
+    private static Thread daemonThread(Runnable runnable) {
+        Thread thread = new Thread(runnable, "contract-worker");
+        thread.setDaemon(true);
+        return thread;
     }
 
     /**
