@@ -119,6 +119,22 @@ class MongoRepositoryBehaviourIT {
     }
 
     @Test
+    void requestOutlivesTheRepositoryAndClientThatCreatedIt() {
+        repository.create(request("r1", T0, List.of(List.of("https://a.example/1.jpg"))));
+        ClaimedTask before = repository.claim("w1", 1, T0, LEASE).get(0);
+        repository.close();
+
+        try (MongoClient otherClient = server.newClient();
+                MongoProductRepository restarted = MongoProductRepository.builder(config).client(otherClient)
+                        .clock(clock).build()) {
+            assertThat(restarted.findRequest("r1")).hasValueSatisfying(found ->
+                    assertThat(found.progress().processing()).isOne());
+            assertThat(restarted.complete(before.lease(), URI.create("https://cdn.example/1.jpg"), T0)).isTrue();
+            assertThat(restarted.finishIfDone("r1", "w2", T0, LEASE)).isPresent();
+        }
+    }
+
+    @Test
     void storesTimesAsBsonDates() {
         repository.create(request("r1", T0, List.of(List.of("https://a.example/1.jpg"))));
         repository.claim("w1", 1, T0, LEASE);
