@@ -47,7 +47,7 @@ import org.bson.Document;
  *       and {@code compressedUrl}); the image states there are a copy of the tasks', kept for people
  *       reading the collection, while every read of this class takes states from the tasks.
  * </ul>
- * {@code SCHEMA.md} in this module describes the documents and indexes.
+ * the store-mongo section of the project README describes the documents and indexes.
  *
  * <p>Build one with {@link #builder(MongoRepositoryConfig)}; building creates the indexes (an
  * idempotent operation) and runs housekeeping once. Instances are thread-safe. {@link #close()}

@@ -10,8 +10,8 @@ import java.util.List;
 import org.bson.Document;
 
 /**
- * Field names, state words and indexes of the three collections. {@code SCHEMA.md} in the
- * module describes the documents and which query each index serves.
+ * Field names, state words and indexes of the three collections. The store-mongo section of
+ * the project README describes the documents and which query each index serves.
  */
 final class Schema {
 
