@@ -170,5 +170,13 @@ final class MultipartUpload {
         String field() {
             return field;
         }
+
+        /**
+         * @return {@code true} when the refusal came before the request body was read to its end
+         *     (not multipart, or too large), so the connection must not be reused
+         */
+        boolean bodyMayBeUnread() {
+            return field == null;
+        }
     }
 }

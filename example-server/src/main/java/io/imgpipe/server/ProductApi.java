@@ -96,6 +96,9 @@ final class ProductApi {
         } catch (UploadRefusedException e) {
             ErrorBody body = e.status() == 413 ? ErrorBody.of(e.getMessage())
                     : new ErrorBody(e.getMessage(), List.of(new Problem(null, e.field(), e.getMessage())));
+            if (e.bodyMayBeUnread()) {
+                ctx.header("Connection", "close");
+            }
             ctx.status(e.status()).json(body);
         } catch (CsvValidationException e) {
             ctx.status(HttpStatus.BAD_REQUEST).json(new ErrorBody("Invalid CSV file",

@@ -142,6 +142,10 @@ public final class Server {
             jetty.setHandler(new GracefulHandler(jetty.getHandler()));
         });
         javalin.requestLogger.http(Server::logRequest);
+        javalin.routes.exception(Exception.class, (e, ctx) -> {
+            log.error("{} {} failed", ctx.method(), ctx.path(), e);
+            ctx.status(HttpStatus.INTERNAL_SERVER_ERROR).json(ApiResponses.ErrorBody.of("Internal server error"));
+        });
         javalin.routes.get("/", ctx -> ctx.result("Server is Live!!!"));
         javalin.routes.get("/health", this::health);
         if (config.role().servesApi()) {

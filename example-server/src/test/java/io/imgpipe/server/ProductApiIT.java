@@ -223,6 +223,7 @@ class ProductApiIT {
 
         assertThat(response.statusCode()).isEqualTo(413);
         assertThat(json(response).get("error").asText()).contains(Integer.toString(UPLOAD_LIMIT));
+        assertThat(response.headers().firstValue("Connection")).as("the unread rest ends the connection").hasValue("close");
     }
 
     @Test
