@@ -9,9 +9,10 @@ import io.imgpipe.ConfigurationException;
  * <p>Optimized Huffman tables are on by default. They change no pixel: the encoder takes a
  * second pass over the quantized coefficients to build entropy tables fitted to the image
  * instead of the generic tables of the JPEG standard. On the benchmark corpus (44 photos,
- * 159 MP) this made the output about 11% smaller (output/input 0.311 instead of 0.349) for about
- * 10% lower throughput of the whole decode-and-encode step. An image is compressed once and then
- * stored and downloaded many times, so the smaller file is the better default; turn it off with
+ * 159 MP, {@code CompressionBenchmark}) this made the output 11% smaller (output/input 0.311
+ * instead of 0.349 on the JPEG sources) for 7 to 13% lower throughput of the whole
+ * decode-and-encode step on one core. An image is compressed once and then stored and downloaded
+ * many times, so the smaller file is the better default; turn it off with
  * {@link #withOptimizeHuffman(boolean)} when encoding speed matters more than size.
  *
  * @param quality JPEG quality from 0.0 (smallest) to 1.0 (best); default 0.5

@@ -10,8 +10,9 @@ import java.util.Objects;
  * (a few kilobytes declaring 30000x30000 pixels) is turned away before any memory is spent on it.
  *
  * <p>The format is recognised from the bytes, not from a name or a content type, by the
- * registered ImageIO readers (JPEG, including CMYK and YCCK, and WebP through TwelveMonkeys; PNG,
- * GIF, BMP, TIFF and WBMP through the JDK).
+ * registered ImageIO readers: JPEG (including CMYK and YCCK) and WebP through TwelveMonkeys; PNG,
+ * GIF, BMP and TIFF through the JDK. Other formats ImageIO may know (WBMP, lossless JPEG) are
+ * refused.
  *
  * <p>Immutable and thread-safe.
  */

@@ -3,6 +3,7 @@ package io.imgpipe.image;
 import io.imgpipe.CompressionException;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -29,6 +30,12 @@ import org.slf4j.LoggerFactory;
 final class SourceImage implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SourceImage.class);
+
+    /**
+     * The formats decoded. Others ImageIO knows (WBMP, which random bytes can pass for; lossless
+     * JPEG) are refused: product photos do not come in them, and each decoder is attack surface.
+     */
+    static final Set<String> SUPPORTED_FORMATS = Set.of("jpeg", "png", "webp", "gif", "bmp", "tiff");
 
     static {
         ImageIO.setUseCache(false);
@@ -58,13 +65,7 @@ final class SourceImage implements AutoCloseable {
         }
         ImageInputStream stream = new MemoryCacheImageInputStream(new ByteArrayInputStream(source));
         try {
-            Iterator<ImageReader> readers = ImageIO.getImageReaders(stream);
-            if (!readers.hasNext()) {
-                throw new CompressionException("not a supported image format (" + source.length
-                        + " bytes starting with " + leadingBytes(source) + "); supported: "
-                        + String.join(", ", supportedFormats()));
-            }
-            ImageReader reader = readers.next();
+            ImageReader reader = supportedReader(stream, source);
             reader.setInput(stream, false, true);
             return new SourceImage(source, stream, reader);
         } catch (RuntimeException e) {
@@ -74,6 +75,29 @@ final class SourceImage implements AutoCloseable {
             }
             throw new CompressionException("could not identify the image format: " + e, e);
         }
+    }
+
+    private static ImageReader supportedReader(ImageInputStream stream, byte[] source) {
+        Iterator<ImageReader> readers = ImageIO.getImageReaders(stream);
+        Set<String> unsupported = new TreeSet<>();
+        while (readers.hasNext()) {
+            ImageReader reader = readers.next();
+            String format;
+            try {
+                format = normalizeFormat(reader.getFormatName());
+            } catch (IOException e) {
+                format = reader.getClass().getSimpleName();
+            }
+            if (SUPPORTED_FORMATS.contains(format)) {
+                return reader;
+            }
+            reader.dispose();
+            unsupported.add(format);
+        }
+        String recognised = unsupported.isEmpty() ? "" : " (it looks like " + String.join(" or ", unsupported) + ")";
+        throw new CompressionException("not a supported image format" + recognised + ": " + source.length
+                + " bytes starting with " + leadingBytes(source) + "; supported: "
+                + String.join(", ", new TreeSet<>(SUPPORTED_FORMATS)));
     }
 
     /**
@@ -144,6 +168,9 @@ final class SourceImage implements AutoCloseable {
     }
 
     private static String describe(Throwable e) {
+        if (e instanceof EOFException || e.getCause() instanceof EOFException) {
+            return "the data ends early (truncated file)";
+        }
         String message = e.getMessage();
         String own = message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
         Throwable cause = e.getCause();
@@ -171,14 +198,6 @@ final class SourceImage implements AutoCloseable {
             default:
                 return lower;
         }
-    }
-
-    private static Set<String> supportedFormats() {
-        Set<String> names = new TreeSet<>();
-        for (String name : ImageIO.getReaderFormatNames()) {
-            names.add(normalizeFormat(name));
-        }
-        return names;
     }
 
     private static String leadingBytes(byte[] source) {

@@ -29,7 +29,8 @@ import net.coobird.thumbnailator.Thumbnails;
  * source's dimensions unless {@link CompressorConfig#maxWidth()} or
  * {@link CompressorConfig#maxHeight()} ask for a smaller size, in which case it is scaled down
  * with Thumbnailator to fit, keeping the aspect ratio; it is never enlarged. No metadata (EXIF,
- * GPS, ICC, comments) is copied into the output.
+ * GPS, ICC, comments) is copied into the output. Of a file holding several images (an animated
+ * GIF, a multi-page TIFF) the first image is used.
  *
  * <p>The common case, an opaque JPEG or PNG kept at its size, makes no copy of the pixels: the
  * reader decodes straight into a {@code TYPE_3BYTE_BGR} (or grey) image and the writer encodes
@@ -107,10 +108,11 @@ public final class ThumbnailatorCompressor implements ImageCompressor {
 
     private BufferedImage prepare(BufferedImage decoded, ImageHeader header) {
         BufferedImage pixels = JpegPixels.writable(decoded);
-        OutputSize size = OutputSize.fit(header.uprightWidth(), header.uprightHeight(), config.maxWidth(),
-                config.maxHeight());
-        if (!size.sameAs(header.uprightWidth(), header.uprightHeight())) {
-            boolean swap = header.orientation().swapsAxes();
+        boolean swap = header.orientation().swapsAxes();
+        int uprightWidth = swap ? pixels.getHeight() : pixels.getWidth();
+        int uprightHeight = swap ? pixels.getWidth() : pixels.getHeight();
+        OutputSize size = OutputSize.fit(uprightWidth, uprightHeight, config.maxWidth(), config.maxHeight());
+        if (!size.sameAs(uprightWidth, uprightHeight)) {
             pixels = resize(pixels, swap ? size.height() : size.width(), swap ? size.width() : size.height(), header);
         }
         return header.orientation().apply(pixels);

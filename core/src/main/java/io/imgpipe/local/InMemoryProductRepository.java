@@ -154,76 +154,46 @@ public final class InMemoryProductRepository implements ProductRepository {
     @Override
     public boolean renew(Lease lease, Instant newExpiry) {
         Objects.requireNonNull(newExpiry, "newExpiry");
-        synchronized (lock) {
-            MemoryTask task = heldTask(lease);
-            if (task == null) {
-                return false;
-            }
-            claimQueue.remove(task);
+        return changeHeldTask(lease, task -> {
             task.renew(newExpiry);
             claimQueue.add(task);
-            return true;
-        }
+        });
     }
 
     @Override
     public boolean complete(Lease lease, URI outputUrl, Instant now) {
         Objects.requireNonNull(outputUrl, "outputUrl");
         Objects.requireNonNull(now, "now");
-        synchronized (lock) {
-            MemoryTask task = heldTask(lease);
-            if (task == null) {
-                return false;
-            }
-            claimQueue.remove(task);
+        return changeHeldTask(lease, task -> {
             task.complete(outputUrl);
             noteIfFinishable(task.request());
-            return true;
-        }
+        });
     }
 
     @Override
     public boolean retryLater(Lease lease, String error, Instant notBefore) {
         Objects.requireNonNull(notBefore, "notBefore");
-        synchronized (lock) {
-            MemoryTask task = heldTask(lease);
-            if (task == null) {
-                return false;
-            }
-            claimQueue.remove(task);
+        return changeHeldTask(lease, task -> {
             task.retryLater(error, notBefore);
             claimQueue.add(task);
-            return true;
-        }
+        });
     }
 
     @Override
     public boolean fail(Lease lease, String error, Instant now) {
         Objects.requireNonNull(now, "now");
-        synchronized (lock) {
-            MemoryTask task = heldTask(lease);
-            if (task == null) {
-                return false;
-            }
-            claimQueue.remove(task);
+        return changeHeldTask(lease, task -> {
             task.fail(error);
             noteIfFinishable(task.request());
-            return true;
-        }
+        });
     }
 
     @Override
     public boolean release(Lease lease) {
-        synchronized (lock) {
-            MemoryTask task = heldTask(lease);
-            if (task == null) {
-                return false;
-            }
-            claimQueue.remove(task);
+        return changeHeldTask(lease, task -> {
             task.release();
             claimQueue.addFirst(task);
-            return true;
-        }
+        });
     }
 
     /**
@@ -335,6 +305,23 @@ public final class InMemoryProductRepository implements ProductRepository {
     int indexedTaskCount() {
         synchronized (lock) {
             return claimQueue.size();
+        }
+    }
+
+    /**
+     * The fenced write: under the lock, if the task is still held under the lease's token, takes
+     * it out of the claim index and applies {@code change} (which puts it back if it stays
+     * claimable).
+     */
+    private boolean changeHeldTask(Lease lease, Consumer<MemoryTask> change) {
+        synchronized (lock) {
+            MemoryTask task = heldTask(lease);
+            if (task == null) {
+                return false;
+            }
+            claimQueue.remove(task);
+            change.accept(task);
+            return true;
         }
     }
 

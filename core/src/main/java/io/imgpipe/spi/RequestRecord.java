@@ -11,8 +11,9 @@ import java.util.Objects;
  *
  * @param requestId the request's id
  * @param status {@code completed} or {@code failed} once the request has been
- *     {@linkplain ProductRepository#finishIfDone finished}; before that {@code pending} or
- *     {@code processing}, derived from the images
+ *     {@linkplain ProductRepository#finishIfDone finished}; before that, derived from the
+ *     images by {@link io.imgpipe.Status#of(io.imgpipe.Progress)} (so already {@code completed}
+ *     or {@code failed} once every image has ended, even before it is finished)
  * @param createdAt when it was submitted
  * @param finishedAt when it was finished, or {@code null}
  * @param metadata the caller-supplied attributes given at submission

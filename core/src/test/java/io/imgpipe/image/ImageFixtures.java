@@ -100,12 +100,37 @@ final class ImageFixtures {
      *     (100% C, 100% M, 0% Y)
      */
     static byte[] cmykJpeg(int width, int height) {
+        return adobeJpeg(width, height, 0, new int[] {255, 0, 0, 255}, new int[] {0, 0, 255, 255});
+    }
+
+    /**
+     * An Adobe-style YCCK JPEG (APP14 transform 2). Decoders turn YCbCr into R, G, B with the
+     * usual JFIF equations, take C = 255 - R (and so on) and pass K through, and the Adobe
+     * convention stores every channel inverted; so R, G, B here are the ink amounts themselves and
+     * K is stored as 255 for no black ink.
+     *
+     * @return a JPEG whose left half is printed red and right half blue, as {@link #cmykJpeg}
+     */
+    static byte[] ycckJpeg(int width, int height) {
+        return adobeJpeg(width, height, 2, ycck(0, 255, 255), ycck(255, 255, 0));
+    }
+
+    private static int[] ycck(int cyanInk, int magentaInk, int yellowInk) {
+        double y = 0.299 * cyanInk + 0.587 * magentaInk + 0.114 * yellowInk;
+        double cb = 128 - 0.168736 * cyanInk - 0.331264 * magentaInk + 0.5 * yellowInk;
+        double cr = 128 + 0.5 * cyanInk - 0.418688 * magentaInk - 0.081312 * yellowInk;
+        return new int[] {clamp(y), clamp(cb), clamp(cr), 255};
+    }
+
+    private static int clamp(double value) {
+        return (int) Math.max(0, Math.min(255, Math.round(value)));
+    }
+
+    private static byte[] adobeJpeg(int width, int height, int transform, int[] left, int[] right) {
         WritableRaster raster = Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, width, height, 4, null);
-        int[] red = {255, 0, 0, 255};
-        int[] blue = {0, 0, 255, 255};
         for (int y = 0; y < height; y++) {
             for (int x = 0; x < width; x++) {
-                raster.setPixel(x, y, x < width / 2 ? red : blue);
+                raster.setPixel(x, y, x < width / 2 ? left : right);
             }
         }
         ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
@@ -118,7 +143,7 @@ final class ImageFixtures {
         } finally {
             writer.dispose();
         }
-        byte[] adobe = {'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, 0};
+        byte[] adobe = {'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, (byte) transform};
         return insertAfterSoi(bytes.toByteArray(), segment(0xEE, adobe));
     }
 

@@ -7,6 +7,7 @@ import io.imgpipe.CompressionException;
 import io.imgpipe.ConfigurationException;
 import io.imgpipe.spi.ImageInfo;
 import io.imgpipe.testkit.TestImages;
+import java.awt.image.BufferedImage;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -138,6 +139,16 @@ class ImageProbeTest {
         assertThatThrownBy(() -> probe.probe("hello, this is not an image".getBytes()))
                 .isInstanceOf(CompressionException.class)
                 .hasMessageContaining("not a supported image format");
+    }
+
+    @Test
+    void refusesFormatsOutsideTheSupportedSetNamingThem() {
+        byte[] wbmp = TestImages.encode(new BufferedImage(16, 8, BufferedImage.TYPE_BYTE_BINARY), "wbmp");
+
+        assertThatThrownBy(() -> probe.probe(wbmp))
+                .isInstanceOf(CompressionException.class)
+                .hasMessageContaining("not a supported image format")
+                .hasMessageContaining("wbmp");
     }
 
     @Test

@@ -28,6 +28,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ThumbnailatorCompressorTest {
 
@@ -305,6 +307,15 @@ class ThumbnailatorCompressorTest {
     }
 
     @Test
+    void decodesYcckJpegWithPlausibleColours() {
+        BufferedImage out = readJpeg(compressor.compress(ImageFixtures.ycckJpeg(64, 32)).data());
+
+        assertThat(out.getWidth()).isEqualTo(64);
+        assertColorNear(out, 10, 16, Color.RED, 90);
+        assertColorNear(out, 54, 16, Color.BLUE, 90);
+    }
+
+    @Test
     void decodesLossyWebp() {
         BufferedImage expected = TestImages.photo(96, 64, 7);
 
@@ -349,11 +360,31 @@ class ThumbnailatorCompressorTest {
                 .hasMessageContaining("png image of 320x240");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"bmp", "tiff", "webp"})
+    void refusesTruncatedFileSayingSo(String format) {
+        byte[] source = "webp".equals(format) ? ImageFixtures.resource("photo-96x64.webp")
+                : TestImages.encode(TestImages.photo(200, 150, 17), format);
+
+        assertThatThrownBy(() -> compressor.compress(Arrays.copyOf(source, source.length * 2 / 3)))
+                .isInstanceOf(CompressionException.class)
+                .hasMessageContaining(format + " image")
+                .hasMessageContaining("truncated");
+    }
+
+    @Test
+    void refusesTruncatedGif() {
+        byte[] gif = TestImages.encode(TestImages.photo(200, 150, 18), "gif");
+
+        assertThatThrownBy(() -> compressor.compress(Arrays.copyOf(gif, gif.length * 2 / 3)))
+                .isInstanceOf(CompressionException.class)
+                .hasMessageContaining("gif image of 200x150");
+    }
+
     @Test
     void refusesGarbageBytes() {
         byte[] garbage = new byte[1000];
         new Random(15).nextBytes(garbage);
-        garbage[0] = 'x';
 
         assertThatThrownBy(() -> compressor.compress(garbage))
                 .isInstanceOf(CompressionException.class)

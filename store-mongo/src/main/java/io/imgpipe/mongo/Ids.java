@@ -1,0 +1,29 @@
+package io.imgpipe.mongo;
+
+/**
+ * The {@code _id}s of task and product documents, derived from the request so that lookups by
+ * {@code _id} serve the per-request joins.
+ */
+final class Ids {
+
+    private Ids() {
+    }
+
+    /**
+     * @param requestId the request
+     * @param taskId a task of it; never contains {@code /}, so the id is unambiguous
+     * @return {@code <requestId>/<taskId>}
+     */
+    static String task(String requestId, String taskId) {
+        return requestId + "/" + taskId;
+    }
+
+    /**
+     * @param requestId the request
+     * @param ordinal the product's 0-based place among the request's products in input order
+     * @return {@code <requestId>/<ordinal>}
+     */
+    static String product(String requestId, int ordinal) {
+        return requestId + "/" + ordinal;
+    }
+}

@@ -1,0 +1,237 @@
+package io.imgpipe.mongo;
+
+import static com.mongodb.client.model.Filters.and;
+import static com.mongodb.client.model.Filters.eq;
+
+import com.mongodb.MongoException;
+import com.mongodb.client.model.InsertManyOptions;
+import com.mongodb.client.model.Updates;
+import com.mongodb.client.result.UpdateResult;
+import io.imgpipe.RepositoryException;
+import io.imgpipe.mongo.Schema.Products;
+import io.imgpipe.mongo.Schema.Requests;
+import io.imgpipe.mongo.Schema.Tasks;
+import io.imgpipe.spi.NewImage;
+import io.imgpipe.spi.NewProduct;
+import io.imgpipe.spi.NewRequest;
+import io.imgpipe.spi.NewTask;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.bson.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes a new request without transactions, in steps that keep it invisible until its commit:
+ * <ol>
+ *   <li>{@link #begin}: the request document, {@code state: "creating"}, with a creation token;
+ *   <li>{@link #insertTasks}: the tasks, {@code status: "creating"} (never claimable), in batches;
+ *   <li>{@link #insertProducts}: the products, in batches;
+ *   <li>{@link #commit}: the request flips to {@code committed} if still {@code creating} under the
+ *       same token (the commit point: from here on it is visible and durable);
+ *   <li>{@link #releaseTasks}: its tasks become {@code pending} and the request {@code open}.
+ * </ol>
+ * A creator that dies before its commit leaves a {@code creating} request that housekeeping
+ * deletes after the creation timeout; one that dies between commit and release leaves a
+ * {@code committed} request whose tasks housekeeping releases.
+ */
+final class RequestCreator {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RequestCreator.class);
+
+    private final MongoCollections collections;
+    private final int batchSize;
+    private final Clock clock;
+
+    RequestCreator(MongoCollections collections, int batchSize, Clock clock) {
+        this.collections = collections;
+        this.batchSize = batchSize;
+        this.clock = clock;
+    }
+
+    void create(NewRequest request) {
+        requireValidTaskIds(request);
+        String requestId = request.requestId();
+        String token = UUID.randomUUID().toString();
+        begin(request, token);
+        try {
+            insertTasks(request);
+            insertProducts(request);
+            commit(requestId, token);
+        } catch (RuntimeException e) {
+            discard(requestId, token, e);
+            throw e instanceof MongoException
+                    ? MongoErrors.translate("creating request " + requestId, (MongoException) e)
+                    : e;
+        }
+        try {
+            releaseTasks(requestId);
+        } catch (MongoException e) {
+            LOG.warn("Request {} is stored but releasing its tasks failed ({}); housekeeping will release them",
+                    requestId, e.toString());
+        }
+    }
+
+    void begin(NewRequest request, String token) {
+        Document creation = new Document("token", token).append("startedAt", Date.from(clock.instant()));
+        Document doc = new Document(Schema.ID, request.requestId())
+                .append(Schema.REQUEST_ID, request.requestId())
+                .append(Requests.STATE, Requests.CREATING)
+                .append(Schema.STATUS, Schema.PENDING)
+                .append(Schema.CREATED_AT, Date.from(request.createdAt()))
+                .append(Schema.FINISHED_AT, null)
+                .append(Requests.METADATA, new Document(new HashMap<String, Object>(request.metadata())))
+                .append(Requests.PRODUCT_COUNT, request.products().size())
+                .append(Requests.IMAGE_COUNT, request.imageCount())
+                .append(Requests.TASK_COUNT, request.tasks().size())
+                .append(Requests.CREATION, creation);
+        try {
+            collections.requests().insertOne(doc);
+        } catch (MongoException e) {
+            if (MongoErrors.isDuplicateKey(e)) {
+                throw new RepositoryException("a request with id " + request.requestId() + " already exists", e, false);
+            }
+            throw MongoErrors.translate("creating request " + request.requestId(), e);
+        }
+    }
+
+    void insertTasks(NewRequest request) {
+        Map<String, Integer> imagesPerTask = new HashMap<>();
+        for (NewProduct product : request.products()) {
+            for (NewImage image : product.images()) {
+                imagesPerTask.merge(image.taskId(), 1, Integer::sum);
+            }
+        }
+        Date queuedAt = Date.from(request.createdAt());
+        List<Document> batch = new ArrayList<>(Math.min(batchSize, request.tasks().size()));
+        for (NewTask task : request.tasks()) {
+            batch.add(new Document(Schema.ID, Ids.task(request.requestId(), task.taskId()))
+                    .append(Schema.REQUEST_ID, request.requestId())
+                    .append(Schema.TASK_ID, task.taskId())
+                    .append(Schema.URL, task.url().toString())
+                    .append(Tasks.OUTPUT_KEY, task.outputKey())
+                    .append(Schema.STATUS, Tasks.CREATING)
+                    .append(Tasks.IMAGE_COUNT, imagesPerTask.getOrDefault(task.taskId(), 0))
+                    .append(Schema.ATTEMPTS, 0)
+                    .append(Schema.VERSION, 0L)
+                    .append(Tasks.QUEUED_AT, queuedAt)
+                    .append(Tasks.AVAILABLE_AT, Tasks.availableAtOnce())
+                    .append(Schema.COMPRESSED_URL, null)
+                    .append(Schema.ERROR, null));
+            if (batch.size() == batchSize) {
+                insert(collections.tasks(), batch);
+            }
+        }
+        insert(collections.tasks(), batch);
+    }
+
+    void insertProducts(NewRequest request) {
+        List<NewProduct> products = new ArrayList<>(request.products());
+        products.sort(Comparator.comparingInt(NewProduct::rowIndex));
+        List<Document> batch = new ArrayList<>(Math.min(batchSize, products.size()));
+        for (int ordinal = 0; ordinal < products.size(); ordinal++) {
+            NewProduct product = products.get(ordinal);
+            List<Document> images = new ArrayList<>(product.images().size());
+            for (NewImage image : product.images()) {
+                images.add(new Document(Products.POSITION, image.position())
+                        .append(Schema.URL, image.url().toString())
+                        .append(Schema.TASK_ID, image.taskId())
+                        .append(Schema.STATUS, Schema.PENDING)
+                        .append(Schema.COMPRESSED_URL, null)
+                        .append(Tasks.OUTPUT_KEY, null)
+                        .append(Schema.ERROR, null)
+                        .append(Schema.ATTEMPTS, 0)
+                        .append(Schema.VERSION, 0L));
+            }
+            batch.add(new Document(Schema.ID, Ids.product(request.requestId(), ordinal))
+                    .append(Schema.REQUEST_ID, request.requestId())
+                    .append(Products.ROW_INDEX, product.rowIndex())
+                    .append(Products.SERIAL_NUMBER, product.serialNumber())
+                    .append(Products.PRODUCT_NAME, product.productName())
+                    .append(Schema.STATUS, Schema.PENDING)
+                    .append(Products.IMAGES, images));
+            if (batch.size() == batchSize) {
+                insert(collections.products(), batch);
+            }
+        }
+        insert(collections.products(), batch);
+    }
+
+    void commit(String requestId, String token) {
+        UpdateResult result = collections.requests().updateOne(
+                and(eq(Schema.ID, requestId), eq(Requests.STATE, Requests.CREATING), eq(Requests.CREATION_TOKEN, token)),
+                Updates.combine(Updates.set(Requests.STATE, Requests.COMMITTED),
+                        Updates.set(Requests.CREATION_COMMITTED_AT, Date.from(clock.instant()))));
+        if (result.getMatchedCount() == 0) {
+            throw new RepositoryException("creating request " + requestId + " failed: housekeeping gave it up as "
+                    + "abandoned before it was committed (it took longer than MongoRepositoryConfig.creationTimeout)",
+                    null, true);
+        }
+    }
+
+    /**
+     * Makes a committed request's tasks claimable and opens it. Idempotent: housekeeping runs it for
+     * requests left {@code committed} by a creator that died.
+     */
+    void releaseTasks(String requestId) {
+        collections.tasks().updateMany(and(eq(Schema.REQUEST_ID, requestId), eq(Schema.STATUS, Tasks.CREATING)),
+                Updates.set(Schema.STATUS, Schema.PENDING));
+        collections.requests().updateOne(and(eq(Schema.ID, requestId), eq(Requests.STATE, Requests.COMMITTED)),
+                Updates.set(Requests.STATE, Requests.OPEN));
+    }
+
+    /**
+     * Deletes what a failed create wrote, if the request document is still this creator's (or gone).
+     * Best effort: whatever is left is deleted by housekeeping after the creation timeout.
+     */
+    private void discard(String requestId, String token, RuntimeException failure) {
+        try {
+            collections.requests().updateOne(
+                    and(eq(Schema.ID, requestId), eq(Requests.CREATION_TOKEN, token), eq(Requests.STATE, Requests.CREATING)),
+                    Updates.set(Requests.STATE, Requests.ABANDONED));
+            Document current = collections.requests().find(eq(Schema.ID, requestId))
+                    .projection(new Document(Requests.CREATION, 1)).first();
+            boolean ours = current == null || token.equals(creationToken(current));
+            if (ours) {
+                deleteAll(collections, requestId);
+                collections.requests().deleteOne(and(eq(Schema.ID, requestId), eq(Requests.CREATION_TOKEN, token)));
+            }
+        } catch (MongoException e) {
+            failure.addSuppressed(e);
+            LOG.warn("Could not delete the partial request {} ({}); housekeeping will delete it", requestId, e.toString());
+        }
+    }
+
+    private static String creationToken(Document request) {
+        Document creation = request.get(Requests.CREATION, Document.class);
+        return creation == null ? null : creation.getString("token");
+    }
+
+    /** Deletes a request's tasks and products (not its request document). */
+    static void deleteAll(MongoCollections collections, String requestId) {
+        collections.tasks().deleteMany(eq(Schema.REQUEST_ID, requestId));
+        collections.products().deleteMany(eq(Schema.REQUEST_ID, requestId));
+    }
+
+    private static void insert(com.mongodb.client.MongoCollection<Document> collection, List<Document> batch) {
+        if (!batch.isEmpty()) {
+            collection.insertMany(batch, new InsertManyOptions().ordered(false));
+            batch.clear();
+        }
+    }
+
+    private static void requireValidTaskIds(NewRequest request) {
+        for (NewTask task : request.tasks()) {
+            if (task.taskId().isEmpty() || task.taskId().indexOf('/') >= 0) {
+                throw new IllegalArgumentException("task id '" + task.taskId() + "' of request " + request.requestId()
+                        + " must be non-empty and must not contain '/'");
+            }
+        }
+    }
+}

@@ -1,0 +1,498 @@
+package io.imgpipe.mongo;
+
+import static com.mongodb.client.model.Filters.eq;
+import static io.imgpipe.mongo.TestRequests.request;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoDatabase;
+import io.imgpipe.RepositoryException;
+import io.imgpipe.Status;
+import io.imgpipe.spi.ClaimedTask;
+import io.imgpipe.spi.NewRequest;
+import io.imgpipe.spi.ProductRecord;
+import io.imgpipe.spi.RequestRecord;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Behaviour specific to the MongoDB repository: schema, indexes, visibility without transactions, copies. */
+class MongoRepositoryBehaviourIT {
+
+    private static final Instant T0 = Instant.parse("2025-03-01T10:00:00Z");
+    private static final Duration LEASE = Duration.ofMinutes(2);
+    private static final Duration CREATION_TIMEOUT = Duration.ofMinutes(10);
+    private static final AtomicInteger DATABASES = new AtomicInteger();
+
+    private static InJvmMongoServer server;
+    private static MongoClient client;
+
+    private final MutableClock clock = new MutableClock(T0);
+    private MongoRepositoryConfig config;
+    private MongoProductRepository repository;
+    private MongoDatabase database;
+
+    @BeforeAll
+    static void startServer() {
+        server = InJvmMongoServer.start();
+        client = server.newClient();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        client.close();
+        server.close();
+    }
+
+    @BeforeEach
+    void openRepository() {
+        config = MongoRepositoryConfig.forClient()
+                .withDatabase("behaviour" + DATABASES.incrementAndGet())
+                .withCollectionPrefix("ip_")
+                .withInsertBatchSize(10)
+                .withCreationTimeout(CREATION_TIMEOUT)
+                .withMaintenanceInterval(Duration.ofMinutes(1));
+        repository = MongoProductRepository.builder(config).client(client).clock(clock).build();
+        database = client.getDatabase(config.database());
+    }
+
+    @AfterEach
+    void closeRepository() {
+        repository.close();
+        database.drop();
+    }
+
+    @Test
+    void createsAnIndexForEveryQueryAtStart() {
+        assertThat(indexKeys(config.tasksCollection())).containsEntry(Schema.CLAIM_QUEUE_INDEX,
+                new Document("status", 1).append("queuedAt", 1).append("availableAt", 1))
+                .containsEntry(Schema.REQUEST_STATUS_INDEX, new Document("requestId", 1).append("status", 1));
+        assertThat(indexKeys(config.requestsCollection())).containsEntry(Schema.STATE_CREATED_INDEX,
+                new Document("state", 1).append("createdAt", 1))
+                .containsEntry(Schema.NOTIFICATION_QUEUE_INDEX,
+                        new Document("notification.state", 1).append("notification.expiresAt", 1));
+        assertThat(indexKeys(config.productsCollection())).containsEntry(Schema.IMAGE_TASK_INDEX,
+                new Document("requestId", 1).append("images.taskId", 1));
+    }
+
+    @Test
+    void startingAgainOnTheSameDatabaseKeepsTheIndexes() {
+        Map<String, Document> before = indexKeys(config.tasksCollection());
+
+        MongoProductRepository.builder(config).client(client).clock(clock).build().close();
+
+        assertThat(indexKeys(config.tasksCollection())).isEqualTo(before);
+    }
+
+    @Test
+    void storesProductsWithTheOriginalFieldNames() {
+        repository.create(request("r1", T0, List.of(List.of("https://a.example/1.jpg", "https://a.example/2.jpg"))));
+
+        Document product = database.getCollection(config.productsCollection()).find(eq("requestId", "r1")).first();
+
+        assertThat(product).containsEntry("requestId", "r1").containsEntry("serialNumber", 1L)
+                .containsEntry("productName", "Product 1").containsEntry("status", "pending")
+                .containsEntry("rowIndex", 0);
+        List<Document> images = product.getList("images", Document.class);
+        assertThat(images).extracting(image -> image.getString("url"))
+                .containsExactly("https://a.example/1.jpg", "https://a.example/2.jpg");
+        assertThat(images.get(0)).containsEntry("compressedUrl", null).containsEntry("status", "pending")
+                .containsEntry("taskId", "t1").containsEntry("position", 1);
+    }
+
+    @Test
+    void requestOutlivesTheRepositoryAndClientThatCreatedIt() {
+        repository.create(request("r1", T0, List.of(List.of("https://a.example/1.jpg"))));
+        ClaimedTask before = repository.claim("w1", 1, T0, LEASE).get(0);
+        repository.close();
+
+        try (MongoClient otherClient = server.newClient();
+                MongoProductRepository restarted = MongoProductRepository.builder(config).client(otherClient)
+                        .clock(clock).build()) {
+            assertThat(restarted.findRequest("r1")).hasValueSatisfying(found ->
+                    assertThat(found.progress().processing()).isOne());
+            assertThat(restarted.complete(before.lease(), URI.create("https://cdn.example/1.jpg"), T0)).isTrue();
+            assertThat(restarted.finishIfDone("r1", "w2", T0, LEASE)).isPresent();
+        }
+    }
+
+    @Test
+    void storesTimesAsBsonDates() {
+        repository.create(request("r1", T0, List.of(List.of("https://a.example/1.jpg"))));
+        repository.claim("w1", 1, T0, LEASE);
+
+        Document request = database.getCollection(config.requestsCollection()).find(eq("_id", "r1")).first();
+        Document task = database.getCollection(config.tasksCollection()).find(eq("requestId", "r1")).first();
+
+        assertThat(request.get("createdAt")).isEqualTo(Date.from(T0));
+        assertThat(task.get("lease", Document.class).get("expiresAt")).isEqualTo(Date.from(T0.plus(LEASE)));
+    }
+
+    @Test
+    void completedImageShowsItsCompressedUrlInTheProductDocument() {
+        repository.create(request("r1", T0, List.of(List.of("https://a.example/1.jpg"))));
+        ClaimedTask task = repository.claim("w1", 1, T0, LEASE).get(0);
+
+        repository.complete(task.lease(), URI.create("https://cdn.example/r1/1-1.jpg"), T0.plusSeconds(1));
+
+        Document product = rawProduct("r1", 0);
+        assertThat(product.getString("status")).isEqualTo("completed");
+        assertThat(product.getList("images", Document.class).get(0))
+                .containsEntry("status", "completed")
+                .containsEntry("compressedUrl", "https://cdn.example/r1/1-1.jpg")
+                .containsEntry("attempts", 1);
+    }
+
+    @Test
+    void productDocumentShowsProcessingWhileAnImageIsClaimed() {
+        repository.create(request("r1", T0, List.of(List.of("https://a.example/1.jpg", "https://a.example/2.jpg"))));
+
+        repository.claim("w1", 1, T0, LEASE);
+
+        Document product = rawProduct("r1", 0);
+        assertThat(product.getString("status")).isEqualTo("processing");
+        assertThat(product.getList("images", Document.class)).extracting(image -> image.getString("status"))
+                .containsExactly("processing", "pending");
+    }
+
+    @Test
+    void imageSharedByTwoProductsIsCopiedIntoBoth() {
+        repository.create(request("r1", T0, List.of(List.of("https://a.example/same.jpg"),
+                List.of("https://a.example/same.jpg", "https://a.example/other.jpg"))));
+        ClaimedTask shared = claimTask("t1");
+
+        repository.fail(shared.lease(), "HTTP 404 from https://a.example/same.jpg", T0.plusSeconds(1));
+
+        assertThat(rawProduct("r1", 0).getString("status")).isEqualTo("failed");
+        assertThat(rawProduct("r1", 1).getString("status")).isEqualTo("processing");
+        assertThat(rawProduct("r1", 1).getList("images", Document.class).get(0))
+                .containsEntry("status", "failed").containsEntry("error", "HTTP 404 from https://a.example/same.jpg");
+    }
+
+    @Test
+    void lateCopyUpdateNeverMovesACopyBackwards() {
+        repository.create(request("r1", T0, List.of(List.of("https://a.example/1.jpg"))));
+        ClaimedTask task = repository.claim("w1", 1, T0, LEASE).get(0);
+        Document claimedState = rawTask("r1", "t1");
+        repository.complete(task.lease(), URI.create("https://cdn.example/1.jpg"), T0.plusSeconds(1));
+
+        new ProductCopies(repository.collections()).update(List.of(claimedState));
+
+        assertThat(rawProduct("r1", 0).getString("status")).isEqualTo("completed");
+        assertThat(rawProduct("r1", 0).getList("images", Document.class).get(0)).containsEntry("status", "completed");
+    }
+
+    @Test
+    void finishingRepairsProductCopiesThatLagBehindTheTasks() {
+        repository.create(request("r1", T0, List.of(List.of("https://a.example/1.jpg"), List.of("https://a.example/2.jpg"))));
+        for (ClaimedTask task : repository.claim("w1", 2, T0, LEASE)) {
+            repository.complete(task.lease(), URI.create("https://cdn.example/" + task.lease().taskId()), T0);
+        }
+        database.getCollection(config.productsCollection()).updateMany(eq("requestId", "r1"), new Document("$set",
+                new Document("status", "processing").append("images.0.status", "processing")
+                        .append("images.0.compressedUrl", null).append("images.0.version", 1L)));
+
+        assertThat(repository.finishIfDone("r1", "w1", T0.plusSeconds(5), LEASE)).isPresent();
+
+        for (int ordinal = 0; ordinal < 2; ordinal++) {
+            Document product = rawProduct("r1", ordinal);
+            assertThat(product.getString("status")).isEqualTo("completed");
+            assertThat(product.getList("images", Document.class).get(0)).containsEntry("status", "completed")
+                    .containsEntry("compressedUrl", "https://cdn.example/t" + (ordinal + 1));
+        }
+    }
+
+    @Test
+    void productCopiesConvergeWhenWorkersEndImagesOfOneProductConcurrently() throws Exception {
+        repository.create(TestRequests.large("r1", T0, 20, 6));
+        ExecutorService workers = Executors.newFixedThreadPool(6);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int w = 0; w < 6; w++) {
+                String owner = "w" + w;
+                done.add(workers.submit(() -> {
+                    List<ClaimedTask> claimed;
+                    while (!(claimed = repository.claim(owner, 2, T0, LEASE)).isEmpty()) {
+                        for (ClaimedTask task : claimed) {
+                            if (task.lease().taskId().hashCode() % 5 == 0) {
+                                repository.fail(task.lease(), "broken", T0);
+                            } else {
+                                repository.complete(task.lease(), URI.create("https://cdn.example/" + task.outputKey()), T0);
+                            }
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> future : done) {
+                future.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            workers.shutdownNow();
+        }
+
+        List<ProductRecord> products = new ArrayList<>();
+        repository.forEachProduct("r1", products::add);
+        for (int ordinal = 0; ordinal < 20; ordinal++) {
+            Document raw = rawProduct("r1", ordinal);
+            ProductRecord product = products.get(ordinal);
+            assertThat(raw.getList("images", Document.class)).extracting(image -> image.getString("status"))
+                    .containsExactlyElementsOf(product.images().stream().map(i -> i.status().wireName()).toList());
+            io.imgpipe.Progress progress = io.imgpipe.Progress.empty();
+            for (io.imgpipe.spi.ImageRecord image : product.images()) {
+                progress = progress.plus(image.status());
+            }
+            assertThat(raw.getString("status")).as("status of product %s", ordinal).isEqualTo(Status.of(progress).wireName());
+        }
+    }
+
+    @Test
+    void halfWrittenRequestIsInvisible() {
+        NewRequest request = request("r1", T0, List.of(List.of("https://a.example/1.jpg")));
+        writeWithoutCommit(request);
+
+        assertThat(repository.findRequest("r1")).isEmpty();
+        List<ProductRecord> products = new ArrayList<>();
+        repository.forEachProduct("r1", products::add);
+        assertThat(products).isEmpty();
+        assertThat(repository.claim("w1", 10, T0.plusSeconds(60), LEASE)).isEmpty();
+        assertThat(repository.findFinishable(10)).isEmpty();
+    }
+
+    @Test
+    void housekeepingDeletesACreationAbandonedForLongerThanTheTimeout() {
+        writeWithoutCommit(TestRequests.large("r1", T0, 35, 2));
+        clock.advance(CREATION_TIMEOUT.plusSeconds(1));
+
+        repository.runHousekeeping();
+
+        assertThat(countFor(config.requestsCollection(), "_id", "r1")).isZero();
+        assertThat(countFor(config.productsCollection(), "requestId", "r1")).isZero();
+        assertThat(countFor(config.tasksCollection(), "requestId", "r1")).isZero();
+    }
+
+    @Test
+    void findFinishableRunsHousekeepingOncePerInterval() {
+        writeWithoutCommit(TestRequests.large("r1", T0, 3, 1));
+        clock.advance(CREATION_TIMEOUT.plusSeconds(1));
+
+        repository.findFinishable(10);
+
+        assertThat(countFor(config.tasksCollection(), "requestId", "r1")).isZero();
+    }
+
+    @Test
+    void housekeepingKeepsACreationYoungerThanTheTimeout() {
+        writeWithoutCommit(TestRequests.large("r1", T0, 3, 1));
+        clock.advance(CREATION_TIMEOUT.minusSeconds(1));
+
+        repository.runHousekeeping();
+
+        assertThat(countFor(config.requestsCollection(), "_id", "r1")).isOne();
+        assertThat(countFor(config.tasksCollection(), "requestId", "r1")).isEqualTo(3);
+    }
+
+    @Test
+    void commitFailsWhenHousekeepingGaveUpTheCreation() {
+        NewRequest request = TestRequests.large("r1", T0, 3, 1);
+        repository.creator().begin(request, "token-1");
+        repository.creator().insertTasks(request);
+        clock.advance(CREATION_TIMEOUT.plusSeconds(1));
+        repository.runHousekeeping();
+
+        assertThatThrownBy(() -> repository.creator().commit("r1", "token-1"))
+                .isInstanceOfSatisfying(RepositoryException.class, e -> assertThat(e.retryable()).isTrue())
+                .hasMessageContaining("r1").hasMessageContaining("creationTimeout");
+        assertThat(repository.findRequest("r1")).isEmpty();
+    }
+
+    @Test
+    void failedCreateDeletesWhatItWrote() {
+        NewRequest request = TestRequests.large("r1", T0, 45, 2);
+        database.getCollection(config.productsCollection()).insertOne(new Document("_id", Ids.product("r1", 25)));
+
+        assertThatThrownBy(() -> repository.create(request))
+                .isInstanceOfSatisfying(RepositoryException.class, e -> assertThat(e.retryable()).isFalse())
+                .hasMessageContaining("r1");
+
+        assertThat(repository.findRequest("r1")).isEmpty();
+        assertThat(countFor(config.requestsCollection(), "_id", "r1")).isZero();
+        assertThat(countFor(config.productsCollection(), "requestId", "r1")).isZero();
+        assertThat(countFor(config.tasksCollection(), "requestId", "r1")).isZero();
+    }
+
+    @Test
+    void committedRequestIsVisibleButItsTasksWaitForRelease() {
+        commitWithoutRelease(request("r1", T0, List.of(List.of("https://a.example/1.jpg"))));
+
+        assertThat(repository.findRequest("r1")).hasValueSatisfying(found -> {
+            assertThat(found.status()).isEqualTo(Status.PENDING);
+            assertThat(found.progress().pending()).isOne();
+        });
+        assertThat(repository.claim("w1", 10, T0.plusSeconds(1), LEASE)).isEmpty();
+    }
+
+    @Test
+    void housekeepingReleasesTheTasksOfARequestLeftCommitted() {
+        commitWithoutRelease(request("r1", T0, List.of(List.of("https://a.example/1.jpg", "https://a.example/2.jpg"))));
+        clock.advance(Duration.ofMinutes(2));
+
+        repository.runHousekeeping();
+
+        assertThat(repository.claim("w1", 10, T0.plusSeconds(1), LEASE)).hasSize(2);
+        assertThat(rawRequest("r1").getString("state")).isEqualTo("open");
+    }
+
+    @Test
+    void refusesARequestIdThatExists() {
+        repository.create(request("r1", T0, List.of(List.of("https://a.example/1.jpg"))));
+
+        assertThatThrownBy(() -> repository.create(request("r1", T0, List.of(List.of("https://a.example/2.jpg")))))
+                .isInstanceOfSatisfying(RepositoryException.class, e -> assertThat(e.retryable()).isFalse())
+                .hasMessageContaining("r1").hasMessageContaining("exists");
+        assertThat(countFor(config.tasksCollection(), "requestId", "r1")).isOne();
+    }
+
+    @Test
+    void refusesATaskIdContainingASlash() {
+        NewRequest request = new NewRequest("r1", T0, Map.of(),
+                List.of(new io.imgpipe.spi.NewProduct(0, 1, "P", List.of(
+                        new io.imgpipe.spi.NewImage(1, URI.create("https://a.example/1.jpg"), "a/b")))),
+                List.of(new io.imgpipe.spi.NewTask("a/b", URI.create("https://a.example/1.jpg"), "r1/1-1.jpg")));
+
+        assertThatThrownBy(() -> repository.create(request)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("a/b");
+        assertThat(countFor(config.requestsCollection(), "_id", "r1")).isZero();
+    }
+
+    @Test
+    void claimsTasksOfOlderRequestsFirst() {
+        repository.create(request("newer", T0.plusSeconds(60), List.of(List.of("https://a.example/new.jpg"))));
+        repository.create(request("older", T0, List.of(List.of("https://a.example/old.jpg"))));
+
+        List<ClaimedTask> claimed = repository.claim("w1", 1, T0.plusSeconds(120), LEASE);
+
+        assertThat(claimed).extracting(task -> task.lease().requestId()).containsExactly("older");
+    }
+
+    @Test
+    void reclaimedTaskKeepsItsPlaceInTheQueue() {
+        repository.create(request("older", T0, List.of(List.of("https://a.example/old.jpg"))));
+        repository.claim("w1", 1, T0, LEASE);
+        repository.create(request("newer", T0.plusSeconds(60), List.of(List.of("https://a.example/new.jpg"))));
+
+        List<ClaimedTask> claimed = repository.claim("w2", 1, T0.plus(LEASE).plusSeconds(1), LEASE);
+
+        assertThat(claimed).extracting(task -> task.lease().requestId()).containsExactly("older");
+    }
+
+    @Test
+    void requestDocumentShowsProcessingOnceATaskIsClaimed() {
+        repository.create(request("r1", T0, List.of(List.of("https://a.example/1.jpg"))));
+        assertThat(rawRequest("r1").getString("status")).isEqualTo("pending");
+
+        repository.claim("w1", 1, T0, LEASE);
+
+        assertThat(rawRequest("r1").getString("status")).isEqualTo("processing");
+    }
+
+    @Test
+    void finishedRequestDocumentRecordsItsOutcome() {
+        repository.create(request("r1", T0, Map.of("webhookUrl", "https://hooks.example/done"),
+                List.of(List.of("https://a.example/1.jpg"))));
+        ClaimedTask task = repository.claim("w1", 1, T0, LEASE).get(0);
+        repository.complete(task.lease(), URI.create("https://cdn.example/1.jpg"), T0.plusSeconds(1));
+
+        RequestRecord finished = repository.finishIfDone("r1", "w1", T0.plusSeconds(2), LEASE).orElseThrow();
+
+        assertThat(finished.metadata()).containsEntry("webhookUrl", "https://hooks.example/done");
+        Document raw = rawRequest("r1");
+        assertThat(raw).containsEntry("state", "finished").containsEntry("status", "completed")
+                .containsEntry("finishedAt", Date.from(T0.plusSeconds(2)));
+        assertThat(raw.get("progress", Document.class)).containsEntry("completed", 1).containsEntry("total", 1);
+        assertThat(raw.get("notification", Document.class)).containsEntry("state", "open").containsEntry("owner", "w1");
+    }
+
+    @Test
+    void progressCountsEveryImageOfASharedTask() {
+        repository.create(request("r1", T0, List.of(List.of("https://a.example/same.jpg"),
+                List.of("https://a.example/same.jpg"), List.of("https://a.example/other.jpg"))));
+        ClaimedTask shared = claimTask("t1");
+
+        repository.complete(shared.lease(), URI.create("https://cdn.example/same.jpg"), T0.plusSeconds(1));
+
+        assertThat(repository.findRequest("r1").orElseThrow().progress())
+                .isEqualTo(new io.imgpipe.Progress(3, 1, 0, 2, 0));
+    }
+
+    private ClaimedTask claimTask(String taskId) {
+        List<ClaimedTask> claimed = repository.claim("w1", 10, T0, LEASE);
+        ClaimedTask wanted = null;
+        for (ClaimedTask task : claimed) {
+            if (task.lease().taskId().equals(taskId)) {
+                wanted = task;
+            } else {
+                repository.release(task.lease());
+            }
+        }
+        assertThat(wanted).as("claimed task %s", taskId).isNotNull();
+        return wanted;
+    }
+
+    private void writeWithoutCommit(NewRequest request) {
+        RequestCreator creator = repository.creator();
+        creator.begin(request, UUID.randomUUID().toString());
+        creator.insertTasks(request);
+        creator.insertProducts(request);
+    }
+
+    private void commitWithoutRelease(NewRequest request) {
+        RequestCreator creator = repository.creator();
+        creator.begin(request, "token-1");
+        creator.insertTasks(request);
+        creator.insertProducts(request);
+        creator.commit(request.requestId(), "token-1");
+    }
+
+    private Map<String, Document> indexKeys(String collection) {
+        Map<String, Document> keys = new HashMap<>();
+        for (Document index : database.getCollection(collection).listIndexes()) {
+            keys.put(index.getString("name"), index.get("key", Document.class));
+        }
+        return keys;
+    }
+
+    private long countFor(String collection, String field, String value) {
+        return database.getCollection(collection).countDocuments(eq(field, value));
+    }
+
+    private Document rawProduct(String requestId, int ordinal) {
+        return database.getCollection(config.productsCollection()).find(eq("_id", Ids.product(requestId, ordinal))).first();
+    }
+
+    private Document rawTask(String requestId, String taskId) {
+        return database.getCollection(config.tasksCollection()).find(eq("_id", Ids.task(requestId, taskId))).first();
+    }
+
+    private Document rawRequest(String requestId) {
+        return database.getCollection(config.requestsCollection()).find(eq("_id", requestId)).first();
+    }
+}
