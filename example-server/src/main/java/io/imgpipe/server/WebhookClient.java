@@ -7,7 +7,6 @@ import java.net.Proxy;
 import java.net.Socket;
 import java.net.URI;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ScheduledFuture;
@@ -159,7 +158,6 @@ final class WebhookClient implements AutoCloseable {
                 .disableAutomaticRetries()
                 .disableContentCompression()
                 .setUserAgent("imgpipe-webhook/0.1")
-                .setDefaultHeaders(List.of())
                 .build();
     }
 
