@@ -1,0 +1,242 @@
+package io.imgpipe.server;
+
+import io.imgpipe.CsvValidationException;
+import io.imgpipe.ProcessingEngine;
+import io.imgpipe.RequestStatus;
+import io.imgpipe.SubmitOptions;
+import io.imgpipe.server.ApiResponses.Accepted;
+import io.imgpipe.server.ApiResponses.ErrorBody;
+import io.imgpipe.server.ApiResponses.Problem;
+import io.imgpipe.server.ApiResponses.StatusBody;
+import io.imgpipe.server.MultipartUpload.UploadRefusedException;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import jakarta.servlet.http.Part;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The original system's product endpoints: {@code POST /product/upload},
+ * {@code GET /product/status/{requestId}} and {@code GET /product/status/{requestId}/csv}.
+ * Thread-safe; holds no state of its own.
+ */
+final class ProductApi {
+
+    /** The part holding the CSV. */
+    static final String FILE_PART = "file";
+    /** The optional form field with the completion webhook's URL. */
+    static final String WEBHOOK_FIELD = "webhookUrl";
+
+    private static final Logger log = LoggerFactory.getLogger(ProductApi.class);
+    private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9-]{1,64}");
+    private static final int MAX_WEBHOOK_URL_LENGTH = 2048;
+    private static final String NOT_FOUND = "Products not found";
+
+    private final ProcessingEngine engine;
+    private final Backend backend;
+    private final Path uploadDir;
+    private final long maxUploadBytes;
+
+    /**
+     * @param engine takes uploads and answers status
+     * @param backend made durable after each upload
+     * @param uploadDir where uploads are spooled while they are read
+     * @param maxUploadBytes the largest CSV accepted
+     */
+    ProductApi(ProcessingEngine engine, Backend backend, Path uploadDir, long maxUploadBytes) {
+        this.engine = engine;
+        this.backend = backend;
+        this.uploadDir = uploadDir;
+        this.maxUploadBytes = maxUploadBytes;
+    }
+
+    /**
+     * {@code POST /product/upload}: {@code 200 {"requestId"}} once the request is durably stored;
+     * {@code 400} with details for an invalid CSV, an empty file, a missing part or a bad
+     * {@code webhookUrl}; {@code 413} over the upload limit; {@code 500} on an internal failure.
+     *
+     * @param ctx the exchange
+     */
+    void upload(Context ctx) {
+        try {
+            MultipartUpload upload = MultipartUpload.read(ctx.req(), uploadDir, maxUploadBytes);
+            Part file = upload.part(FILE_PART).orElseThrow(() -> refused(FILE_PART,
+                    "Missing the CSV file: send it as a multipart part named 'file'"));
+            SubmitOptions options = SubmitOptions.none();
+            Optional<String> webhookUrl = upload.field(WEBHOOK_FIELD);
+            if (webhookUrl.isPresent()) {
+                options = options.withMetadata(WebhookNotifier.WEBHOOK_URL, checkedWebhookUrl(webhookUrl.get()));
+            }
+            if (file.getSize() == 0) {
+                ctx.status(HttpStatus.BAD_REQUEST).json(new ErrorBody("The uploaded file is empty",
+                        List.of(new Problem(1L, null, "the file is empty: expected a header line with S. No.,"
+                                + " Product Name and Input Image Urls"))));
+                return;
+            }
+            String requestId;
+            try (InputStream csv = file.getInputStream()) {
+                requestId = engine.submit(csv, options);
+            }
+            backend.makeDurable();
+            ctx.json(new Accepted(requestId));
+        } catch (UploadRefusedException e) {
+            ErrorBody body = e.status() == 413 ? ErrorBody.of(e.getMessage())
+                    : new ErrorBody(e.getMessage(), List.of(new Problem(null, e.field(), e.getMessage())));
+            if (e.bodyMayBeUnread()) {
+                ctx.header("Connection", "close");
+            }
+            ctx.status(e.status()).json(body);
+        } catch (CsvValidationException e) {
+            ctx.status(HttpStatus.BAD_REQUEST).json(new ErrorBody("Invalid CSV file",
+                    e.problems().stream().map(Problem::of).toList()));
+        } catch (IOException | RuntimeException e) {
+            log.error("upload failed", e);
+            ctx.status(HttpStatus.INTERNAL_SERVER_ERROR).json(ErrorBody.of("Failed to process CSV file"));
+        }
+    }
+
+    /**
+     * {@code GET /product/status/{requestId}}: the request with its products ordered by serial
+     * number; {@code 404} for an unknown or malformed id; {@code 500} if the repository fails.
+     *
+     * @param ctx the exchange
+     */
+    void status(Context ctx) {
+        String requestId = ctx.pathParam("requestId");
+        if (!REQUEST_ID.matcher(requestId).matches()) {
+            ctx.status(HttpStatus.NOT_FOUND).json(ErrorBody.of(NOT_FOUND));
+            return;
+        }
+        Optional<RequestStatus> status;
+        try {
+            status = engine.status(requestId);
+        } catch (RuntimeException e) {
+            log.error("reading the status of request {} failed", requestId, e);
+            ctx.status(HttpStatus.INTERNAL_SERVER_ERROR).json(ErrorBody.of("Failed to fetch status"));
+            return;
+        }
+        if (status.isEmpty()) {
+            ctx.status(HttpStatus.NOT_FOUND).json(ErrorBody.of(NOT_FOUND));
+            return;
+        }
+        ctx.json(StatusBody.of(status.get()));
+    }
+
+    /**
+     * {@code GET /product/status/{requestId}/csv}: the output CSV as an attachment, streamed;
+     * {@code 404} for an unknown or malformed id.
+     *
+     * @param ctx the exchange
+     */
+    void outputCsv(Context ctx) {
+        String requestId = ctx.pathParam("requestId");
+        if (!REQUEST_ID.matcher(requestId).matches()) {
+            ctx.status(HttpStatus.NOT_FOUND).json(ErrorBody.of(NOT_FOUND));
+            return;
+        }
+        LazyResponseWriter out = new LazyResponseWriter(ctx, requestId);
+        boolean found;
+        try {
+            found = engine.outputCsv(requestId, out);
+            out.close();
+        } catch (IOException | RuntimeException e) {
+            if (out.started()) {
+                log.error("writing the output CSV of request {} failed part-way; aborting the response", requestId, e);
+                throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+            }
+            log.error("reading the output CSV of request {} failed", requestId, e);
+            ctx.status(HttpStatus.INTERNAL_SERVER_ERROR).json(ErrorBody.of("Failed to fetch status"));
+            return;
+        }
+        if (!found) {
+            ctx.status(HttpStatus.NOT_FOUND).json(ErrorBody.of(NOT_FOUND));
+        }
+    }
+
+    private static String checkedWebhookUrl(String value) throws UploadRefusedException {
+        String rule = "must be an absolute http or https URL without user information, at most "
+                + MAX_WEBHOOK_URL_LENGTH + " characters";
+        if (value.length() > MAX_WEBHOOK_URL_LENGTH) {
+            throw refused(WEBHOOK_FIELD, "Invalid webhookUrl: " + rule);
+        }
+        URI uri;
+        try {
+            uri = new URI(value);
+        } catch (URISyntaxException e) {
+            throw refused(WEBHOOK_FIELD, "Invalid webhookUrl '" + value + "': " + rule);
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null || uri.getRawUserInfo() != null
+                || uri.getRawFragment() != null) {
+            throw refused(WEBHOOK_FIELD, "Invalid webhookUrl '" + value + "': " + rule);
+        }
+        return uri.toString();
+    }
+
+    private static UploadRefusedException refused(String field, String message) {
+        return new UploadRefusedException(400, field, message);
+    }
+
+    /**
+     * Commits the CSV response (status, type, attachment name) only when the first character is
+     * written, so an unknown request can still be answered with a 404.
+     */
+    private static final class LazyResponseWriter extends Writer {
+
+        private final Context ctx;
+        private final String requestId;
+        private Writer delegate;
+
+        LazyResponseWriter(Context ctx, String requestId) {
+            this.ctx = ctx;
+            this.requestId = requestId;
+        }
+
+        boolean started() {
+            return delegate != null;
+        }
+
+        @Override
+        public void write(char[] buffer, int offset, int length) throws IOException {
+            if (length == 0) {
+                return;
+            }
+            if (delegate == null) {
+                ctx.status(HttpStatus.OK);
+                ctx.contentType("text/csv; charset=utf-8");
+                ctx.header("Content-Disposition", "attachment; filename=\"" + requestId + ".csv\"");
+                OutputStream stream = ctx.res().getOutputStream();
+                delegate = new OutputStreamWriter(stream, StandardCharsets.UTF_8);
+            }
+            delegate.write(buffer, offset, length);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            if (delegate != null) {
+                delegate.flush();
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (delegate != null) {
+                delegate.close();
+            }
+        }
+    }
+}

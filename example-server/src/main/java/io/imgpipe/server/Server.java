@@ -1,0 +1,293 @@
+package io.imgpipe.server;
+
+import io.imgpipe.EngineConfig;
+import io.imgpipe.ProcessingEngine;
+import io.imgpipe.csv.CommonsCsvIngestor;
+import io.imgpipe.csv.CsvLimits;
+import io.imgpipe.fetch.AddressPolicy;
+import io.imgpipe.fetch.FetcherConfig;
+import io.imgpipe.fetch.HttpImageFetcher;
+import io.imgpipe.image.CompressorConfig;
+import io.imgpipe.image.ThumbnailatorCompressor;
+import io.imgpipe.server.ApiResponses.HealthBody;
+import io.imgpipe.server.ServerConfig.Tuning;
+import io.imgpipe.server.ServerConfig.WebhookSettings;
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import io.javalin.json.JavalinJackson;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.stream.Stream;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The example server: the original system's REST API on Javalin, over a {@link ProcessingEngine}
+ * whose repository and object store come from {@link Backend}.
+ *
+ * <pre>{@code
+ * Server server = new Server();
+ * int port = server.start(ServerConfig.fromEnvironment(System.getenv()));
+ * ...
+ * server.stop();
+ * }</pre>
+ *
+ * <p>{@link #start} binds the port first, so that the public base URL can name the port actually
+ * bound; until the backend is open (a moment later, before {@code start} returns) the API answers
+ * {@code 503} and {@code /health} says {@code starting}. {@link #stop()} is graceful: it stops
+ * taking requests and lets those in progress finish, closes the engine (which stops claiming and
+ * finishes or hands back work in flight, and sends queued webhooks), then closes the backend
+ * (committing the embedded store). Thread-safe; one start per instance.
+ */
+public final class Server {
+
+    private static final Logger log = LoggerFactory.getLogger(Server.class);
+    private static final Duration HTTP_STOP_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration MIN_NOTIFICATION_LEASE = Duration.ofMinutes(2);
+
+    private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+    private volatile Services services;
+    private Javalin app;
+    private URI publicBaseUrl;
+    private boolean started;
+
+    /**
+     * Starts the server: binds the port, opens the backend, builds the engine and, unless
+     * {@code ROLE=api}, starts its workers.
+     *
+     * @param config the configuration
+     * @return the port bound
+     * @throws io.imgpipe.ImgPipeException if the backend cannot be opened
+     * @throws RuntimeException if the port cannot be bound
+     * @throws IllegalStateException if this server was started before
+     */
+    public synchronized int start(ServerConfig config) {
+        if (started) {
+            throw new IllegalStateException("a Server starts once; create another");
+        }
+        started = true;
+        try {
+            Path uploadDir = prepareUploadDir(config.dataDir());
+            app = Javalin.create(javalin -> configure(javalin, config));
+            app.start(config.host(), config.port());
+            int port = app.port();
+            publicBaseUrl = config.publicBaseUrl() != null ? config.publicBaseUrl() : defaultBaseUrl(config.host(), port);
+            services = openServices(config, uploadDir);
+            log.info("imgpipe example-server listening on {}:{} (role {}, {} store, {} images, public URL {})", config.host(),
+                    port, config.role().settingValue(), config.embeddedStore() ? "embedded" : "MongoDB",
+                    config.s3() == null ? "local" : "S3", publicBaseUrl);
+            return port;
+        } catch (RuntimeException e) {
+            stop();
+            throw e;
+        }
+    }
+
+    /** @return the port bound */
+    public synchronized int port() {
+        if (app == null) {
+            throw new IllegalStateException("not started");
+        }
+        return app.port();
+    }
+
+    /** @return how clients reach this server */
+    public synchronized URI publicBaseUrl() {
+        return publicBaseUrl;
+    }
+
+    /**
+     * Stops gracefully: HTTP first (waiting for requests in progress), then the engine, then the
+     * backend. Idempotent; safe from a shutdown hook.
+     */
+    public synchronized void stop() {
+        if (app != null) {
+            try {
+                app.stop();
+            } catch (RuntimeException e) {
+                log.warn("stopping HTTP failed", e);
+            }
+            app = null;
+        }
+        services = null;
+        while (!resources.isEmpty()) {
+            AutoCloseable next = resources.pop();
+            try {
+                next.close();
+            } catch (Exception e) {
+                log.warn("closing {} failed", next, e);
+            }
+        }
+    }
+
+    private void configure(JavalinConfig javalin, ServerConfig config) {
+        javalin.startup.showJavalinBanner = false;
+        javalin.startup.showOldJavalinVersionWarning = false;
+        javalin.jsonMapper(new JavalinJackson(Json.MAPPER, false));
+        javalin.jetty.modifyServer(jetty -> {
+            jetty.setStopTimeout(HTTP_STOP_TIMEOUT.toMillis());
+            jetty.setHandler(new GracefulHandler(jetty.getHandler()));
+        });
+        javalin.requestLogger.http(Server::logRequest);
+        javalin.routes.exception(Exception.class, (e, ctx) -> {
+            log.error("{} {} failed", ctx.method(), ctx.path(), e);
+            ctx.status(HttpStatus.INTERNAL_SERVER_ERROR).json(ApiResponses.ErrorBody.of("Internal server error"));
+        });
+        javalin.routes.get("/", ctx -> ctx.result("Server is Live!!!"));
+        javalin.routes.get("/health", this::health);
+        if (config.role().servesApi()) {
+            javalin.routes.post("/product/upload", ctx -> withServices(ctx, s -> s.products.upload(ctx)));
+            javalin.routes.get("/product/status/{requestId}", ctx -> withServices(ctx, s -> s.products.status(ctx)));
+            javalin.routes.get("/product/status/{requestId}/csv", ctx -> withServices(ctx, s -> s.products.outputCsv(ctx)));
+            if (config.s3() == null) {
+                javalin.routes.get("/" + Backend.FILES_PATH + "/<key>", ctx -> withServices(ctx, s -> s.files.serve(ctx)));
+            }
+        }
+    }
+
+    private void health(Context ctx) {
+        Services current = services;
+        if (current == null) {
+            ctx.status(HttpStatus.SERVICE_UNAVAILABLE).json(HealthBody.starting());
+            return;
+        }
+        HealthBody body = HealthBody.of(current.engine.health());
+        ctx.status(body.status().equals("up") ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).json(body);
+    }
+
+    private void withServices(Context ctx, ServicesHandler handler) throws Exception {
+        Services current = services;
+        if (current == null) {
+            ctx.status(HttpStatus.SERVICE_UNAVAILABLE).json(ApiResponses.ErrorBody.of("Server is starting"));
+            return;
+        }
+        handler.handle(current);
+    }
+
+    private Services openServices(ServerConfig config, Path uploadDir) {
+        Backend backend = Backend.open(config, publicBaseUrl);
+        resources.push(backend);
+        Tuning tuning = config.tuning();
+        AddressPolicy policy = addressPolicy(config.fetchAllowPrivateNetworks());
+        HttpImageFetcher fetcher = new HttpImageFetcher(FetcherConfig.defaults()
+                .withMaxBytes(tuning.maxImageBytes())
+                .withAddressPolicy(policy));
+        resources.push(fetcher);
+        WebhookSettings webhook = config.webhook();
+        WebhookClient webhookClient = new WebhookClient(policy, webhook.timeout());
+        resources.push(webhookClient);
+        ProcessingEngine engine = ProcessingEngine.builder()
+                .config(engineConfig(tuning, webhook))
+                .repository(backend.repository())
+                .objectStore(backend.objectStore())
+                .fetcher(fetcher)
+                .compressor(new ThumbnailatorCompressor(CompressorConfig.defaults()
+                        .withQuality(tuning.jpegQuality() / 100f)
+                        .withMaxPixels(tuning.maxPixels())))
+                .csvIngestor(new CommonsCsvIngestor(CsvLimits.defaults()
+                        .withMaxBytes(tuning.maxUploadBytes())
+                        .withMaxRows(tuning.maxRows())))
+                .onCompletion(new WebhookNotifier(webhook, webhookClient, publicBaseUrl, Clock.systemUTC()))
+                .build();
+        resources.push(engine);
+        if (config.role().runsWorkers()) {
+            engine.start();
+        }
+        ProductApi products = new ProductApi(engine, backend, uploadDir, tuning.maxUploadBytes());
+        FileServing files = backend.localFiles().map(FileServing::new).orElse(null);
+        return new Services(engine, products, files);
+    }
+
+    /**
+     * The engine settings for the server's tuning; the notification lease outlasts a whole
+     * webhook delivery, retries included, so no other engine sends it again meanwhile.
+     */
+    static EngineConfig engineConfig(Tuning tuning, WebhookSettings webhook) {
+        Duration lease = tuning.lease();
+        Duration housekeeping = lease.dividedBy(3).compareTo(Duration.ofSeconds(10)) < 0
+                ? lease.dividedBy(3) : Duration.ofSeconds(10);
+        Duration deliveryWithMargin = webhook.maxDeliveryTime().plusSeconds(30);
+        return EngineConfig.builder()
+                .ioConcurrency(tuning.ioWorkers())
+                .cpuConcurrency(tuning.cpuWorkers())
+                .leaseDuration(lease)
+                .housekeepingInterval(housekeeping)
+                .maxAttempts(tuning.maxAttempts())
+                .notificationLease(deliveryWithMargin.compareTo(MIN_NOTIFICATION_LEASE) > 0
+                        ? deliveryWithMargin : MIN_NOTIFICATION_LEASE)
+                .shutdownTimeout(tuning.shutdownTimeout())
+                .build();
+    }
+
+    /**
+     * @param allowPrivateNetworks {@code FETCH_ALLOW_PRIVATE_NETWORKS}
+     * @return public addresses only; or, when allowed, also loopback, RFC 1918, CGNAT and IPv6
+     *     unique-local ranges. Link-local addresses (cloud metadata at 169.254.169.254) stay refused.
+     */
+    static AddressPolicy addressPolicy(boolean allowPrivateNetworks) {
+        if (!allowPrivateNetworks) {
+            return AddressPolicy.publicOnly();
+        }
+        return AddressPolicy.publicOnlyAnd("127.0.0.0/8", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16",
+                "100.64.0.0/10", "::1/128", "fc00::/7");
+    }
+
+    private static URI defaultBaseUrl(String host, int port) {
+        String name = "localhost";
+        try {
+            InetAddress address = InetAddress.getByName(host);
+            if (!address.isAnyLocalAddress()) {
+                name = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+            }
+        } catch (UnknownHostException e) {
+            name = host;
+        }
+        return URI.create("http://" + name + ":" + port);
+    }
+
+    private static Path prepareUploadDir(Path dataDir) {
+        Path dir = dataDir.toAbsolutePath().normalize().resolve("uploads");
+        try {
+            Files.createDirectories(dir);
+            try (Stream<Path> leftovers = Files.list(dir)) {
+                leftovers.sorted(Comparator.reverseOrder()).forEach(Server::deleteQuietly);
+            }
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare the upload directory " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteQuietly(Path path) {
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            log.warn("cannot delete leftover upload {}: {}", path, e.toString());
+        }
+    }
+
+    private static void logRequest(Context ctx, Float millis) {
+        log.info("{} {} {} {} ms", ctx.method(), ctx.path(), ctx.status().getCode(), Math.round(millis));
+    }
+
+    @FunctionalInterface
+    private interface ServicesHandler {
+        void handle(Services services) throws Exception;
+    }
+
+    private record Services(ProcessingEngine engine, ProductApi products, FileServing files) {
+    }
+}

@@ -1,0 +1,172 @@
+package io.imgpipe.server;
+
+import io.imgpipe.fetch.AddressPolicy;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Proxy;
+import java.net.Socket;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.apache.hc.client5.http.DnsResolver;
+import org.apache.hc.client5.http.SystemDefaultDnsResolver;
+import org.apache.hc.client5.http.auth.AuthSchemeFactory;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.config.TlsConfig;
+import org.apache.hc.client5.http.impl.DefaultSchemePortResolver;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.DefaultHttpClientConnectionOperator;
+import org.apache.hc.client5.http.impl.io.ManagedHttpClientConnectionFactory;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
+import org.apache.hc.client5.http.impl.routing.DefaultRoutePlanner;
+import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
+import org.apache.hc.client5.http.ssl.TlsSocketStrategy;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.URIScheme;
+import org.apache.hc.core5.http.config.RegistryBuilder;
+import org.apache.hc.core5.http.io.SocketConfig;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.pool.PoolConcurrencyPolicy;
+import org.apache.hc.core5.pool.PoolReusePolicy;
+import org.apache.hc.core5.util.TimeValue;
+import org.apache.hc.core5.util.Timeout;
+
+/**
+ * POSTs webhook bodies with Apache HttpClient 5, guarded like the image fetcher: connections go
+ * only to addresses the {@link AddressPolicy} allows, checked on the resolved address actually
+ * connected to ({@link PolicyDnsResolver}); no proxy (system settings ignored), no redirects
+ * followed, no cookies, no authentication, no automatic retries (the notifier retries). Each
+ * attempt is bounded: the connect and the wait for the answer by the timeout each, and the whole
+ * exchange by twice the timeout. At most {@value #MAX_BODY_BYTES} bytes of the answer are read.
+ *
+ * <p>Thread-safe. {@link #close()} releases the connection pool and the timer thread.
+ */
+final class WebhookClient implements AutoCloseable {
+
+    /** The most bytes of an answer read (the rest is discarded with the connection). */
+    static final int MAX_BODY_BYTES = 4096;
+
+    private final CloseableHttpClient client;
+    private final ScheduledThreadPoolExecutor timer;
+    private final Duration deadline;
+
+    /**
+     * @param policy which addresses deliveries may connect to
+     * @param timeout the longest connect, and the longest wait for the answer
+     */
+    WebhookClient(AddressPolicy policy, Duration timeout) {
+        this(policy, timeout, SystemDefaultDnsResolver.INSTANCE);
+    }
+
+    /**
+     * @param policy which addresses deliveries may connect to
+     * @param timeout the longest connect, and the longest wait for the answer
+     * @param names resolves host names before the policy judges them (tests map made-up names)
+     */
+    WebhookClient(AddressPolicy policy, Duration timeout, DnsResolver names) {
+        Objects.requireNonNull(timeout, "timeout");
+        this.deadline = timeout.multipliedBy(2);
+        this.timer = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "imgpipe-webhook-timer");
+            thread.setDaemon(true);
+            return thread;
+        });
+        timer.setRemoveOnCancelPolicy(true);
+        this.client = newClient(new PolicyDnsResolver(names, policy), Timeout.of(timeout));
+    }
+
+    /**
+     * Sends one POST.
+     *
+     * @param url an absolute http(s) URL
+     * @param body the JSON body
+     * @param headers further headers
+     * @return the answer's status and {@code Retry-After}
+     * @throws PolicyDnsResolver.RefusedAddressException if the host resolves only to refused addresses
+     * @throws IOException if connecting, sending or reading fails, or the deadline passes
+     */
+    Answer post(URI url, byte[] body, Map<String, String> headers) throws IOException {
+        HttpPost post = new HttpPost(url);
+        headers.forEach(post::setHeader);
+        post.setEntity(new ByteArrayEntity(body, ContentType.APPLICATION_JSON));
+        ScheduledFuture<?> abort = timer.schedule(post::cancel, deadline.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            return client.execute(post, response -> {
+                HttpEntity entity = response.getEntity();
+                if (entity != null) {
+                    try (InputStream in = entity.getContent()) {
+                        in.readNBytes(MAX_BODY_BYTES);
+                    }
+                }
+                Header retryAfter = response.getFirstHeader("Retry-After");
+                return new Answer(response.getCode(), retryAfter == null ? null : retryAfter.getValue());
+            });
+        } catch (IOException e) {
+            if (post.isCancelled()) {
+                throw new IOException("no complete answer within " + deadline.toSeconds() + " s", e);
+            }
+            throw e;
+        } finally {
+            abort.cancel(false);
+        }
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        client.close(CloseMode.GRACEFUL);
+    }
+
+    private static CloseableHttpClient newClient(DnsResolver resolver, Timeout timeout) {
+        DefaultHttpClientConnectionOperator operator = new DefaultHttpClientConnectionOperator(
+                proxy -> new Socket(Proxy.NO_PROXY),
+                DefaultSchemePortResolver.INSTANCE,
+                resolver,
+                RegistryBuilder.<TlsSocketStrategy>create()
+                        .register(URIScheme.HTTPS.id, DefaultClientTlsStrategy.createDefault())
+                        .build());
+        PoolingHttpClientConnectionManager connections = new PoolingHttpClientConnectionManager(operator,
+                PoolConcurrencyPolicy.STRICT, PoolReusePolicy.LIFO, TimeValue.ofMinutes(1),
+                ManagedHttpClientConnectionFactory.INSTANCE);
+        connections.setMaxTotal(16);
+        connections.setDefaultMaxPerRoute(4);
+        connections.setDefaultSocketConfig(SocketConfig.custom().setSoTimeout(timeout).setTcpNoDelay(true).build());
+        connections.setDefaultConnectionConfig(ConnectionConfig.custom()
+                .setConnectTimeout(timeout)
+                .setSocketTimeout(timeout)
+                .setValidateAfterInactivity(TimeValue.ofSeconds(2))
+                .build());
+        connections.setDefaultTlsConfig(TlsConfig.custom().setHandshakeTimeout(timeout).build());
+        return HttpClients.custom()
+                .setConnectionManager(connections)
+                .setRoutePlanner(new DefaultRoutePlanner(DefaultSchemePortResolver.INSTANCE))
+                .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(timeout).build())
+                .disableRedirectHandling()
+                .disableCookieManagement()
+                .disableAuthCaching()
+                .setDefaultAuthSchemeRegistry(RegistryBuilder.<AuthSchemeFactory>create().build())
+                .disableAutomaticRetries()
+                .disableContentCompression()
+                .setUserAgent("imgpipe-webhook/0.1")
+                .build();
+    }
+
+    /**
+     * What the receiver answered.
+     *
+     * @param status the HTTP status
+     * @param retryAfter its {@code Retry-After} header, or {@code null}
+     */
+    record Answer(int status, String retryAfter) {
+    }
+}

@@ -1,0 +1,178 @@
+package io.imgpipe.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.imgpipe.ConfigurationException;
+import io.imgpipe.EngineConfig;
+import io.imgpipe.s3.UrlMode;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ServerConfigTest {
+
+    @Test
+    void defaultsMatchTheOriginalServer() {
+        ServerConfig config = ServerConfig.fromEnvironment(Map.of());
+
+        assertThat(config.host()).isEqualTo("0.0.0.0");
+        assertThat(config.port()).isEqualTo(8080);
+        assertThat(config.role()).isEqualTo(Role.ALL);
+        assertThat(config.dataDir()).isEqualTo(Path.of("./data"));
+        assertThat(config.embeddedStore()).isTrue();
+        assertThat(config.s3()).isNull();
+        assertThat(config.publicBaseUrl()).isNull();
+        assertThat(config.fetchAllowPrivateNetworks()).isFalse();
+        assertThat(config.webhook().secret()).isNull();
+        assertThat(config.tuning().jpegQuality()).isEqualTo(50);
+        assertThat(config.tuning().maxUploadBytes()).isEqualTo(64L << 20);
+        assertThat(config.tuning().lease()).isEqualTo(Duration.ofMinutes(2));
+    }
+
+    @Test
+    void treatsBlankValuesAsUnset() {
+        ServerConfig config = ServerConfig.fromEnvironment(Map.of("PORT", " ", "MONGODB_URI", "", "S3_BUCKET_NAME", "  "));
+
+        assertThat(config.port()).isEqualTo(8080);
+        assertThat(config.embeddedStore()).isTrue();
+        assertThat(config.s3()).isNull();
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            PORT                         | abc      | invalid PORT 'abc': must be an integer from 0 to 65535
+            PORT                         | 70000    | invalid PORT '70000': must be an integer from 0 to 65535
+            PORT                         | -1       | invalid PORT '-1': must be an integer from 0 to 65535
+            HOST                         | a b      | invalid HOST 'a b': must be a host name or IP address such as 0.0.0.0
+            ROLE                         | boss     | invalid ROLE 'boss': must be one of all, api, worker
+            PUBLIC_BASE_URL              | ftp://x  | invalid PUBLIC_BASE_URL 'ftp://x': must be an absolute http or https URL such as https://images.example.com
+            PUBLIC_BASE_URL              | https://x/?a=1 | invalid PUBLIC_BASE_URL 'https://x/?a=1': must have no query or fragment
+            FETCH_ALLOW_PRIVATE_NETWORKS | maybe    | invalid FETCH_ALLOW_PRIVATE_NETWORKS 'maybe': must be true or false
+            IO_WORKERS                   | 0        | invalid IO_WORKERS '0': must be an integer from 1 to 1024
+            CPU_WORKERS                  | many     | invalid CPU_WORKERS 'many': must be an integer from 1 to 256
+            JPEG_QUALITY                 | 101      | invalid JPEG_QUALITY '101': must be an integer from 1 to 100
+            MAX_UPLOAD_BYTES             | 0        | invalid MAX_UPLOAD_BYTES '0': must be an integer from 1 to 17179869184
+            MAX_ROWS                     | 1.5      | invalid MAX_ROWS '1.5': must be an integer from 1 to 10000000
+            MAX_IMAGE_BYTES              | 10MB     | invalid MAX_IMAGE_BYTES '10MB': must be an integer from 1 to 2147483639
+            MAX_PIXELS                   | 0        | invalid MAX_PIXELS '0': must be an integer from 1 to 1000000000
+            LEASE_SECONDS                | 1        | invalid LEASE_SECONDS '1': must be an integer from 2 to 86400
+            MAX_ATTEMPTS                 | 0        | invalid MAX_ATTEMPTS '0': must be an integer from 1 to 100
+            SHUTDOWN_TIMEOUT_SECONDS     | 9999     | invalid SHUTDOWN_TIMEOUT_SECONDS '9999': must be an integer from 0 to 3600
+            WEBHOOK_MAX_ATTEMPTS         | 11       | invalid WEBHOOK_MAX_ATTEMPTS '11': must be an integer from 1 to 10
+            WEBHOOK_TIMEOUT_SECONDS      | 0        | invalid WEBHOOK_TIMEOUT_SECONDS '0': must be an integer from 1 to 120
+            WEBHOOK_SECRET               | short    | invalid WEBHOOK_SECRET: must be at least 16 characters (for example the output of: openssl rand -hex 32)
+            MONGODB_URI                  | http://db | invalid MONGODB_URI: not a valid MongoDB connection string: The connection string is invalid. Connection strings must start with either 'mongodb://' or 'mongodb+srv://
+            S3_ENDPOINT                  | http://minio:9000 | invalid S3_ENDPOINT: it is set but S3_BUCKET_NAME is not; set S3_BUCKET_NAME to store images in S3, or unset S3_ENDPOINT
+            """)
+    void namesTheInvalidSettingInOneLine(String name, String value, String message) {
+        assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of(name, value)))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage(message)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
+    @Test
+    void neverEchoesTheWebhookSecret() {
+        assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of("WEBHOOK_SECRET", "hunter2")))
+                .hasMessageNotContaining("hunter2");
+    }
+
+    @Test
+    void requiresMongoDbForTheApiAndWorkerRoles() {
+        assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of("ROLE", "worker")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("invalid ROLE 'worker': the api and worker roles share work through MongoDB");
+    }
+
+    @Test
+    void readsS3SettingsIntoTheStoreConfig() {
+        ServerConfig config = ServerConfig.fromEnvironment(Map.of("S3_BUCKET_NAME", "images", "AWS_REGION", "eu-west-1",
+                "S3_ENDPOINT", "http://127.0.0.1:9000", "S3_URL_MODE", "presigned", "S3_PATH_STYLE", "false",
+                "AWS_ACCESS_KEY_ID", "AKIAEXAMPLE", "AWS_SECRET_ACCESS_KEY", "do-not-print-me"));
+
+        assertThat(config.s3().store().bucket()).isEqualTo("images");
+        assertThat(config.s3().store().region()).isEqualTo("eu-west-1");
+        assertThat(config.s3().store().endpointOverride()).isEqualTo(URI.create("http://127.0.0.1:9000"));
+        assertThat(config.s3().store().urlMode()).isEqualTo(UrlMode.PRESIGNED);
+        assertThat(config.s3().store().pathStyleAccess()).isFalse();
+        assertThat(config.toString()).doesNotContain("do-not-print-me");
+    }
+
+    @Test
+    void namesTheS3VariableWhenTheStoreRefusesAValue() {
+        assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of("S3_BUCKET_NAME", "-bad-")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("invalid S3 setting: S3_BUCKET_NAME '-bad-' is not a valid bucket name");
+    }
+
+    @Test
+    void requiresTheBaseUrlInBaseUrlMode() {
+        assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of("S3_BUCKET_NAME", "images", "S3_URL_MODE", "base-url")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("S3_BASE_URL");
+    }
+
+    @Test
+    void refusesHalfOfAnAwsKeyPair() {
+        assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of("S3_BUCKET_NAME", "images", "AWS_ACCESS_KEY_ID", "AKIA")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("AWS_SECRET_ACCESS_KEY");
+    }
+
+    @Test
+    void hidesMongoCredentialsWhenPrinted() {
+        ServerConfig config = ServerConfig.fromEnvironment(Map.of("MONGODB_URI", "mongodb://app:s3cr3t@db.example.com:27017/"));
+
+        assertThat(config.toString()).contains("db.example.com:27017").doesNotContain("s3cr3t");
+    }
+
+    @Test
+    void letsTheEnvironmentOverrideTheDotEnvFile(@TempDir Path dir) throws Exception {
+        Path dotEnv = dir.resolve(".env");
+        Files.writeString(dotEnv, "PORT=9000\nHOST=127.0.0.1\n");
+
+        Map<String, String> variables = Main.variables(Map.of("PORT", "9100"), dotEnv);
+
+        ServerConfig config = ServerConfig.fromEnvironment(variables);
+        assertThat(config.port()).isEqualTo(9100);
+        assertThat(config.host()).isEqualTo("127.0.0.1");
+    }
+
+    @Test
+    void readsOnlyTheEnvironmentWhenThereIsNoDotEnvFile(@TempDir Path dir) {
+        Map<String, String> variables = Main.variables(Map.of("PORT", "9100"), dir.resolve(".env"));
+
+        assertThat(variables).containsExactly(Map.entry("PORT", "9100"));
+    }
+
+    @Test
+    void givesTheNotificationLeaseMoreTimeThanAWholeWebhookDelivery() {
+        Map<String, String> variables = new HashMap<>();
+        variables.put("WEBHOOK_MAX_ATTEMPTS", "10");
+        variables.put("WEBHOOK_TIMEOUT_SECONDS", "120");
+        ServerConfig config = ServerConfig.fromEnvironment(variables);
+
+        EngineConfig engine = Server.engineConfig(config.tuning(), config.webhook());
+
+        assertThat(engine.notificationLease()).isGreaterThan(config.webhook().maxDeliveryTime());
+        assertThat(config.webhook().maxDeliveryTime()).isGreaterThan(Duration.ofMinutes(40));
+    }
+
+    @Test
+    void keepsLeaseRenewalWithinShortLeases() {
+        ServerConfig config = ServerConfig.fromEnvironment(Map.of("LEASE_SECONDS", "2"));
+
+        EngineConfig engine = Server.engineConfig(config.tuning(), config.webhook());
+
+        assertThat(engine.leaseDuration()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(engine.housekeepingInterval().multipliedBy(2)).isLessThanOrEqualTo(engine.leaseDuration());
+    }
+}
