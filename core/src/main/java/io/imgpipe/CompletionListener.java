@@ -9,7 +9,11 @@ package io.imgpipe;
  * process dies before the listeners have returned, another engine calls its own listeners for
  * the request after {@link EngineConfig#notificationLease()}: delivery is at least once, and
  * exactly once unless a process dies. An exception thrown by a listener is logged and does not
- * affect the request or other listeners.
+ * affect the request or other listeners. To ask for redelivery, throw an {@link ImgPipeException}
+ * whose {@link ImgPipeException#retryable()} is true: the notification then stays open and every
+ * listener is called again, by any engine, after the notification lease. The same happens when
+ * the engine shuts down while a listener runs (its thread is interrupted after
+ * {@link EngineConfig#shutdownTimeout()}).
  */
 @FunctionalInterface
 public interface CompletionListener {

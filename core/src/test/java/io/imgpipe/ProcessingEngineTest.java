@@ -221,6 +221,44 @@ class ProcessingEngineTest {
     }
 
     @Test
+    void aListenerThatAsksForRedeliveryIsCalledAgainAfterTheNotificationLease() throws Exception {
+        h.server.serve("/a.jpg", Reply.ok("image/jpeg", jpeg));
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.CountDownLatch secondCall = new java.util.concurrent.CountDownLatch(1);
+        ProcessingEngine engine = h.startEngine(b -> b.fetcher(h.fetcher(EngineHarness.loopbackFetcherConfig()))
+                .onCompletion(request -> {
+                    if (calls.incrementAndGet() == 1) {
+                        throw new ImgPipeException("webhook endpoint down", null, true);
+                    }
+                    secondCall.countDown();
+                }));
+
+        String id = h.submit(engine, h.csv(List.of(List.of("/a.jpg"))));
+
+        assertThat(secondCall.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(calls).hasValue(2);
+        assertThat(h.completionsOf(id)).as("other listeners are called again too").isEqualTo(2);
+    }
+
+    @Test
+    void aListenerFailingPermanentlyIsNotCalledAgain() throws Exception {
+        h.server.serve("/a.jpg", Reply.ok("image/jpeg", jpeg));
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        ProcessingEngine engine = h.startEngine(b -> b.fetcher(h.fetcher(EngineHarness.loopbackFetcherConfig()))
+                .onCompletion(request -> {
+                    calls.incrementAndGet();
+                    throw new IllegalStateException("bug in a listener");
+                }));
+
+        String id = h.submit(engine, h.csv(List.of(List.of("/a.jpg"))));
+        h.awaitCompletion(engine, id);
+        Thread.sleep(3_000); // longer than the 2 s notification lease
+
+        assertThat(calls).hasValue(1);
+        assertThat(h.completionsOf(id)).isEqualTo(1);
+    }
+
+    @Test
     void writesTheOutputCsvWithOutputUrlsAlignedToInputs() throws Exception {
         h.server.serve("/a.jpg", Reply.ok("image/jpeg", jpeg));
         ProcessingEngine engine = h.startEngine();

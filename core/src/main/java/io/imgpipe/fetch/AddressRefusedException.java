@@ -11,7 +11,7 @@ import java.util.stream.Collectors;
  * {@link org.apache.hc.client5.http.DnsResolver} may throw; the fetcher turns it into a
  * {@link io.imgpipe.FetchException} with reason {@code ADDRESS_REFUSED}.
  */
-final class AddressRefusedException extends UnknownHostException {
+public final class AddressRefusedException extends UnknownHostException {
 
     private static final long serialVersionUID = 1L;
 
@@ -25,12 +25,12 @@ final class AddressRefusedException extends UnknownHostException {
     }
 
     /** @return the host name or IP literal that was looked up */
-    String host() {
+    public String host() {
         return host;
     }
 
     /** @return the addresses it resolved to, all refused */
-    List<String> refusedAddresses() {
+    public List<String> refusedAddresses() {
         return refusedAddresses;
     }
 

@@ -20,15 +20,32 @@ import org.slf4j.LoggerFactory;
  * <p>Both lookup methods HttpClient 5.6 may call, {@link #resolve(String)} and
  * {@link #resolve(String, int)}, are checked; neither ever returns an unresolved address (which
  * would let the socket resolve the name itself). Thread-safe if the delegate is.
+ *
+ * <p>Public so that other HttpClient 5 clients that contact untrusted URLs (webhooks, for
+ * example) can use the same guard: build the connection manager with this resolver, use no
+ * proxy, and follow redirects in your own code, if at all, so each hop is resolved here.
  */
-final class CheckedDnsResolver implements DnsResolver {
+public final class CheckedDnsResolver implements DnsResolver {
 
     private static final Logger LOG = LoggerFactory.getLogger(CheckedDnsResolver.class);
 
     private final DnsResolver delegate;
     private final AddressPolicy policy;
 
-    CheckedDnsResolver(DnsResolver delegate, AddressPolicy policy) {
+    /**
+     * A guard over the system resolver.
+     *
+     * @param policy which addresses may be connected to
+     */
+    public CheckedDnsResolver(AddressPolicy policy) {
+        this(org.apache.hc.client5.http.SystemDefaultDnsResolver.INSTANCE, policy);
+    }
+
+    /**
+     * @param delegate resolves names and literals before the policy judges the result
+     * @param policy which addresses may be connected to
+     */
+    public CheckedDnsResolver(DnsResolver delegate, AddressPolicy policy) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
         this.policy = Objects.requireNonNull(policy, "policy");
     }

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.time.Instant;
 import org.apache.hc.client5.http.utils.DateUtils;
 
-/** Parses an HTTP {@code Retry-After} header (RFC 9110, section 10.2.3). */
-final class RetryAfter {
+/** Parses an HTTP {@code Retry-After} header (RFC 9110, section 10.2.3). Stateless. */
+public final class RetryAfter {
 
     private RetryAfter() {
     }
@@ -15,7 +15,7 @@ final class RetryAfter {
      * @param now the current time, for HTTP-dates
      * @return the delay, zero for a date in the past, or {@code null} if absent or unparseable
      */
-    static Duration parse(String value, Instant now) {
+    public static Duration parse(String value, Instant now) {
         if (value == null || value.isBlank()) {
             return null;
         }

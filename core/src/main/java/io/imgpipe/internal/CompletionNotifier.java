@@ -65,12 +65,21 @@ public final class CompletionNotifier implements AutoCloseable {
         log.info("request {} finished {}: {} of {} images completed, {} failed", completed.requestId(),
                 completed.status().wireName(), completed.progress().completed(), completed.progress().total(),
                 completed.progress().failed());
+        boolean redeliver = false;
         for (CompletionListener listener : listeners) {
             try {
                 listener.onCompletion(completed);
+            } catch (ImgPipeException e) {
+                redeliver |= e.retryable();
+                log.warn("completion listener {} failed for request {}{}", listener, completed.requestId(),
+                        e.retryable() ? "; it will be announced again" : "", e);
             } catch (RuntimeException e) {
                 log.error("completion listener {} failed for request {}", listener, completed.requestId(), e);
             }
+        }
+        if (redeliver || Thread.currentThread().isInterrupted()) {
+            log.info("request {} left to be announced again after its notification lease", completed.requestId());
+            return;
         }
         try {
             repository.markNotified(finished.requestId(), workerId, clock.instant());

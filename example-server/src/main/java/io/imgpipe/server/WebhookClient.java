@@ -1,6 +1,8 @@
 package io.imgpipe.server;
 
 import io.imgpipe.fetch.AddressPolicy;
+import io.imgpipe.fetch.AddressRefusedException;
+import io.imgpipe.fetch.CheckedDnsResolver;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Proxy;
@@ -44,7 +46,7 @@ import org.apache.hc.core5.util.Timeout;
 /**
  * POSTs webhook bodies with Apache HttpClient 5, guarded like the image fetcher: connections go
  * only to addresses the {@link AddressPolicy} allows, checked on the resolved address actually
- * connected to ({@link PolicyDnsResolver}); no proxy (system settings ignored), no redirects
+ * connected to ({@link CheckedDnsResolver}); no proxy (system settings ignored), no redirects
  * followed, no cookies, no authentication, no automatic retries (the notifier retries). Each
  * attempt is bounded: the connect and the wait for the answer by the timeout each, and the whole
  * exchange by twice the timeout. At most {@value #MAX_BODY_BYTES} bytes of the answer are read.
@@ -82,7 +84,7 @@ final class WebhookClient implements AutoCloseable {
             return thread;
         });
         timer.setRemoveOnCancelPolicy(true);
-        this.client = newClient(new PolicyDnsResolver(names, policy), Timeout.of(timeout));
+        this.client = newClient(new CheckedDnsResolver(names, policy), Timeout.of(timeout));
     }
 
     /**
@@ -92,7 +94,7 @@ final class WebhookClient implements AutoCloseable {
      * @param body the JSON body
      * @param headers further headers
      * @return the answer's status and {@code Retry-After}
-     * @throws PolicyDnsResolver.RefusedAddressException if the host resolves only to refused addresses
+     * @throws AddressRefusedException if the host resolves only to refused addresses
      * @throws IOException if connecting, sending or reading fails, or the deadline passes
      */
     Answer post(URI url, byte[] body, Map<String, String> headers) throws IOException {

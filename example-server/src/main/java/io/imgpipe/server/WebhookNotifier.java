@@ -1,19 +1,19 @@
 package io.imgpipe.server;
 
 import io.imgpipe.CompletedRequest;
+import io.imgpipe.fetch.AddressRefusedException;
+import io.imgpipe.fetch.RetryAfter;
 import io.imgpipe.CompletionListener;
 import io.imgpipe.server.ServerConfig.WebhookSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
-import org.apache.hc.client5.http.utils.DateUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,7 +90,7 @@ final class WebhookNotifier implements CompletionListener {
                 pause = pauseAfter(attempt, answer.retryAfter());
                 log.warn("webhook for request {} to {}: HTTP {} on attempt {} of {}", request.requestId(), url.getHost(),
                         answer.status(), attempt, settings.maxAttempts());
-            } catch (PolicyDnsResolver.RefusedAddressException e) {
+            } catch (AddressRefusedException e) {
                 log.error("webhook for request {} not sent: {}", request.requestId(), e.getMessage());
                 return;
             } catch (IOException e) {
@@ -150,32 +150,12 @@ final class WebhookNotifier implements CompletionListener {
     }
 
     private Duration pauseAfter(int attempt, String retryAfter) {
-        Duration requested = parseRetryAfter(retryAfter, clock.instant());
+        Duration requested = RetryAfter.parse(retryAfter, clock.instant());
         if (requested != null) {
             return requested.compareTo(settings.retryMaxDelay()) > 0 ? settings.retryMaxDelay() : requested;
         }
         long full = settings.retryDelay(attempt).toMillis();
         return Duration.ofMillis(full / 2 + ThreadLocalRandom.current().nextLong(full / 2 + 1));
-    }
-
-    private static Duration parseRetryAfter(String value, Instant now) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        String trimmed = value.strip();
-        if (trimmed.chars().allMatch(Character::isDigit)) {
-            try {
-                return Duration.ofSeconds(Long.parseLong(trimmed));
-            } catch (NumberFormatException e) {
-                return null;
-            }
-        }
-        Instant date = DateUtils.parseStandardDate(trimmed);
-        if (date == null) {
-            return null;
-        }
-        Duration delay = Duration.between(now, date);
-        return delay.isNegative() ? Duration.ZERO : delay;
     }
 
     /**
