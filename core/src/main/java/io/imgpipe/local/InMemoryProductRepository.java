@@ -263,6 +263,23 @@ public final class InMemoryProductRepository implements ProductRepository {
     }
 
     @Override
+    public boolean renewNotification(String requestId, String owner, Instant newExpiry) {
+        Objects.requireNonNull(owner, "owner");
+        Objects.requireNonNull(newExpiry, "newExpiry");
+        synchronized (lock) {
+            ensureOpen();
+            MemoryRequest request = requests.get(requestId);
+            if (request == null || !request.isNotificationOpen() || !owner.equals(request.notificationOwner())) {
+                return false;
+            }
+            openNotifications.remove(request);
+            request.holdNotification(owner, newExpiry);
+            openNotifications.add(request);
+            return true;
+        }
+    }
+
+    @Override
     public boolean markNotified(String requestId, String owner, Instant now) {
         Objects.requireNonNull(owner, "owner");
         synchronized (lock) {

@@ -20,7 +20,9 @@ import java.util.function.Consumer;
  * are refused (fencing): every write about a task applies only if the task is still
  * {@code processing} under the lease's token, and reports with its {@code boolean} result
  * whether it did. Expiry alone does not refuse a write: a holder whose lease expired but whose
- * task nobody has claimed since may still complete it.
+ * task nobody has claimed since may still complete it. Implementations must therefore fence on the
+ * token alone, never on {@link Lease#expiresAt()} (the engine passes back the lease it claimed
+ * even after renewing it).
  *
  * <h2>Request life cycle</h2>
  * A request is {@code pending}/{@code processing} while it has unfinished tasks. Once every task
@@ -167,6 +169,19 @@ public interface ProductRepository extends AutoCloseable {
      * @return the finished requests whose completion to announce
      */
     List<RequestRecord> claimNotifications(String owner, int limit, Instant now, Duration lease);
+
+    /**
+     * Extends the lease on a notification still held, so that no other worker announces the
+     * request while this one is still delivering it (or has it queued).
+     *
+     * @param requestId the request
+     * @param owner the worker holding the notification
+     * @param newExpiry the new expiry
+     * @return {@code true} if the notification is open and held by {@code owner} (even if its
+     *     lease has expired, as long as nobody has claimed it since), and now expires at
+     *     {@code newExpiry}
+     */
+    boolean renewNotification(String requestId, String owner, Instant newExpiry);
 
     /**
      * Closes a request's notification.

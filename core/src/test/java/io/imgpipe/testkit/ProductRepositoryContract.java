@@ -1091,6 +1091,45 @@ public abstract class ProductRepositoryContract {
     }
 
     @Test
+    void renewedNotificationIsNotHandedOutBeforeItsNewExpiry() {
+        finishedRequest("req-1", "finisher");
+        Instant renewedUntil = T0.plus(NOTIFICATION_LEASE).plus(NOTIFICATION_LEASE);
+
+        assertThat(repository.renewNotification("req-1", "finisher", renewedUntil)).isTrue();
+
+        assertThat(repository.claimNotifications("other", 10, renewedUntil.minus(ONE_MILLI), NOTIFICATION_LEASE)).isEmpty();
+        assertThat(repository.claimNotifications("other", 10, renewedUntil, NOTIFICATION_LEASE)).hasSize(1);
+    }
+
+    @Test
+    void expiredButUnclaimedNotificationCanStillBeRenewedByItsHolder() {
+        finishedRequest("req-1", "finisher");
+
+        assertThat(repository.renewNotification("req-1", "finisher", T0.plus(Duration.ofDays(1)))).isTrue();
+    }
+
+    @Test
+    void renewNotificationIsRefusedToOthersAfterTakeoverAndAfterMarking() {
+        finishedRequest("req-1", "finisher");
+        Instant takeover = T0.plus(NOTIFICATION_LEASE);
+        repository.claimNotifications("second", 10, takeover, NOTIFICATION_LEASE);
+
+        assertThat(repository.renewNotification("req-1", "finisher", takeover.plus(NOTIFICATION_LEASE))).isFalse();
+        assertThat(repository.renewNotification("req-1", "other", takeover.plus(NOTIFICATION_LEASE))).isFalse();
+        assertThat(repository.renewNotification("req-1", "second", takeover.plus(NOTIFICATION_LEASE))).isTrue();
+        repository.markNotified("req-1", "second", takeover);
+        assertThat(repository.renewNotification("req-1", "second", takeover.plus(NOTIFICATION_LEASE))).isFalse();
+        assertThat(repository.renewNotification("nope", "second", takeover)).isFalse();
+    }
+
+    @Test
+    void unfinishedRequestsNotificationCannotBeRenewed() {
+        repository.create(requestWithImages("req-1", 1));
+
+        assertThat(repository.renewNotification("req-1", "w1", T0.plus(NOTIFICATION_LEASE))).isFalse();
+    }
+
+    @Test
     void claimNotificationsReturnsAtMostLimit() {
         for (int i = 0; i < 5; i++) {
             finishedRequest("req-" + i, "finisher");

@@ -240,6 +240,16 @@ public final class MongoProductRepository implements ProductRepository {
     }
 
     @Override
+    public boolean renewNotification(String requestId, String owner, Instant newExpiry) {
+        Objects.requireNonNull(requestId, "requestId");
+        Objects.requireNonNull(owner, "owner");
+        Objects.requireNonNull(newExpiry, "newExpiry");
+        ensureOpen();
+        return call("renewing the notification of request " + requestId,
+                () -> lifecycle.renewNotification(requestId, owner, newExpiry));
+    }
+
+    @Override
     public boolean markNotified(String requestId, String owner, Instant now) {
         Objects.requireNonNull(requestId, "requestId");
         Objects.requireNonNull(owner, "owner");

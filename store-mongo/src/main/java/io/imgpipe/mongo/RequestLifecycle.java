@@ -129,6 +129,14 @@ final class RequestLifecycle {
         return claimed;
     }
 
+    boolean renewNotification(String requestId, String owner, Instant newExpiry) {
+        return collections.requests().updateOne(
+                and(eq(Schema.ID, requestId), eq(Requests.NOTIFICATION_STATE, Requests.NOTIFICATION_OPEN),
+                        eq(Requests.NOTIFICATION_OWNER, owner)),
+                Updates.set(Requests.NOTIFICATION_EXPIRES_AT, Date.from(newExpiry)))
+                .getMatchedCount() == 1;
+    }
+
     boolean markNotified(String requestId, String owner, Instant now) {
         return collections.requests().updateOne(
                 and(eq(Schema.ID, requestId), eq(Requests.NOTIFICATION_STATE, Requests.NOTIFICATION_OPEN),
