@@ -3,31 +3,35 @@ package io.imgpipe;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.UUID;
 
 /**
  * Settings of a {@link ProcessingEngine}: concurrency, memory, leases and retries. Immutable;
  * make one with {@link #builder()} and change one with {@link #toBuilder()}.
  *
- * @param workerId identifies this engine in leases; unique per engine instance. Default: host
- *     name, process id and a random suffix
- * @param ioConcurrency the most tasks in flight at once (fetching, waiting, storing); default 16
+ * @param workerId names this engine (or this process) in leases and logs; each engine adds a
+ *     short random suffix, so engines sharing a configuration stay distinct. Default: process id
+ *     and host name
+ * @param ioConcurrency the most tasks in flight at once (fetching, waiting, storing); default 16.
+ *     Each holds its downloaded body, so this times the fetcher's byte cap bounds the memory that
+ *     downloads can take
  * @param cpuConcurrency the most images decoded and encoded at once; default the number of cores
  * @param pixelBudget the most source pixels being decoded or encoded at once, so that many large
  *     images in flight cannot exhaust the heap; default a quarter of the maximum heap divided by
  *     4 bytes per pixel. An image larger than the whole budget waits until it can run alone
  * @param claimBatchSize the most tasks claimed in one repository call; default 8
  * @param leaseDuration how long a claim lasts before other workers may take the task over;
- *     renewed while the task is in flight; default 2 minutes
+ *     renewed (on a thread of its own) while the task is in flight; default 2 minutes. A worker
+ *     that dies delays its tasks by at most this long
  * @param maxAttempts the most times a task is tried before it fails; default 5
  * @param retryBaseDelay the back-off before the first retry, doubled per attempt, with full
  *     jitter; default 1 second
  * @param retryMaxDelay the longest back-off; default 5 minutes (a longer {@code Retry-After} is capped to it)
  * @param pollInterval how long an idle engine waits before looking for work again; default 500 ms
- * @param housekeepingInterval how often leases are renewed and unfinished requests and
- *     notifications are swept; default 10 seconds
+ * @param housekeepingInterval how often requests left unfinished and notifications left
+ *     unannounced by dead workers are swept up; default 10 seconds
  * @param notificationLease how long a completion notification is held before another engine may
- *     deliver it again; default 2 minutes
+ *     deliver it, if its holder stops renewing it (it is renewed while queued or being
+ *     delivered); default 2 minutes
  * @param shutdownTimeout how long {@link ProcessingEngine#close()} waits for tasks in flight
  *     before releasing them; default 30 seconds
  */
@@ -69,11 +73,6 @@ public record EngineConfig(
         if (retryMaxDelay.compareTo(retryBaseDelay) < 0) {
             throw new ConfigurationException("EngineConfig.retryMaxDelay (" + retryMaxDelay
                     + ") must not be shorter than retryBaseDelay (" + retryBaseDelay + ")");
-        }
-        if (housekeepingInterval.multipliedBy(2).compareTo(leaseDuration) > 0) {
-            throw new ConfigurationException("EngineConfig.leaseDuration (" + leaseDuration
-                    + ") must be at least twice housekeepingInterval (" + housekeepingInterval
-                    + ") so that leases are renewed before they expire");
         }
     }
 
@@ -229,8 +228,7 @@ public record EngineConfig(
         }
 
         private static String defaultWorkerId() {
-            String runtime = ManagementFactory.getRuntimeMXBean().getName(); // pid@host
-            return runtime + "-" + UUID.randomUUID().toString().substring(0, 8);
+            return ManagementFactory.getRuntimeMXBean().getName(); // pid@host
         }
     }
 }

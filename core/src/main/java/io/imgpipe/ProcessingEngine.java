@@ -8,6 +8,7 @@ import io.imgpipe.internal.ComponentResolver;
 import io.imgpipe.internal.ComponentResolver.Resolved;
 import io.imgpipe.internal.EngineThreads;
 import io.imgpipe.internal.InFlightTasks;
+import io.imgpipe.internal.LeaseKeeper;
 import io.imgpipe.internal.PixelBudget;
 import io.imgpipe.internal.RequestFinisher;
 import io.imgpipe.internal.RequestPlanner;
@@ -32,14 +33,18 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.Writer;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,9 +70,11 @@ import org.slf4j.LoggerFactory;
  * that is never started only takes uploads and answers status (an API-only process).
  *
  * <p>Thread-safe. {@link #close()} stops claiming, waits up to
- * {@link EngineConfig#shutdownTimeout()} for tasks in flight, releases the rest, and closes the
- * components the engine created (those resolved by name, discovery or default), never those
- * passed to the builder.
+ * {@link EngineConfig#shutdownTimeout()} in all for tasks in flight and queued notifications
+ * (leases stay renewed meanwhile), releases the tasks still in flight, and closes the components
+ * the engine created (those resolved by name, discovery or default), never those passed to the
+ * builder. Each engine identifies itself in leases as {@link EngineConfig#workerId()} plus a
+ * short random suffix, so engines sharing one configuration stay distinct.
  */
 public final class ProcessingEngine implements AutoCloseable {
 
@@ -88,12 +95,14 @@ public final class ProcessingEngine implements AutoCloseable {
     private final StatusReader statusReader;
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
 
-    private ExecutorService ioExecutor;
-    private ExecutorService cpuExecutor;
-    private CompletionNotifier notifier;
-    private InFlightTasks inFlight;
-    private WorkLoop workLoop;
-    private Thread workLoopThread;
+    private final String workerId;
+    private volatile Workers workers;
+
+    /** The threads and state of a started engine, published at once by {@link #start()}. */
+    private record Workers(ExecutorService ioExecutor, ExecutorService cpuExecutor, CompletionNotifier notifier,
+            InFlightTasks inFlight, WorkLoop workLoop, Thread workLoopThread, LeaseKeeper leaseKeeper,
+            AtomicBoolean forcedStop) {
+    }
 
     private ProcessingEngine(Builder builder, List<AutoCloseable> owned, CsvIngestor csvIngestor,
             ImageFetcher fetcher, ImageCompressor compressor, ObjectStore objectStore, ProductRepository repository) {
@@ -107,6 +116,7 @@ public final class ProcessingEngine implements AutoCloseable {
         this.objectStore = objectStore;
         this.repository = repository;
         this.planner = new RequestPlanner(compressor.outputExtension());
+        this.workerId = config.workerId() + "-" + UUID.randomUUID().toString().substring(0, 6);
         this.statusReader = new StatusReader(repository, objectStore);
     }
 
@@ -120,22 +130,31 @@ public final class ProcessingEngine implements AutoCloseable {
      *
      * @throws IllegalStateException if already started or closed
      */
-    public void start() {
+    public synchronized void start() {
         if (!state.compareAndSet(State.NEW, State.STARTED)) {
-            throw new IllegalStateException("engine is " + state.get().name().toLowerCase() + "; start() may be called once");
+            throw new IllegalStateException("engine is " + state.get().name().toLowerCase(Locale.ROOT)
+                    + "; start() may be called once");
         }
-        ioExecutor = Executors.newFixedThreadPool(config.ioConcurrency(), EngineThreads.factory("imgpipe-io"));
-        cpuExecutor = Executors.newFixedThreadPool(config.cpuConcurrency(), EngineThreads.factory("imgpipe-cpu"));
-        notifier = new CompletionNotifier(listeners, repository, config.workerId(), clock);
-        RequestFinisher finisher = new RequestFinisher(repository, notifier, config.workerId(),
-                config.notificationLease(), clock);
+        ExecutorService ioExecutor = Executors.newFixedThreadPool(config.ioConcurrency(), EngineThreads.factory("imgpipe-io"));
+        ExecutorService cpuExecutor = Executors.newFixedThreadPool(config.cpuConcurrency(), EngineThreads.factory("imgpipe-cpu"));
+        CompletionNotifier notifier = new CompletionNotifier(listeners, repository, workerId, config.notificationLease(),
+                clock);
+        RequestFinisher finisher = new RequestFinisher(repository, notifier, workerId, config.notificationLease(), clock);
+        AtomicBoolean forcedStop = new AtomicBoolean();
         TaskPipeline pipeline = new TaskPipeline(fetcher, compressor, objectStore, repository, cpuExecutor,
                 new PixelBudget(config.pixelBudget()),
-                new RetryPolicy(config.retryBaseDelay(), config.retryMaxDelay(), config.maxAttempts()), finisher, clock);
-        inFlight = new InFlightTasks(repository, config.leaseDuration());
-        workLoop = new WorkLoop(repository, pipeline, inFlight, finisher, notifier, ioExecutor, config, clock);
-        workLoopThread = EngineThreads.factory("imgpipe-claim").newThread(workLoop);
+                new RetryPolicy(config.retryBaseDelay(), config.retryMaxDelay(), config.maxAttempts()), finisher, clock,
+                forcedStop::get);
+        InFlightTasks inFlight = new InFlightTasks(repository, config.leaseDuration());
+        WorkLoop workLoop = new WorkLoop(repository, pipeline, inFlight, finisher, notifier, ioExecutor, config, workerId,
+                clock);
+        LeaseKeeper leaseKeeper = new LeaseKeeper(inFlight, notifier, config.leaseDuration(), config.notificationLease(),
+                clock);
+        Thread workLoopThread = EngineThreads.factory("imgpipe-claim").newThread(workLoop);
+        workers = new Workers(ioExecutor, cpuExecutor, notifier, inFlight, workLoop, workLoopThread, leaseKeeper,
+                forcedStop);
         workLoopThread.start();
+        log.info("engine {} started", workerId);
     }
 
     /**
@@ -161,9 +180,9 @@ public final class ProcessingEngine implements AutoCloseable {
         repository.create(request);
         log.info("request {} stored: {} products, {} images, {} distinct URLs", requestId, request.products().size(),
                 request.imageCount(), request.tasks().size());
-        WorkLoop loop = workLoop;
-        if (loop != null) {
-            loop.signal();
+        Workers running = workers;
+        if (running != null) {
+            running.workLoop().signal();
         }
         return requestId;
     }
@@ -225,18 +244,19 @@ public final class ProcessingEngine implements AutoCloseable {
     }
 
     /**
-     * Stops gracefully: stops claiming, waits up to {@link EngineConfig#shutdownTimeout()} for the
-     * tasks in flight, gives the rest back to the repository unprocessed, waits for queued
-     * completion notifications, and closes the components the engine created. Idempotent.
+     * Stops gracefully: stops claiming, waits for the tasks in flight and then for queued
+     * completion notifications, up to {@link EngineConfig#shutdownTimeout()} in all (a little
+     * more while threads answer interrupts), gives the tasks still in flight back to the
+     * repository unprocessed, and closes the components the engine created. Idempotent.
      */
     @Override
-    public void close() {
+    public synchronized void close() {
         State previous = state.getAndSet(State.CLOSED);
         if (previous == State.CLOSED) {
             return;
         }
         if (previous == State.STARTED) {
-            stopWorkers();
+            stopWorkers(workers);
         }
         for (int i = owned.size() - 1; i >= 0; i--) {
             try {
@@ -247,27 +267,36 @@ public final class ProcessingEngine implements AutoCloseable {
         }
     }
 
-    private void stopWorkers() {
-        workLoop.stop();
+    private void stopWorkers(Workers w) {
+        long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
+        w.workLoop().stop();
         try {
-            workLoopThread.join(config.shutdownTimeout().toMillis() + 1000);
-            ioExecutor.shutdown();
-            if (!ioExecutor.awaitTermination(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-                int released = inFlight.releaseAll();
+            w.workLoopThread().join(Math.max(1, remainingMillis(deadline)));
+            w.ioExecutor().shutdown();
+            if (!w.ioExecutor().awaitTermination(remainingMillis(deadline), TimeUnit.MILLISECONDS)) {
+                w.forcedStop().set(true);
+                int released = w.inFlight().releaseAll();
                 log.info("shutdown timeout: released {} tasks still in flight", released);
-                ioExecutor.shutdownNow();
-                ioExecutor.awaitTermination(1, TimeUnit.SECONDS);
+                w.ioExecutor().shutdownNow();
+                w.ioExecutor().awaitTermination(1, TimeUnit.SECONDS);
             }
-            cpuExecutor.shutdownNow();
-            notifier.shutdown(config.shutdownTimeout());
+            w.cpuExecutor().shutdownNow();
+            w.notifier().shutdown(Duration.ofMillis(remainingMillis(deadline)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            inFlight.releaseAll();
-            ioExecutor.shutdownNow();
-            cpuExecutor.shutdownNow();
-            notifier.close();
+            w.forcedStop().set(true);
+            w.inFlight().releaseAll();
+            w.ioExecutor().shutdownNow();
+            w.cpuExecutor().shutdownNow();
+            w.notifier().close();
+        } finally {
+            w.leaseKeeper().close();
         }
-        log.info("worker {} stopped", config.workerId());
+        log.info("engine {} stopped", workerId);
+    }
+
+    private static long remainingMillis(long deadlineNanos) {
+        return Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
     }
 
     private void requireOpen() {

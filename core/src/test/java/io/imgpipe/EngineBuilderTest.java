@@ -172,9 +172,12 @@ class EngineBuilderTest {
         assertThatThrownBy(() -> EngineConfig.builder().ioConcurrency(0).build())
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("EngineConfig.ioConcurrency");
-        assertThatThrownBy(() -> EngineConfig.builder().leaseDuration(java.time.Duration.ofSeconds(5)).build())
+        assertThatThrownBy(() -> EngineConfig.builder().leaseDuration(java.time.Duration.ZERO).build())
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("EngineConfig.leaseDuration");
+        assertThatThrownBy(() -> EngineConfig.builder().retryMaxDelay(java.time.Duration.ofMillis(10)).build())
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("EngineConfig.retryMaxDelay");
     }
 
     @Test

@@ -211,7 +211,7 @@ class ProcessingEngineTest {
         String second = h.submit(engine, h.csv(List.of(List.of("/a.jpg"))));
         h.awaitCompletion(engine, first);
         h.awaitCompletion(engine, second);
-        Thread.sleep(500); // several housekeeping rounds: none may announce again
+        Thread.sleep(3_000); // longer than the 2 s notification lease: none may be announced again
 
         assertThat(h.completionsOf(first)).isEqualTo(1);
         assertThat(h.completionsOf(second)).isEqualTo(1);
@@ -256,6 +256,71 @@ class ProcessingEngineTest {
 
         assertThat(calls).hasValue(1);
         assertThat(h.completionsOf(id)).isEqualTo(1);
+    }
+
+    @Test
+    void announcesEachRequestOnceEvenWhenNotificationsQueueUpLongerThanTheirLease() throws Exception {
+        h.server.serve("/a.jpg", Reply.ok("image/jpeg", jpeg));
+        ProcessingEngine engine = h.startEngine(b -> b.fetcher(h.fetcher(EngineHarness.loopbackFetcherConfig()))
+                .config(EngineHarness.fastConfig().notificationLease(Duration.ofMillis(600)).build())
+                .onCompletion(request -> sleep(Duration.ofMillis(500))));
+
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            ids.add(h.submit(engine, h.csv(List.of(List.of("/a.jpg")))));
+        }
+        for (String id : ids) {
+            h.awaitCompletion(engine, id);
+        }
+        Thread.sleep(2_000);
+
+        assertThat(ids).allSatisfy(id -> assertThat(h.completionsOf(id)).as(id).isEqualTo(1));
+    }
+
+    @Test
+    void aTaskThatOutlivesItsLeaseKeepsItByRenewalAndCompletesOnItsFirstAttempt() throws Exception {
+        h.server.serve("/slow.jpg", Reply.ok("image/jpeg", jpeg).delayedBy(Duration.ofSeconds(3)));
+        ProcessingEngine engine = h.startEngine(b -> b.fetcher(h.fetcher(EngineHarness.loopbackFetcherConfig()))
+                .config(EngineHarness.fastConfig().leaseDuration(Duration.ofMillis(800)).build()));
+
+        String id = h.submit(engine, h.csv(List.of(List.of("/slow.jpg"))));
+        ImageStatus image = onlyImage(h.awaitCompletion(engine, id));
+
+        assertThat(image.status()).isEqualTo(Status.COMPLETED);
+        assertThat(image.attempts()).isEqualTo(1);
+        assertThat(h.server.hits("/slow.jpg")).isEqualTo(1);
+    }
+
+    @Test
+    void slowHousekeepingDoesNotLetLeasesLapse() throws Exception {
+        h.server.serve("/slow.jpg", Reply.ok("image/jpeg", jpeg).delayedBy(Duration.ofSeconds(4)));
+        io.imgpipe.testkit.ForwardingProductRepository slowSweeps = new io.imgpipe.testkit.ForwardingProductRepository(
+                h.repository) {
+            @Override
+            public List<String> findFinishable(int limit) {
+                sleep(Duration.ofMillis(2_500));
+                return super.findFinishable(limit);
+            }
+        };
+        ProcessingEngine engine = ProcessingEngine.builder().repository(slowSweeps).objectStore(h.store)
+                .fetcher(h.fetcher(EngineHarness.loopbackFetcherConfig()))
+                .config(EngineHarness.fastConfig().leaseDuration(Duration.ofSeconds(1)).build())
+                .build();
+        try {
+            engine.start();
+            String id = h.submit(engine, h.csv(List.of(List.of("/slow.jpg"))));
+            long deadline = System.nanoTime() + EngineHarness.WAIT.toNanos();
+            while (engine.status(id).orElseThrow().status() != Status.COMPLETED && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+
+            ImageStatus image = onlyImage(engine.status(id).orElseThrow());
+            assertThat(image.status()).isEqualTo(Status.COMPLETED);
+            assertThat(image.attempts()).isEqualTo(1);
+            assertThat(h.server.hits("/slow.jpg")).isEqualTo(1);
+        } finally {
+            engine.close();
+        }
     }
 
     @Test
@@ -421,6 +486,14 @@ class ProcessingEngineTest {
         ProcessingEngine engine = h.buildEngine(b -> { });
 
         assertThat(engine.health().isUp()).isTrue();
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void awaitHits(String path, int hits) throws InterruptedException {

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * Runs one claimed task on the calling (I/O) thread: fetch, probe the header, wait for room in
  * the pixel budget, compress on the CPU executor, store, record. Failures are classified by
  * {@link ImgPipeException#retryable()}: transient ones are retried with back-off until the
- * attempts run out, the others fail the image at once. Thread-safe.
+ * attempts run out, the others fail the image at once. Any other exception (a bug, in the engine
+ * or a plug-in) fails the image at once, logged with its stack trace. Thread-safe.
  */
 public final class TaskPipeline {
 
@@ -38,6 +40,7 @@ public final class TaskPipeline {
     private final RetryPolicy retryPolicy;
     private final RequestFinisher finisher;
     private final Clock clock;
+    private final BooleanSupplier stopping;
 
     /**
      * @param fetcher downloads sources
@@ -49,10 +52,11 @@ public final class TaskPipeline {
      * @param retryPolicy decides retries and back-off
      * @param finisher finishes requests whose last task ended
      * @param clock the engine's clock
+     * @param stopping tells whether the engine is shutting down (failures are then not recorded)
      */
     public TaskPipeline(ImageFetcher fetcher, ImageCompressor compressor, ObjectStore objectStore,
             ProductRepository repository, ExecutorService cpuExecutor, PixelBudget pixelBudget, RetryPolicy retryPolicy,
-            RequestFinisher finisher, Clock clock) {
+            RequestFinisher finisher, Clock clock, BooleanSupplier stopping) {
         this.fetcher = fetcher;
         this.compressor = compressor;
         this.objectStore = objectStore;
@@ -62,23 +66,26 @@ public final class TaskPipeline {
         this.retryPolicy = retryPolicy;
         this.finisher = finisher;
         this.clock = clock;
+        this.stopping = stopping;
     }
 
     /**
      * Processes the task to a recorded outcome (completed, failed, or scheduled for retry), unless
-     * the thread is interrupted by shutdown, in which case the task is left to be released.
+     * the engine is stopping, in which case the task is left to be released. Every write uses the
+     * lease the entry holds at that moment (renewals and re-claims replace it).
      *
-     * @param task the claimed task
+     * @param entry the claimed task, as held by this engine
      */
-    public void run(ClaimedTask task) {
-        Lease lease = task.lease();
+    public void run(InFlightTasks.Held entry) {
+        ClaimedTask task = entry.task();
         if (task.attempt() > retryPolicy.maxAttempts()) {
-            fail(task, "abandoned after " + (task.attempt() - 1) + " attempts that never finished"
+            fail(entry, "abandoned after " + (task.attempt() - 1) + " attempts that never finished"
                     + " (each time the worker stopped or lost its lease)");
             return;
         }
         try {
             URI outputUrl = process(task);
+            Lease lease = entry.lease();
             if (repository.complete(lease, outputUrl, clock.instant())) {
                 log.debug("task {} of request {} completed: {}", lease.taskId(), lease.requestId(), outputUrl);
                 finisher.finishIfDone(lease.requestId());
@@ -88,15 +95,20 @@ public final class TaskPipeline {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            log.debug("task {} of request {} interrupted by shutdown", lease.taskId(), lease.requestId());
-        } catch (ImgPipeException e) {
-            handleFailure(task, e);
+            log.debug("task {} of request {} interrupted by shutdown", task.lease().taskId(), task.lease().requestId());
         } catch (RuntimeException e) {
-            log.error("unexpected error processing {} (task {} of request {})", task.url(), lease.taskId(),
-                    lease.requestId(), e);
-            handleFailure(task, new ImgPipeException("internal error: " + e, e, true));
+            if (stopping.getAsBoolean()) {
+                log.debug("task {} of request {} stopped by shutdown: {}", task.lease().taskId(),
+                        task.lease().requestId(), e.toString());
+            } else if (e instanceof ImgPipeException) {
+                handleFailure(entry, (ImgPipeException) e);
+            } else {
+                log.error("unexpected error processing {} (task {} of request {})", task.url(), task.lease().taskId(),
+                        task.lease().requestId(), e);
+                handleFailure(entry, new ImgPipeException("internal error: " + e, e, false));
+            }
         } catch (OutOfMemoryError e) {
-            handleFailure(task, new ImgPipeException("out of memory while processing " + task.url(), e, true));
+            handleFailure(entry, new ImgPipeException("out of memory while processing " + task.url(), e, true));
         }
     }
 
@@ -133,8 +145,9 @@ public final class TaskPipeline {
         }
     }
 
-    private void handleFailure(ClaimedTask task, ImgPipeException e) {
-        Lease lease = task.lease();
+    private void handleFailure(InFlightTasks.Held entry, ImgPipeException e) {
+        ClaimedTask task = entry.task();
+        Lease lease = entry.lease();
         String message = e.getMessage();
         if (e.retryable() && retryPolicy.mayRetry(task.attempt())) {
             Duration delay = retryPolicy.delayAfter(task.attempt(), e.retryAfter());
@@ -150,11 +163,11 @@ public final class TaskPipeline {
         }
         String error = e.retryable() ? "gave up after " + task.attempt() + " attempts: " + message : message;
         log.info("image {} failed: {}", task.url(), error);
-        fail(task, error);
+        fail(entry, error);
     }
 
-    private void fail(ClaimedTask task, String error) {
-        Lease lease = task.lease();
+    private void fail(InFlightTasks.Held entry, String error) {
+        Lease lease = entry.lease();
         try {
             if (repository.fail(lease, error, clock.instant())) {
                 finisher.finishIfDone(lease.requestId());

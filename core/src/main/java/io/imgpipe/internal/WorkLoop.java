@@ -19,9 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The engine's claim loop, on one thread: claims as many tasks as there are free I/O slots and
  * hands them to the I/O executor; sleeps for the poll interval when there is nothing to do
- * (woken early by a submission or a finished task); and, every housekeeping interval, renews
- * leases, finishes requests left unfinished by a dead worker, and takes over notifications whose
- * holder died.
+ * (woken early by a submission or a finished task); and, every housekeeping interval, finishes
+ * requests left unfinished by a dead worker and takes over notifications whose holder died.
+ * Leases are renewed elsewhere ({@link LeaseKeeper}), so a slow call here cannot let them lapse.
  */
 public final class WorkLoop implements Runnable {
 
@@ -35,6 +35,7 @@ public final class WorkLoop implements Runnable {
     private final CompletionNotifier notifier;
     private final ExecutorService ioExecutor;
     private final EngineConfig config;
+    private final String workerId;
     private final Clock clock;
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -51,11 +52,12 @@ public final class WorkLoop implements Runnable {
      * @param notifier announces finished requests
      * @param ioExecutor runs the pipeline, one task per thread
      * @param config the engine's settings
+     * @param workerId the engine's id in leases
      * @param clock the engine's clock
      */
     public WorkLoop(ProductRepository repository, TaskPipeline pipeline, InFlightTasks inFlight,
             RequestFinisher finisher, CompletionNotifier notifier, ExecutorService ioExecutor, EngineConfig config,
-            Clock clock) {
+            String workerId, Clock clock) {
         this.repository = repository;
         this.pipeline = pipeline;
         this.inFlight = inFlight;
@@ -63,12 +65,13 @@ public final class WorkLoop implements Runnable {
         this.notifier = notifier;
         this.ioExecutor = ioExecutor;
         this.config = config;
+        this.workerId = workerId;
         this.clock = clock;
     }
 
     @Override
     public void run() {
-        log.info("worker {} claiming tasks ({} I/O slots, {} CPU slots)", config.workerId(), config.ioConcurrency(),
+        log.info("worker {} claiming tasks ({} I/O slots, {} CPU slots)", workerId, config.ioConcurrency(),
                 config.cpuConcurrency());
         while (running) {
             try {
@@ -79,8 +82,8 @@ public final class WorkLoop implements Runnable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (RuntimeException e) {
-                log.warn("claim loop error; retrying after the poll interval: {}", e.toString());
+            } catch (RuntimeException | Error e) {
+                log.error("claim loop error; retrying after the poll interval", e);
                 try {
                     sleepPollInterval();
                 } catch (InterruptedException interrupted) {
@@ -89,7 +92,7 @@ public final class WorkLoop implements Runnable {
                 }
             }
         }
-        log.info("worker {} stopped claiming", config.workerId());
+        log.info("worker {} stopped claiming", workerId);
     }
 
     /** Wakes the loop early: new work may be claimable, or a slot has been freed. */
@@ -118,28 +121,31 @@ public final class WorkLoop implements Runnable {
         int wanted = Math.min(free, config.claimBatchSize());
         List<ClaimedTask> claimed;
         try {
-            claimed = repository.claim(config.workerId(), wanted, clock.instant(), config.leaseDuration());
+            claimed = repository.claim(workerId, wanted, clock.instant(), config.leaseDuration());
         } catch (ImgPipeException e) {
             log.warn("could not claim tasks: {}", e.getMessage());
             return false;
         }
         for (ClaimedTask task : claimed) {
-            inFlight.add(task);
+            InFlightTasks.Held entry = inFlight.add(task);
+            if (entry == null) {
+                continue;
+            }
             try {
-                ioExecutor.execute(() -> runTask(task));
+                ioExecutor.execute(() -> runTask(entry));
             } catch (RejectedExecutionException e) {
-                inFlight.remove(task);
+                inFlight.remove(entry);
                 repository.release(task.lease());
             }
         }
         return running && claimed.size() == wanted;
     }
 
-    private void runTask(ClaimedTask task) {
+    private void runTask(InFlightTasks.Held entry) {
         try {
-            pipeline.run(task);
+            pipeline.run(entry);
         } finally {
-            inFlight.remove(task);
+            inFlight.remove(entry);
             signal();
         }
     }
@@ -150,12 +156,11 @@ public final class WorkLoop implements Runnable {
             return;
         }
         nextHousekeeping = now.plus(config.housekeepingInterval());
-        inFlight.renewExpiring(now);
         try {
             for (String requestId : repository.findFinishable(SWEEP_LIMIT)) {
                 finisher.finishIfDone(requestId);
             }
-            List<RequestRecord> orphaned = repository.claimNotifications(config.workerId(), SWEEP_LIMIT, now,
+            List<RequestRecord> orphaned = repository.claimNotifications(workerId, SWEEP_LIMIT, now,
                     config.notificationLease());
             orphaned.forEach(notifier::deliver);
         } catch (ImgPipeException e) {
