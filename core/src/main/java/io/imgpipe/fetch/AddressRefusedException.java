@@ -9,7 +9,9 @@ import java.util.stream.Collectors;
  * Thrown by {@link CheckedDnsResolver} when every address of a host is refused by the
  * {@link AddressPolicy}. It extends {@link UnknownHostException} because that is what
  * {@link org.apache.hc.client5.http.DnsResolver} may throw; the fetcher turns it into a
- * {@link io.imgpipe.FetchException} with reason {@code ADDRESS_REFUSED}.
+ * {@link io.imgpipe.FetchException} with reason {@code ADDRESS_REFUSED}. Its message names an IP
+ * literal but not the addresses a host name resolved to (they would tell an uploader about the
+ * internal network); {@link #refusedAddresses()} has them, and the resolver logs them.
  */
 public final class AddressRefusedException extends UnknownHostException {
 
@@ -37,8 +39,10 @@ public final class AddressRefusedException extends UnknownHostException {
     private static String message(String host, List<InetAddress> refused, AddressPolicy policy) {
         List<String> addresses = refused.stream().map(InetAddress::getHostAddress).collect(Collectors.toList());
         boolean literal = addresses.size() == 1 && stripBrackets(host).equalsIgnoreCase(addresses.get(0));
-        String what = literal ? "address " + addresses.get(0) : "host " + host + " resolves only to " + addresses + ", which";
-        return what + (literal ? " is" : " are") + " refused by the address policy (" + policy.describe() + ")";
+        // A host name's addresses are not named: the message reaches whoever submitted the URL,
+        // and must not tell them what internal names resolve to. refusedAddresses() has them.
+        String what = literal ? "address " + addresses.get(0) + " is" : "host " + host + " resolves only to addresses that are";
+        return what + " refused by the address policy (" + policy.describe() + ")";
     }
 
     private static String stripBrackets(String host) {

@@ -68,6 +68,7 @@ public final class CheckedDnsResolver implements DnsResolver {
             (policy.allows(address) ? allowed : refused).add(address);
         }
         if (allowed.isEmpty()) {
+            LOG.info("refused {}: it resolves only to {}, refused by the address policy", host, refused);
             throw new AddressRefusedException(host, refused, policy);
         }
         if (!refused.isEmpty()) {

@@ -104,6 +104,7 @@ public final class HttpImageFetcher implements ImageFetcher {
     private static final String ACCEPT = "image/jpeg,image/png,image/webp,image/gif,image/bmp,image/tiff;q=0.9,*/*;q=0.1";
     private static final long DRAINABLE_BODY_BYTES = 8 * 1024;
     private static final int INITIAL_BUFFER = 64 * 1024;
+    private static final int FIRST_ALLOCATION = 1024 * 1024;
     private static final Duration IDLE_EVICTION = Duration.ofSeconds(30);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
@@ -412,7 +413,10 @@ public final class HttpImageFetcher implements ImageFetcher {
             throws IOException {
         long max = config.maxBytes();
         int capacityLimit = (int) Math.min(max + 1, FetcherConfig.MAX_BYTES_LIMIT);
-        byte[] buffer = new byte[(int) Math.min(declaredLength >= 0 ? declaredLength + 1 : INITIAL_BUFFER, capacityLimit)];
+        // Grow as bytes arrive: a server that declares a large body and trickles it cannot make
+        // every in-flight fetch hold the whole byte cap.
+        long expected = declaredLength >= 0 ? declaredLength + 1 : Long.MAX_VALUE;
+        byte[] buffer = new byte[(int) Math.min(Math.min(expected, FIRST_ALLOCATION), capacityLimit)];
         int count = 0;
         boolean sniffed = false;
         try (InputStream in = entity.getContent()) {
@@ -423,7 +427,11 @@ public final class HttpImageFetcher implements ImageFetcher {
                         throw failure(original, uri, Reason.TOO_LARGE, status,
                                 "body exceeds the limit of " + max + " bytes", null, null);
                     }
-                    buffer = Arrays.copyOf(buffer, (int) Math.min(Math.max(2L * buffer.length, INITIAL_BUFFER), capacityLimit));
+                    long next = Math.min(Math.max(2L * buffer.length, INITIAL_BUFFER), capacityLimit);
+                    if (buffer.length < expected) {
+                        next = Math.min(next, expected);
+                    }
+                    buffer = Arrays.copyOf(buffer, (int) next);
                 }
                 int read = in.read(buffer, count, buffer.length - count);
                 if (read < 0) {
