@@ -13,7 +13,7 @@ import io.imgpipe.testkit.TestHttpServer.Reply;
 import io.imgpipe.testkit.TestImages;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.StringWriter;
+import java.io.Writer;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +31,7 @@ class ReadmeExampleTest {
     Path dir;
 
     /** The README's example, verbatim between the markers. */
-    static String readmeExample(Path csvFile, Path outputDir) throws IOException, InterruptedException {
+    static void readmeExample(Path csvFile, Path outputDir) throws IOException, InterruptedException {
         // README-BEGIN
         CountDownLatch done = new CountDownLatch(1);
         try (HttpImageFetcher fetcher = new HttpImageFetcher(FetcherConfig.defaults()
@@ -51,9 +51,9 @@ class ReadmeExampleTest {
             done.await(1, TimeUnit.MINUTES);
             RequestStatus status = engine.status(requestId).orElseThrow();
             System.out.println(status.status().wireName() + ": " + status.progress());
-            StringWriter outputCsv = new StringWriter();
-            engine.outputCsv(requestId, outputCsv);
-            return outputCsv.toString();
+            try (Writer outputCsv = Files.newBufferedWriter(outputDir.resolve("output.csv"))) {
+                engine.outputCsv(requestId, outputCsv);
+            }
         }
         // README-END
     }
@@ -65,10 +65,15 @@ class ReadmeExampleTest {
             Path csv = dir.resolve("products.csv");
             Files.writeString(csv, "S. No.,Product Name,Input Image Urls\n1,Shoe,\"" + server.url("/shoe.jpg") + "\"\n");
 
-            String output = readmeExample(csv, dir.resolve("out"));
+            Path out = dir.resolve("out");
+            readmeExample(csv, out);
 
-            assertThat(output).contains("Output Image Urls").contains("https://cdn.example.com/images/");
-            assertThat(Files.list(dir.resolve("out")).count()).isEqualTo(1);
+            String outputCsv = Files.readString(out.resolve("output.csv"));
+            assertThat(outputCsv).startsWith("S. No.,Product Name,Input Image Urls,Output Image Urls")
+                    .contains("https://cdn.example.com/images/");
+            try (var files = Files.walk(out)) {
+                assertThat(files.filter(f -> f.toString().endsWith(".jpg")).count()).isEqualTo(1);
+            }
         }
     }
 
@@ -79,11 +84,11 @@ class ReadmeExampleTest {
         Path source = root.resolve("src/test/java/io/imgpipe/ReadmeExampleTest.java");
         Matcher inSource = Pattern.compile("// README-BEGIN\\n(.*?)\\n\\s*// README-END", Pattern.DOTALL)
                 .matcher(Files.readString(source));
-        Matcher inReadme = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL).matcher(Files.readString(readme));
+        Matcher inReadme = Pattern.compile("(?m)^```java\\n(.*?)^```$", Pattern.DOTALL).matcher(Files.readString(readme));
 
         assertThat(inSource.find()).isTrue();
         assertThat(inReadme.find()).as("a ```java block in README.md").isTrue();
-        assertThat(inReadme.group(1)).contains(dedent(inSource.group(1)));
+        assertThat(inReadme.group(1).stripTrailing()).isEqualTo(dedent(inSource.group(1)));
     }
 
     private static String dedent(String block) {
