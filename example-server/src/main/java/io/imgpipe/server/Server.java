@@ -1,6 +1,7 @@
 package io.imgpipe.server;
 
 import io.imgpipe.EngineConfig;
+import io.imgpipe.Health;
 import io.imgpipe.ProcessingEngine;
 import io.imgpipe.csv.CommonsCsvIngestor;
 import io.imgpipe.csv.CsvLimits;
@@ -26,8 +27,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Comparator;
+import java.util.UUID;
 import java.util.Deque;
 import java.util.stream.Stream;
 import org.eclipse.jetty.server.handler.GracefulHandler;
@@ -62,6 +65,7 @@ public final class Server {
     private volatile Services services;
     private Javalin app;
     private URI publicBaseUrl;
+    private Path uploadDir;
     private boolean started;
 
     /**
@@ -80,7 +84,7 @@ public final class Server {
         }
         started = true;
         try {
-            Path uploadDir = prepareUploadDir(config.dataDir());
+            uploadDir = prepareUploadDir(config.dataDir());
             app = Javalin.create(javalin -> configure(javalin, config));
             app.start(config.host(), config.port());
             int port = app.port();
@@ -131,6 +135,10 @@ public final class Server {
                 log.warn("closing {} failed", next, e);
             }
         }
+        if (uploadDir != null) {
+            deleteTree(uploadDir);
+            uploadDir = null;
+        }
     }
 
     private void configure(JavalinConfig javalin, ServerConfig config) {
@@ -164,7 +172,14 @@ public final class Server {
             ctx.status(HttpStatus.SERVICE_UNAVAILABLE).json(HealthBody.starting());
             return;
         }
-        HealthBody body = HealthBody.of(current.engine.health());
+        Health health = current.engine.health();
+        if (!health.isUp()) {
+            log.warn("health check: repository {}{}, object store {}{}", health.repositoryUp() ? "up" : "down",
+                    health.repositoryUp() ? "" : " (" + health.repositoryError() + ")",
+                    health.objectStoreUp() ? "up" : "down",
+                    health.objectStoreUp() ? "" : " (" + health.objectStoreError() + ")");
+        }
+        HealthBody body = HealthBody.of(health);
         ctx.status(body.status().equals("up") ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).json(body);
     }
 
@@ -178,6 +193,10 @@ public final class Server {
     }
 
     private Services openServices(ServerConfig config, Path uploadDir) {
+        if (config.role() != Role.ALL && config.s3() == null) {
+            log.warn("ROLE={} without S3_BUCKET_NAME: images are stored under {}; the api process serves them only if"
+                    + " every process shares that DATA_DIR", config.role().settingValue(), config.dataDir().toAbsolutePath());
+        }
         Backend backend = Backend.open(config, publicBaseUrl);
         resources.push(backend);
         Tuning tuning = config.tuning();
@@ -258,16 +277,39 @@ public final class Server {
         return URI.create("http://" + name + ":" + port);
     }
 
+    /**
+     * A spool directory of this process's own, {@code DATA_DIR/uploads/<random>}, so that
+     * processes sharing a {@code DATA_DIR} never touch each other's uploads in progress. Spool
+     * directories left by processes that died more than a day ago are removed.
+     */
     private static Path prepareUploadDir(Path dataDir) {
-        Path dir = dataDir.toAbsolutePath().normalize().resolve("uploads");
+        Path root = dataDir.toAbsolutePath().normalize().resolve("uploads");
+        Path dir = root.resolve(UUID.randomUUID().toString());
         try {
             Files.createDirectories(dir);
-            try (Stream<Path> leftovers = Files.list(dir)) {
-                leftovers.sorted(Comparator.reverseOrder()).forEach(Server::deleteQuietly);
+            Instant staleBefore = Instant.now().minus(Duration.ofDays(1));
+            try (Stream<Path> spools = Files.list(root)) {
+                spools.filter(spool -> !spool.equals(dir) && isOlderThan(spool, staleBefore)).forEach(Server::deleteTree);
             }
             return dir;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the upload directory " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean isOlderThan(Path path, Instant instant) {
+        try {
+            return Files.getLastModifiedTime(path).toInstant().isBefore(instant);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(Server::deleteQuietly);
+        } catch (IOException e) {
+            log.warn("cannot delete leftover uploads {}: {}", root, e.toString());
         }
     }
 

@@ -64,7 +64,7 @@ public record ServerConfig(String host, int port, URI publicBaseUrl, Role role, 
      * <ul>
      *   <li>{@code HOST}, {@code PORT}, {@code PUBLIC_BASE_URL}, {@code ROLE} ({@code all|api|worker}),
      *       {@code DATA_DIR}</li>
-     *   <li>{@code MONGODB_URI}, {@code MONGODB_DATABASE} (default {@code imgpipe})</li>
+     *   <li>{@code MONGODB_URI}, {@code MONGODB_DATABASE} (default: the connection string's database, else {@code imgpipe})</li>
      *   <li>{@code S3_BUCKET_NAME}, {@code AWS_REGION}, {@code S3_ENDPOINT}, {@code S3_URL_MODE}
      *       ({@code public|presigned|base-url}), {@code S3_BASE_URL}, {@code S3_PATH_STYLE},
      *       {@code S3_KEY_PREFIX}, {@code S3_ACL}, {@code AWS_ACCESS_KEY_ID},
@@ -134,7 +134,8 @@ public record ServerConfig(String host, int port, URI publicBaseUrl, Role role, 
      * The MongoDB shared by the processes of one installation.
      *
      * @param uri {@code MONGODB_URI}, a {@code mongodb://} or {@code mongodb+srv://} connection string
-     * @param database {@code MONGODB_DATABASE}, default {@code imgpipe}
+     * @param database {@code MONGODB_DATABASE}; default the database named in the connection
+     *     string, else {@code imgpipe}
      */
     public record MongoSettings(String uri, String database) {
 
@@ -157,7 +158,17 @@ public record ServerConfig(String host, int port, URI publicBaseUrl, Role role, 
         }
 
         static MongoSettings from(Settings settings) {
-            return new MongoSettings(settings.string("MONGODB_URI"), settings.string("MONGODB_DATABASE", "imgpipe"));
+            String uri = settings.string("MONGODB_URI");
+            return new MongoSettings(uri, settings.string("MONGODB_DATABASE", databaseIn(uri)));
+        }
+
+        private static String databaseIn(String uri) {
+            try {
+                String named = uri == null ? null : new ConnectionString(uri).getDatabase();
+                return named == null || named.isBlank() ? "imgpipe" : named;
+            } catch (IllegalArgumentException e) {
+                return "imgpipe"; // the constructor reports the bad connection string
+            }
         }
 
         /** Shows the hosts and database, never the credentials. */

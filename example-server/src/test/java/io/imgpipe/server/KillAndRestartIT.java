@@ -111,7 +111,10 @@ class KillAndRestartIT {
             assertThat(productImages).hasSize(imagePaths.length);
             for (int j = 0; j < imagePaths.length; j++) {
                 JsonNode image = productImages.get(j);
-                assertThat(image.get("url").asText()).isEqualTo(images.url(String.format(imagePaths[j], i + 1)).toString());
+                String path = String.format(imagePaths[j], i + 1);
+                assertThat(image.get("url").asText()).isEqualTo(images.url(path).toString());
+                assertThat(images.hits(path)).as("fetches of %s: once, or twice if it was in flight at the stop", path)
+                        .isBetween(1, 2);
                 assertThat(image.get("status").asText()).isEqualTo("completed");
                 String compressedUrl = image.get("compressedUrl").asText();
                 assertThat(outputs.add(compressedUrl)).as("output URLs are distinct").isTrue();

@@ -128,6 +128,16 @@ class ServerConfigTest {
     }
 
     @Test
+    void takesTheDatabaseFromTheConnectionStringUnlessMongoDbDatabaseIsSet() {
+        assertThat(ServerConfig.fromEnvironment(Map.of("MONGODB_URI", "mongodb://db.example.com/shop")).mongo().database())
+                .isEqualTo("shop");
+        assertThat(ServerConfig.fromEnvironment(Map.of("MONGODB_URI", "mongodb://db.example.com/")).mongo().database())
+                .isEqualTo("imgpipe");
+        assertThat(ServerConfig.fromEnvironment(Map.of("MONGODB_URI", "mongodb://db.example.com/shop",
+                "MONGODB_DATABASE", "images")).mongo().database()).isEqualTo("images");
+    }
+
+    @Test
     void hidesMongoCredentialsWhenPrinted() {
         ServerConfig config = ServerConfig.fromEnvironment(Map.of("MONGODB_URI", "mongodb://app:s3cr3t@db.example.com:27017/"));
 
