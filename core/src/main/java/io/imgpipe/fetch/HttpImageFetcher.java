@@ -7,8 +7,6 @@ import io.imgpipe.spi.ImageFetcher;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.net.Proxy;
-import java.net.Socket;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -29,32 +27,17 @@ import javax.net.ssl.SSLException;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.SystemDefaultDnsResolver;
-import org.apache.hc.client5.http.auth.AuthSchemeFactory;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
-import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
-import org.apache.hc.client5.http.config.TlsConfig;
-import org.apache.hc.client5.http.impl.DefaultSchemePortResolver;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.apache.hc.client5.http.impl.io.DefaultHttpClientConnectionOperator;
-import org.apache.hc.client5.http.impl.io.ManagedHttpClientConnectionFactory;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
-import org.apache.hc.client5.http.impl.routing.DefaultRoutePlanner;
 import org.apache.hc.client5.http.protocol.HttpClientContext;
-import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
-import org.apache.hc.client5.http.ssl.TlsSocketStrategy;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.HttpHeaders;
-import org.apache.hc.core5.http.URIScheme;
-import org.apache.hc.core5.http.config.RegistryBuilder;
-import org.apache.hc.core5.http.io.SocketConfig;
 import org.apache.hc.core5.http.message.BasicHeader;
 import org.apache.hc.core5.io.CloseMode;
-import org.apache.hc.core5.pool.PoolConcurrencyPolicy;
-import org.apache.hc.core5.pool.PoolReusePolicy;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 import org.slf4j.Logger;
@@ -135,7 +118,8 @@ public final class HttpImageFetcher implements ImageFetcher {
     HttpImageFetcher(FetcherConfig config, DnsResolver names) {
         this.config = Objects.requireNonNull(config, "config");
         this.timer = newTimer(timerName);
-        this.connections = newConnectionManager(config, new CheckedDnsResolver(names, config.addressPolicy()));
+        this.connections = GuardedHttpClients.connectionManager(new CheckedDnsResolver(names, config.addressPolicy()),
+                config.connectTimeout(), config.totalTimeout(), MAX_CONNECTIONS, MAX_CONNECTIONS_PER_ROUTE);
         this.client = newClient(config, connections);
         timer.scheduleWithFixedDelay(this::evictIdleConnections, IDLE_EVICTION.toMillis(), IDLE_EVICTION.toMillis(),
                 TimeUnit.MILLISECONDS);
@@ -207,42 +191,8 @@ public final class HttpImageFetcher implements ImageFetcher {
         return executor;
     }
 
-    private static PoolingHttpClientConnectionManager newConnectionManager(FetcherConfig config, DnsResolver resolver) {
-        DefaultHttpClientConnectionOperator operator = new DefaultHttpClientConnectionOperator(
-                proxy -> new Socket(Proxy.NO_PROXY),
-                DefaultSchemePortResolver.INSTANCE,
-                resolver,
-                RegistryBuilder.<TlsSocketStrategy>create()
-                        .register(URIScheme.HTTPS.id, DefaultClientTlsStrategy.createDefault())
-                        .build());
-        PoolingHttpClientConnectionManager manager = new PoolingHttpClientConnectionManager(operator,
-                PoolConcurrencyPolicy.STRICT, PoolReusePolicy.LIFO, TimeValue.NEG_ONE_MILLISECOND,
-                ManagedHttpClientConnectionFactory.INSTANCE);
-        manager.setMaxTotal(MAX_CONNECTIONS);
-        manager.setDefaultMaxPerRoute(MAX_CONNECTIONS_PER_ROUTE);
-        Timeout connectTimeout = Timeout.of(config.connectTimeout());
-        Timeout totalTimeout = Timeout.of(config.totalTimeout());
-        manager.setDefaultSocketConfig(SocketConfig.custom().setSoTimeout(totalTimeout).setTcpNoDelay(true).build());
-        manager.setDefaultConnectionConfig(ConnectionConfig.custom()
-                .setConnectTimeout(connectTimeout)
-                .setSocketTimeout(totalTimeout)
-                .setValidateAfterInactivity(TimeValue.ofSeconds(2))
-                .setTimeToLive(TimeValue.ofMinutes(5))
-                .build());
-        manager.setDefaultTlsConfig(TlsConfig.custom().setHandshakeTimeout(connectTimeout).build());
-        return manager;
-    }
-
     private static CloseableHttpClient newClient(FetcherConfig config, PoolingHttpClientConnectionManager manager) {
-        return HttpClients.custom()
-                .setConnectionManager(manager)
-                .setRoutePlanner(new DefaultRoutePlanner(DefaultSchemePortResolver.INSTANCE))
-                .disableRedirectHandling()
-                .disableCookieManagement()
-                .disableAuthCaching()
-                .setDefaultAuthSchemeRegistry(RegistryBuilder.<AuthSchemeFactory>create().build())
-                .disableAutomaticRetries()
-                .disableContentCompression()
+        return GuardedHttpClients.builder(manager)
                 .setUserAgent(config.userAgent())
                 .setDefaultHeaders(List.of(new BasicHeader(HttpHeaders.ACCEPT, ACCEPT),
                         new BasicHeader(HttpHeaders.ACCEPT_ENCODING, "identity")))

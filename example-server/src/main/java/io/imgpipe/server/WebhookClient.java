@@ -3,10 +3,9 @@ package io.imgpipe.server;
 import io.imgpipe.fetch.AddressPolicy;
 import io.imgpipe.fetch.AddressRefusedException;
 import io.imgpipe.fetch.CheckedDnsResolver;
+import io.imgpipe.fetch.GuardedHttpClients;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.Proxy;
-import java.net.Socket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -16,31 +15,14 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.SystemDefaultDnsResolver;
-import org.apache.hc.client5.http.auth.AuthSchemeFactory;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
-import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
-import org.apache.hc.client5.http.config.TlsConfig;
-import org.apache.hc.client5.http.impl.DefaultSchemePortResolver;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.apache.hc.client5.http.impl.io.DefaultHttpClientConnectionOperator;
-import org.apache.hc.client5.http.impl.io.ManagedHttpClientConnectionFactory;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
-import org.apache.hc.client5.http.impl.routing.DefaultRoutePlanner;
-import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
-import org.apache.hc.client5.http.ssl.TlsSocketStrategy;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
-import org.apache.hc.core5.http.URIScheme;
-import org.apache.hc.core5.http.config.RegistryBuilder;
-import org.apache.hc.core5.http.io.SocketConfig;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.io.CloseMode;
-import org.apache.hc.core5.pool.PoolConcurrencyPolicy;
-import org.apache.hc.core5.pool.PoolReusePolicy;
-import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 /**
@@ -84,7 +66,7 @@ final class WebhookClient implements AutoCloseable {
             return thread;
         });
         timer.setRemoveOnCancelPolicy(true);
-        this.client = newClient(new CheckedDnsResolver(names, policy), Timeout.of(timeout));
+        this.client = newClient(new CheckedDnsResolver(names, policy), timeout);
     }
 
     /**
@@ -129,36 +111,9 @@ final class WebhookClient implements AutoCloseable {
         client.close(CloseMode.GRACEFUL);
     }
 
-    private static CloseableHttpClient newClient(DnsResolver resolver, Timeout timeout) {
-        DefaultHttpClientConnectionOperator operator = new DefaultHttpClientConnectionOperator(
-                proxy -> new Socket(Proxy.NO_PROXY),
-                DefaultSchemePortResolver.INSTANCE,
-                resolver,
-                RegistryBuilder.<TlsSocketStrategy>create()
-                        .register(URIScheme.HTTPS.id, DefaultClientTlsStrategy.createDefault())
-                        .build());
-        PoolingHttpClientConnectionManager connections = new PoolingHttpClientConnectionManager(operator,
-                PoolConcurrencyPolicy.STRICT, PoolReusePolicy.LIFO, TimeValue.ofMinutes(1),
-                ManagedHttpClientConnectionFactory.INSTANCE);
-        connections.setMaxTotal(16);
-        connections.setDefaultMaxPerRoute(4);
-        connections.setDefaultSocketConfig(SocketConfig.custom().setSoTimeout(timeout).setTcpNoDelay(true).build());
-        connections.setDefaultConnectionConfig(ConnectionConfig.custom()
-                .setConnectTimeout(timeout)
-                .setSocketTimeout(timeout)
-                .setValidateAfterInactivity(TimeValue.ofSeconds(2))
-                .build());
-        connections.setDefaultTlsConfig(TlsConfig.custom().setHandshakeTimeout(timeout).build());
-        return HttpClients.custom()
-                .setConnectionManager(connections)
-                .setRoutePlanner(new DefaultRoutePlanner(DefaultSchemePortResolver.INSTANCE))
-                .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(timeout).build())
-                .disableRedirectHandling()
-                .disableCookieManagement()
-                .disableAuthCaching()
-                .setDefaultAuthSchemeRegistry(RegistryBuilder.<AuthSchemeFactory>create().build())
-                .disableAutomaticRetries()
-                .disableContentCompression()
+    private static CloseableHttpClient newClient(CheckedDnsResolver resolver, Duration timeout) {
+        return GuardedHttpClients.builder(GuardedHttpClients.connectionManager(resolver, timeout, timeout, 16, 4))
+                .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(Timeout.of(timeout)).build())
                 .setUserAgent("imgpipe-webhook/0.1")
                 .build();
     }
