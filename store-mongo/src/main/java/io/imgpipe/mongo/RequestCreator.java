@@ -128,6 +128,7 @@ final class RequestCreator {
                     .append(Schema.VERSION, 0L)
                     .append(Tasks.QUEUED_AT, queuedAt)
                     .append(Tasks.AVAILABLE_AT, Tasks.availableAtOnce())
+                    .append(Tasks.CLAIM_TOKEN, TaskQueue.newClaimToken())
                     .append(Schema.COMPRESSED_URL, null)
                     .append(Schema.ERROR, null));
             if (batch.size() == batchSize) {

@@ -1,7 +1,5 @@
 package io.imgpipe.mongo;
 
-import static com.mongodb.client.model.Filters.exists;
-
 import com.mongodb.MongoCommandException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.IndexModel;
@@ -21,8 +19,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The writes on the hot path (claims, fenced writes, product copies) filter on exactly the keys
  * of one unique index, with plain values, in a flat document (no {@code $and}): MongoDB serves them
- * from {@code _id} anyway, and mongo-java-server, which uses an index only when the filter's fields
- * are exactly a unique index's keys, then looks the document up instead of scanning the collection.
+ * from that index, and mongo-java-server, which uses an index only when the filter's fields are
+ * exactly a unique index's keys, then looks the document up instead of scanning the collection.
+ * The unique indexes of {@code tasks} are sparse and hold only the tasks that have the field:
+ * mongo-java-server maintains no index but the unique ones, and its H2 backend (the example-server's
+ * embedded default) pays for every entry of those on every write.
  */
 final class Schema {
 
@@ -109,6 +110,11 @@ final class Schema {
         static final String LEASE_EXPIRES_AT = "lease.expiresAt";
         /** The ordinals of the request's products that use the task (their {@code _id}s are derived from them). */
         static final String PRODUCT_ORDINALS = "productOrdinals";
+        /**
+         * A random token replaced by every write that changes whether or when the task is claimable,
+         * and removed when it ends: what a claim's compare-and-set is conditional on.
+         */
+        static final String CLAIM_TOKEN = "claimToken";
 
         /** Written by a create that has not committed yet: never claimable. */
         static final String CREATING = "creating";
@@ -125,15 +131,15 @@ final class Schema {
         }
     }
 
-    static final String QUEUE_STATE_INDEX = "queue_state";
-    static final String LEASE_FENCE_INDEX = "lease_fence";
+    static final String CLAIM_QUEUE_INDEX = "claim_queue";
+    static final String CLAIM_TOKEN_INDEX = "claim_token";
+    static final String LEASE_TOKEN_INDEX = "lease_token";
     static final String REQUEST_STATUS_INDEX = "request_status";
     static final String STATE_CREATED_INDEX = "state_createdAt";
     static final String NOTIFICATION_QUEUE_INDEX = "notification_queue";
     static final String REQUEST_REVISION_INDEX = "request_revision";
 
-    /** Indexes earlier versions created, superseded by the unique ones; dropped at start. */
-    static final List<String> OBSOLETE_TASK_INDEXES = List.of("claim_queue");
+    /** Indexes earlier versions created and nothing uses any more; dropped at start. */
     static final List<String> OBSOLETE_PRODUCT_INDEXES = List.of("request_image_task");
 
     private static final int INDEX_NOT_FOUND = 27;
@@ -152,18 +158,19 @@ final class Schema {
     }
 
     /**
-     * The secondary indexes of {@code tasks}: the queue in claim order, which ends in {@code _id} and
-     * {@code version} so that it is unique and a claim's compare-and-set on exactly its keys is a
-     * lookup; the lease fence, partial (only tasks holding a lease, that is {@code processing} ones,
-     * are in it); and a request's tasks by status.
+     * The secondary indexes of {@code tasks}: the queue in claim order; the claim token and the
+     * lease token, unique and sparse (only tasks that have one are in them: those not ended, and those
+     * being processed), which the claim's compare-and-set and the fenced writes look tasks up by; and
+     * a request's tasks by status.
      */
     static List<IndexModel> taskIndexes() {
         return List.of(
-                new IndexModel(Indexes.ascending(STATUS, Tasks.QUEUED_AT, Tasks.AVAILABLE_AT, ID, VERSION),
-                        new IndexOptions().name(QUEUE_STATE_INDEX).unique(true)),
-                new IndexModel(Indexes.ascending(ID, Tasks.LEASE_TOKEN),
-                        new IndexOptions().name(LEASE_FENCE_INDEX).unique(true)
-                                .partialFilterExpression(exists(Tasks.LEASE_TOKEN))),
+                new IndexModel(Indexes.ascending(STATUS, Tasks.QUEUED_AT, Tasks.AVAILABLE_AT),
+                        new IndexOptions().name(CLAIM_QUEUE_INDEX)),
+                new IndexModel(Indexes.ascending(Tasks.CLAIM_TOKEN),
+                        new IndexOptions().name(CLAIM_TOKEN_INDEX).unique(true).sparse(true)),
+                new IndexModel(Indexes.ascending(Tasks.LEASE_TOKEN),
+                        new IndexOptions().name(LEASE_TOKEN_INDEX).unique(true).sparse(true)),
                 new IndexModel(Indexes.ascending(REQUEST_ID, STATUS),
                         new IndexOptions().name(REQUEST_STATUS_INDEX)));
     }
@@ -181,7 +188,6 @@ final class Schema {
      */
     static void ensureIndexes(MongoCollection<Document> requests, MongoCollection<Document> products,
             MongoCollection<Document> tasks) {
-        dropObsolete(tasks, OBSOLETE_TASK_INDEXES);
         dropObsolete(products, OBSOLETE_PRODUCT_INDEXES);
         requests.createIndexes(requestIndexes());
         products.createIndexes(productIndexes());

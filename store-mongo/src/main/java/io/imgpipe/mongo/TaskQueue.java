@@ -28,15 +28,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The work queue. A claim reads the oldest claimable tasks (one sorted query, served by the
- * {@code queue_state} index on MongoDB; spare ones are kept for the next claims, see
- * {@link ClaimCandidates}) and takes each with a compare-and-set: an update whose
- * filter is the candidate's {@code status}, {@code queuedAt}, {@code availableAt}, {@code _id} and
- * {@code version} as read, exactly the keys of that unique index. Every write that changes whether
- * a task is claimable changes its {@code version} or {@code availableAt}, so the update matches only
- * if the task is still claimable as read; a task another claimer took in between is skipped. Fenced
- * writes apply only while the task holds the writer's lease token (a filter on exactly the keys of
- * the unique {@code lease_fence} index): a task holds a lease exactly while it is {@code processing},
- * since the claim sets both and every write that ends the processing removes the lease. Each write
+ * {@code claim_queue} index on MongoDB; spare ones are kept for the next claims, see
+ * {@link ClaimCandidates}) and takes each with a compare-and-set: an update whose filter is the
+ * candidate's {@code claimToken} as read. Every write that changes whether or when a task is
+ * claimable replaces its claim token (and ending a task removes it), so the update matches only if
+ * the task is still claimable as read; a task another claimer took in between is skipped.
+ *
+ * <p>Fenced writes apply only while the task holds the writer's lease token: a task holds a lease
+ * exactly while it is {@code processing}, since the claim sets both and every write that ends the
+ * processing removes the lease. A lease token starts with its task's {@code _id}, so a token can
+ * only ever match the task of the lease carrying it, and the fence is a lookup of that token alone.
+ *
+ * <p>Both tokens are single fields with a unique sparse index: on mongo-java-server the lookups
+ * are index lookups too, and only the tasks that hold a token are in those indexes. Tasks written
+ * before claim tokens existed, and leases handed out before lease tokens carried their task, are
+ * matched by the full condition instead (correct everywhere, a scan on mongo-java-server). Each write
  * that changes what an image shows is followed by an update of the products' copies.
  */
 final class TaskQueue {
@@ -51,7 +57,9 @@ final class TaskQueue {
             Tasks.PRODUCT_ORDINALS);
     private static final Bson CANDIDATE_FIELDS = Projections.include(Schema.REQUEST_ID, Schema.TASK_ID, Schema.URL,
             Tasks.OUTPUT_KEY, Schema.STATUS, Schema.ATTEMPTS, Schema.VERSION, Schema.ERROR, Schema.COMPRESSED_URL,
-            Tasks.QUEUED_AT, Tasks.AVAILABLE_AT, Tasks.PRODUCT_ORDINALS);
+            Tasks.AVAILABLE_AT, Tasks.PRODUCT_ORDINALS, Tasks.CLAIM_TOKEN);
+    private static final char TOKEN_SEPARATOR = '#';
+    private static final int RANDOM_PART_LENGTH = UUID.randomUUID().toString().length();
     private static final Bson OLDEST_FIRST = Sorts.ascending(Tasks.QUEUED_AT);
     private static final FindOneAndUpdateOptions FENCED = new FindOneAndUpdateOptions()
             .returnDocument(ReturnDocument.AFTER)
@@ -94,7 +102,7 @@ final class TaskQueue {
                         break;
                     }
                     tried++;
-                    String token = UUID.randomUUID().toString();
+                    String token = newLeaseToken(candidate.getString(Schema.ID));
                     if (takeIfUnchanged(candidate, owner, token, now, expiresAt)) {
                         Document task = claimedState(candidate, expiresAt);
                         written.add(task);
@@ -148,17 +156,39 @@ final class TaskQueue {
                 Updates.set(Tasks.LEASE, lease),
                 Updates.set(Schema.ERROR, null),
                 Updates.set(Tasks.AVAILABLE_AT, Date.from(expiresAt)),
+                Updates.set(Tasks.CLAIM_TOKEN, newClaimToken()),
                 Updates.inc(Schema.ATTEMPTS, 1),
                 Updates.inc(Schema.VERSION, 1L))).getMatchedCount() == 1;
     }
 
-    /** @return a filter on exactly the keys of the unique {@code queue_state} index, with the values read */
+    /**
+     * @return a filter matching the task only while it is as read: its claim token (the key of the
+     *     unique {@code claim_token} index), or, for a task written before claim tokens existed, every
+     *     field that decides whether it is claimable
+     */
     static Document unchangedSinceRead(Document candidate) {
-        return new Document(Schema.STATUS, candidate.get(Schema.STATUS))
-                .append(Tasks.QUEUED_AT, candidate.get(Tasks.QUEUED_AT))
+        Object claimToken = candidate.get(Tasks.CLAIM_TOKEN);
+        if (claimToken != null) {
+            return new Document(Tasks.CLAIM_TOKEN, claimToken);
+        }
+        return new Document(Schema.ID, candidate.get(Schema.ID))
+                .append(Schema.STATUS, candidate.get(Schema.STATUS))
                 .append(Tasks.AVAILABLE_AT, candidate.get(Tasks.AVAILABLE_AT))
-                .append(Schema.ID, candidate.get(Schema.ID))
-                .append(Schema.VERSION, candidate.get(Schema.VERSION));
+                .append(Schema.VERSION, candidate.get(Schema.VERSION))
+                .append(Tasks.CLAIM_TOKEN, null);
+    }
+
+    /** @return a fresh claim token */
+    static String newClaimToken() {
+        return UUID.randomUUID().toString();
+    }
+
+    /**
+     * @return a fresh lease token for the task: its {@code _id}, {@code #} and a random part of fixed
+     *     length (so no token of another task, whose id may contain {@code #}, starts the same way)
+     */
+    static String newLeaseToken(String taskDocumentId) {
+        return taskDocumentId + TOKEN_SEPARATOR + UUID.randomUUID();
     }
 
     /** @return the candidate as the claim left it (the fields the product copies show) */
@@ -174,9 +204,10 @@ final class TaskQueue {
 
     boolean renew(Lease lease, Instant newExpiry) {
         Date expiry = Date.from(newExpiry);
-        return collections.tasks().updateOne(fence(lease),
-                Updates.combine(Updates.set(Tasks.LEASE_EXPIRES_AT, expiry), Updates.set(Tasks.AVAILABLE_AT, expiry)))
-                .getMatchedCount() == 1;
+        return collections.tasks().updateOne(fence(lease), Updates.combine(
+                Updates.set(Tasks.LEASE_EXPIRES_AT, expiry),
+                Updates.set(Tasks.AVAILABLE_AT, expiry),
+                Updates.set(Tasks.CLAIM_TOKEN, newClaimToken()))).getMatchedCount() == 1;
     }
 
     boolean complete(Lease lease, URI outputUrl, Instant now) {
@@ -187,6 +218,7 @@ final class TaskQueue {
                 Updates.set(Schema.FINISHED_AT, Date.from(now)),
                 Updates.unset(Tasks.LEASE),
                 Updates.unset(Tasks.AVAILABLE_AT),
+                Updates.unset(Tasks.CLAIM_TOKEN),
                 Updates.inc(Schema.VERSION, 1L)));
     }
 
@@ -196,6 +228,7 @@ final class TaskQueue {
                 Updates.set(Schema.STATUS, Schema.PENDING),
                 Updates.set(Schema.ERROR, error),
                 Updates.set(Tasks.AVAILABLE_AT, Date.from(notBefore)),
+                Updates.set(Tasks.CLAIM_TOKEN, newClaimToken()),
                 Updates.unset(Tasks.LEASE),
                 Updates.inc(Schema.VERSION, 1L)));
     }
@@ -207,6 +240,7 @@ final class TaskQueue {
                 Updates.set(Schema.FINISHED_AT, Date.from(now)),
                 Updates.unset(Tasks.LEASE),
                 Updates.unset(Tasks.AVAILABLE_AT),
+                Updates.unset(Tasks.CLAIM_TOKEN),
                 Updates.inc(Schema.VERSION, 1L)));
     }
 
@@ -215,6 +249,7 @@ final class TaskQueue {
         return fencedWrite(lease, Updates.combine(
                 Updates.set(Schema.STATUS, Schema.PENDING),
                 Updates.set(Tasks.AVAILABLE_AT, Tasks.availableAtOnce()),
+                Updates.set(Tasks.CLAIM_TOKEN, newClaimToken()),
                 Updates.unset(Tasks.LEASE),
                 Updates.inc(Schema.ATTEMPTS, -1),
                 Updates.inc(Schema.VERSION, 1L)));
@@ -284,12 +319,20 @@ final class TaskQueue {
     }
 
     /**
-     * @return a filter matching the task while it is {@code processing} under this lease: on exactly
-     *     the keys of the unique {@code lease_fence} index
+     * @return a filter matching the task while it is {@code processing} under this lease: the lease
+     *     token alone (the key of the unique {@code lease_token} index) when the token carries the
+     *     lease's task, else the task, status and token
      */
     static Document fence(Lease lease) {
-        return new Document(Schema.ID, Ids.task(lease.requestId(), lease.taskId()))
-                .append(Tasks.LEASE_TOKEN, lease.token());
+        String taskDocumentId = Ids.task(lease.requestId(), lease.taskId());
+        String token = lease.token();
+        if (token.startsWith(taskDocumentId + TOKEN_SEPARATOR)
+                && token.length() == taskDocumentId.length() + 1 + RANDOM_PART_LENGTH) {
+            return new Document(Tasks.LEASE_TOKEN, token);
+        }
+        return new Document(Schema.ID, taskDocumentId)
+                .append(Schema.STATUS, Schema.PROCESSING)
+                .append(Tasks.LEASE_TOKEN, token);
     }
 
     /**

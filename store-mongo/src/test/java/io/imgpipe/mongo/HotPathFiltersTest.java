@@ -13,33 +13,56 @@ import org.junit.jupiter.api.Test;
 
 /**
  * mongo-java-server uses an index only for a filter whose fields are exactly the keys of a unique
- * index (with plain values); MongoDB serves these filters from {@code _id} whatever their shape.
- * The writes on the hot path must keep that shape, or every one of them scans a whole collection on
- * the embedded default.
+ * index (with plain values). The writes on the hot path must keep that shape, or every one of them
+ * scans a whole collection on the embedded default.
  */
 class HotPathFiltersTest {
 
     private static final Date T0 = Date.from(Instant.parse("2025-03-01T10:00:00Z"));
 
     @Test
-    void claimCompareAndSetFiltersOnExactlyTheKeysOfTheUniqueQueueStateIndex() {
-        Document candidate = new Document("_id", "r1/t1").append("requestId", "r1").append("taskId", "t1")
-                .append("status", "pending").append("queuedAt", T0).append("availableAt", new Date(0))
-                .append("version", 3L).append("attempts", 1).append("url", "https://a.example/1.jpg");
+    void claimCompareAndSetFiltersOnExactlyTheKeyOfTheUniqueClaimTokenIndex() {
+        Document candidate = candidate().append("claimToken", "c-1");
 
         Document filter = TaskQueue.unchangedSinceRead(candidate);
 
-        assertThat(filter.keySet()).isEqualTo(uniqueIndexKeys(Schema.taskIndexes(), Schema.QUEUE_STATE_INDEX));
-        assertThat(filter.values()).doesNotHaveAnyElementsOfTypes(Document.class);
-        assertThat(filter).containsEntry("version", 3L).containsEntry("availableAt", new Date(0));
+        assertThat(filter.keySet()).isEqualTo(uniqueIndexKeys(Schema.taskIndexes(), Schema.CLAIM_TOKEN_INDEX));
+        assertThat(filter).containsEntry("claimToken", "c-1");
     }
 
     @Test
-    void fenceFiltersOnExactlyTheKeysOfTheUniqueLeaseFenceIndex() {
-        Document filter = TaskQueue.fence(new Lease("r1", "t1", "w1", "token-1", Instant.EPOCH));
+    void claimOfATaskWrittenBeforeClaimTokensExistedFiltersOnEverythingThatMakesItClaimable() {
+        Document filter = TaskQueue.unchangedSinceRead(candidate());
 
-        assertThat(filter.keySet()).isEqualTo(uniqueIndexKeys(Schema.taskIndexes(), Schema.LEASE_FENCE_INDEX));
-        assertThat(filter).containsEntry("_id", "r1/t1").containsEntry("lease.token", "token-1");
+        assertThat(filter).containsEntry("_id", "r1/t1").containsEntry("status", "pending")
+                .containsEntry("availableAt", new Date(0)).containsEntry("version", 3L).containsEntry("claimToken", null);
+    }
+
+    @Test
+    void fenceFiltersOnExactlyTheKeyOfTheUniqueLeaseTokenIndex() {
+        String token = TaskQueue.newLeaseToken("r1/t1");
+
+        Document filter = TaskQueue.fence(new Lease("r1", "t1", "w1", token, Instant.EPOCH));
+
+        assertThat(filter.keySet()).isEqualTo(uniqueIndexKeys(Schema.taskIndexes(), Schema.LEASE_TOKEN_INDEX));
+        assertThat(filter).containsEntry("lease.token", token);
+    }
+
+    @Test
+    void fenceOfATokenOfAnotherTaskNamesTheLeasesTask() {
+        String tokenOfAnotherTask = TaskQueue.newLeaseToken("r1/t1#2");
+
+        Document filter = TaskQueue.fence(new Lease("r1", "t1", "w1", tokenOfAnotherTask, Instant.EPOCH));
+
+        assertThat(filter).containsEntry("_id", "r1/t1").containsEntry("status", "processing")
+                .containsEntry("lease.token", tokenOfAnotherTask);
+    }
+
+    @Test
+    void fenceOfATokenHandedOutBeforeTokensCarriedTheirTaskNamesTheLeasesTask() {
+        Document filter = TaskQueue.fence(new Lease("r1", "t1", "w1", "0b5b4f2e-1111-4222-8333-944455556666", Instant.EPOCH));
+
+        assertThat(filter).containsEntry("_id", "r1/t1").containsEntry("status", "processing");
     }
 
     @Test
@@ -58,6 +81,12 @@ class HotPathFiltersTest {
         Document product = new Document("_id", "r1/0").append("requestId", "r1").append("images", List.of());
 
         assertThat(ProductCopies.unchangedSinceRead(product)).containsEntry("revision", null);
+    }
+
+    private static Document candidate() {
+        return new Document("_id", "r1/t1").append("requestId", "r1").append("taskId", "t1")
+                .append("status", "pending").append("queuedAt", T0).append("availableAt", new Date(0))
+                .append("version", 3L).append("attempts", 1).append("url", "https://a.example/1.jpg");
     }
 
     private static Set<String> uniqueIndexKeys(List<IndexModel> indexes, String name) {

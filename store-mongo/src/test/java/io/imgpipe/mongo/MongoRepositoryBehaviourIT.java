@@ -15,6 +15,7 @@ import com.mongodb.event.CommandStartedEvent;
 import io.imgpipe.RepositoryException;
 import io.imgpipe.Status;
 import io.imgpipe.spi.ClaimedTask;
+import io.imgpipe.spi.Lease;
 import io.imgpipe.spi.NewRequest;
 import io.imgpipe.spi.ProductRecord;
 import io.imgpipe.spi.RequestRecord;
@@ -87,11 +88,10 @@ class MongoRepositoryBehaviourIT {
 
     @Test
     void createsAnIndexForEveryQueryAtStart() {
-        assertThat(indexKeys(config.tasksCollection())).containsEntry(Schema.QUEUE_STATE_INDEX,
-                new Document("status", 1).append("queuedAt", 1).append("availableAt", 1).append("_id", 1)
-                        .append("version", 1))
-                .containsEntry(Schema.LEASE_FENCE_INDEX,
-                        new Document("_id", 1).append("lease.token", 1))
+        assertThat(indexKeys(config.tasksCollection())).containsEntry(Schema.CLAIM_QUEUE_INDEX,
+                new Document("status", 1).append("queuedAt", 1).append("availableAt", 1))
+                .containsEntry(Schema.CLAIM_TOKEN_INDEX, new Document("claimToken", 1))
+                .containsEntry(Schema.LEASE_TOKEN_INDEX, new Document("lease.token", 1))
                 .containsEntry(Schema.REQUEST_STATUS_INDEX, new Document("requestId", 1).append("status", 1));
         assertThat(indexKeys(config.requestsCollection())).containsEntry(Schema.STATE_CREATED_INDEX,
                 new Document("state", 1).append("createdAt", 1))
@@ -485,6 +485,31 @@ class MongoRepositoryBehaviourIT {
     }
 
     @Test
+    void taskWrittenBeforeClaimTokensExistedIsClaimedOnce() {
+        repository.create(request("r1", T0, List.of(List.of("https://a.example/1.jpg"))));
+        database.getCollection(config.tasksCollection()).updateMany(eq("requestId", "r1"),
+                new Document("$unset", new Document("claimToken", "")));
+
+        ClaimedTask claimed = repository.claim("w1", 1, T0, LEASE).get(0);
+
+        assertThat(rawTask("r1", claimed.lease().taskId()).getString("claimToken")).isNotNull();
+        assertThat(repository.claim("w2", 1, T0, LEASE)).isEmpty();
+    }
+
+    @Test
+    void leaseHandedOutBeforeTokensCarriedTheirTaskStillFencesItsTask() {
+        repository.create(request("r1", T0, List.of(List.of("https://a.example/1.jpg"))));
+        ClaimedTask claimed = repository.claim("w1", 1, T0, LEASE).get(0);
+        String oldStyleToken = UUID.randomUUID().toString();
+        database.getCollection(config.tasksCollection()).updateOne(eq("_id", "r1/t1"),
+                new Document("$set", new Document("lease.token", oldStyleToken)));
+        Lease current = new Lease("r1", "t1", "w1", oldStyleToken, claimed.lease().expiresAt());
+
+        assertThat(repository.complete(claimed.lease(), URI.create("https://cdn.example/1.jpg"), T0)).isFalse();
+        assertThat(repository.complete(current, URI.create("https://cdn.example/1.jpg"), T0)).isTrue();
+    }
+
+    @Test
     void renewedTaskIsNotTakenFromACandidateReadBeforeTheRenewal() {
         repository.create(request("r1", T0, List.of(List.of("https://a.example/1.jpg", "https://a.example/2.jpg"))));
         List<ClaimedTask> held = repository.claim("w1", 2, T0, LEASE);
@@ -565,21 +590,16 @@ class MongoRepositoryBehaviourIT {
     }
 
     @Test
-    void dropsTheIndexesEarlierVersionsCreatedInsteadOfTheUniqueOnes() {
+    void dropsTheIndexOfProductsByTaskThatEarlierVersionsCreated() {
         MongoRepositoryConfig old = config.withDatabase(config.database() + "_old");
         MongoDatabase oldDatabase = client.getDatabase(old.database());
         try {
-            oldDatabase.getCollection(old.tasksCollection()).createIndex(
-                    new Document("status", 1).append("queuedAt", 1).append("availableAt", 1),
-                    new com.mongodb.client.model.IndexOptions().name("claim_queue"));
             oldDatabase.getCollection(old.productsCollection()).createIndex(
                     new Document("requestId", 1).append("images.taskId", 1),
                     new com.mongodb.client.model.IndexOptions().name("request_image_task"));
 
             MongoProductRepository.builder(old).client(client).clock(clock).build().close();
 
-            assertThat(indexNames(oldDatabase, old.tasksCollection())).doesNotContain("claim_queue")
-                    .contains(Schema.QUEUE_STATE_INDEX);
             assertThat(indexNames(oldDatabase, old.productsCollection())).doesNotContain("request_image_task")
                     .contains(Schema.REQUEST_REVISION_INDEX);
         } finally {

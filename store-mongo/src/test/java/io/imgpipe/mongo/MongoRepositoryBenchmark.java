@@ -188,7 +188,7 @@ public final class MongoRepositoryBenchmark {
                         Updates.set(Schema.STATUS, Schema.COMPLETED), Updates.set(Schema.ATTEMPTS, 1),
                         Updates.set(Schema.VERSION, 2L), Updates.set(Schema.FINISHED_AT, finishedAt),
                         Updates.set(Schema.COMPRESSED_URL, "https://cdn.example.com/" + task.outputKey()),
-                        Updates.unset(Schema.Tasks.AVAILABLE_AT))));
+                        Updates.unset(Schema.Tasks.AVAILABLE_AT), Updates.unset("claimToken"))));
             }
             collections.tasks().bulkWrite(taskWrites, new BulkWriteOptions().ordered(false));
             List<WriteModel<Document>> productWrites = new ArrayList<>();
