@@ -18,19 +18,20 @@ import org.bson.Document;
  *
  * <p>Kept candidates are handed out in random order, so that repositories in several processes
  * that read the same oldest tasks spread over them instead of all trying the oldest first (the
- * order among the oldest few dozen is only rough anyway). They are handed out only to claims whose
- * {@code now} is at or after the {@code now}
- * they were read at and at most {@link #MAX_AGE} later (they were claimable then, so they still
- * are unless written since), and are dropped when this repository creates a request (it may be
- * older in queue order) or makes a task claimable earlier (retry, release), and when one of them
- * was taken by another claimer. Thread-safe.
+ * order among the oldest few hundred is only rough anyway). They are handed out only to claims
+ * whose {@code now} is at or after the {@code now} they were read at and at most {@link #MAX_AGE}
+ * later (they were claimable then, so they still are unless written since), and are forgotten when
+ * this repository creates a request or makes a task claimable earlier (retry, release), and when
+ * one of them turns out to have been taken by another claimer. So a task made claimable in another
+ * way (by another process, or by time) may wait behind kept candidates for at most
+ * {@link #MAX_AGE}, or until they run out. Thread-safe.
  */
 final class ClaimCandidates {
 
     /** How long, in the callers' time, kept candidates are handed out. */
-    static final Duration MAX_AGE = Duration.ofSeconds(1);
+    static final Duration MAX_AGE = Duration.ofSeconds(2);
     /** How many candidates a claim reads at least. */
-    static final int READ_AT_LEAST = 64;
+    static final int READ_AT_LEAST = 256;
 
     private final Deque<Document> kept = new ArrayDeque<>();
     private Instant readAt;
@@ -38,12 +39,13 @@ final class ClaimCandidates {
     /**
      * @param wanted the most to take
      * @param now the claim's time
-     * @return up to {@code wanted} kept candidates, each handed out once; none if they are too old for {@code now}
+     * @return up to {@code wanted} kept candidates, each handed out once; none if they are too old
+     *     for {@code now}
      */
     synchronized List<Document> take(int wanted, Instant now) {
         List<Document> taken = new ArrayList<>(Math.min(wanted, kept.size()));
-        if (readAt == null || now.isBefore(readAt) || now.isAfter(readAt.plus(MAX_AGE))) {
-            kept.clear();
+        if (!isCurrent(now)) {
+            forget();
             return taken;
         }
         while (taken.size() < wanted && !kept.isEmpty()) {
@@ -53,7 +55,8 @@ final class ClaimCandidates {
     }
 
     /**
-     * Keeps the candidates of a fresh read that were not tried, in random order, replacing those kept before.
+     * Keeps the candidates of a fresh read that no claim has tried, in random order, replacing
+     * those kept before.
      *
      * @param spare the untried candidates
      * @param now the time they were read at
@@ -66,7 +69,13 @@ final class ClaimCandidates {
         readAt = now;
     }
 
-    synchronized void clear() {
+    /** Forgets the kept candidates: a task may have become claimable ahead of them. */
+    synchronized void forget() {
         kept.clear();
+        readAt = null;
+    }
+
+    private boolean isCurrent(Instant now) {
+        return readAt != null && !now.isBefore(readAt) && !now.isAfter(readAt.plus(MAX_AGE));
     }
 }

@@ -120,8 +120,11 @@ public final class MongoProductRepository implements ProductRepository {
     public void create(NewRequest request) {
         Objects.requireNonNull(request, "request");
         ensureOpen();
-        queue.forgetCandidates();
-        creator.create(request);
+        try {
+            creator.create(request);
+        } finally {
+            queue.forgetCandidates();
+        }
     }
 
     @Override

@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The work queue. A claim reads the oldest claimable tasks (one sorted query, served by the
- * {@code claim_queue} index on MongoDB; spare ones are kept for the next claims, see
- * {@link ClaimCandidates}) and takes each with a compare-and-set: an update whose filter is the
+ * {@code claim_queue} index on MongoDB; spare ones are kept for the next claims for a short while,
+ * see {@link ClaimCandidates}) and takes each with a compare-and-set: an update whose filter is the
  * candidate's {@code claimToken} as read. Every write that changes whether or when a task is
  * claimable replaces its claim token (and ending a task removes it), so the update matches only if
  * the task is still claimable as read; a task another claimer took in between is skipped.
@@ -121,7 +121,7 @@ final class TaskQueue {
                         break;
                     }
                 } else if (lost > 0) {
-                    candidates.clear();
+                    candidates.forget();
                 }
             }
         } catch (MongoException e) {
@@ -136,7 +136,7 @@ final class TaskQueue {
 
     /** Forgets the kept candidates: a task may have become claimable ahead of them. */
     void forgetCandidates() {
-        candidates.clear();
+        candidates.forget();
     }
 
     /** @return up to {@code limit} tasks claimable at {@code now}, oldest first */

@@ -57,10 +57,10 @@ class ClaimCandidatesTest {
     }
 
     @Test
-    void clearedCandidatesAreForgotten() {
+    void forgottenCandidatesAreNotHandedOut() {
         candidates.keep(List.of(task("a")), READ_AT);
 
-        candidates.clear();
+        candidates.forget();
 
         assertThat(candidates.take(1, READ_AT)).isEmpty();
     }

@@ -554,14 +554,7 @@ class MongoRepositoryBehaviourIT {
     @Test
     void finishIfDoneSendsNothingToTheDatabaseWhileThisRepositoryHoldsALeaseOfTheRequest() {
         AtomicInteger commands = new AtomicInteger();
-        try (MongoClient counted = MongoClients.create(MongoClientSettings.builder()
-                .applyConnectionString(new ConnectionString(server.connectionString()))
-                .addCommandListener(new CommandListener() {
-                    @Override
-                    public void commandStarted(CommandStartedEvent event) {
-                        commands.incrementAndGet();
-                    }
-                }).build());
+        try (MongoClient counted = countingClient(commands);
              MongoProductRepository counting = MongoProductRepository.builder(config).client(counted).clock(clock).build()) {
             counting.create(request("r1", T0, List.of(List.of("https://a.example/1.jpg", "https://a.example/2.jpg"))));
             List<ClaimedTask> claimed = counting.claim("w1", 2, T0, LEASE);
@@ -642,6 +635,18 @@ class MongoRepositoryBehaviourIT {
             keys.put(index.getString("name"), index.get("key", Document.class));
         }
         return keys;
+    }
+
+    /** A client on the test server that counts the commands it sends. */
+    private static MongoClient countingClient(AtomicInteger commands) {
+        return MongoClients.create(MongoClientSettings.builder()
+                .applyConnectionString(new ConnectionString(server.connectionString()))
+                .addCommandListener(new CommandListener() {
+                    @Override
+                    public void commandStarted(CommandStartedEvent event) {
+                        commands.incrementAndGet();
+                    }
+                }).build());
     }
 
     private static List<String> indexNames(MongoDatabase database, String collection) {
