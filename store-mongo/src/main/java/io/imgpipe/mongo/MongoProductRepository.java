@@ -49,9 +49,10 @@ import org.bson.Document;
  *       reading the collection, while every read of this class takes states from the tasks.
  * </ul>
  * the store-mongo section of the project README describes the documents and indexes. Every write
- * on the hot path (claims, fenced writes, product copies) selects its document by {@code _id}
- * through a filter on exactly the keys of a unique index, so that mongo-java-server, which uses
- * nothing else, looks it up instead of scanning the collection.
+ * on the hot path (claims, fenced writes, product copies) selects its document with a filter on
+ * exactly the keys of a unique index (a task's claim or lease token, a product's {@code _id} and
+ * revision), so that mongo-java-server, which uses no other index, looks it up instead of scanning
+ * the collection.
  *
  * <p>Build one with {@link #builder(MongoRepositoryConfig)}; building creates the indexes (an
  * idempotent operation) and runs housekeeping once. Instances are thread-safe. {@link #close()}
