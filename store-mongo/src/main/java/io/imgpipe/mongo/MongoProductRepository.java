@@ -40,14 +40,19 @@ import org.bson.Document;
  *   <li>{@code requests}: one document per request, with its life-cycle state, final status and
  *       notification lease;
  *   <li>{@code tasks}: the work queue, one document per distinct source URL of a request, with its
- *       lease; claims are single atomic {@code findOneAndUpdate}s and every later write is fenced by
+ *       lease; a claim reads the oldest claimable tasks and takes each with a conditional update that
+ *       matches only if the task is unchanged since it was read, and every later write is fenced by
  *       the lease token;
  *   <li>{@code products}: one document per product with the original fields ({@code requestId},
  *       {@code serialNumber}, {@code productName}, {@code status}, {@code images} with {@code url}
  *       and {@code compressedUrl}); the image states there are a copy of the tasks', kept for people
  *       reading the collection, while every read of this class takes states from the tasks.
  * </ul>
- * the store-mongo section of the project README describes the documents and indexes.
+ * the store-mongo section of the project README describes the documents and indexes. Every write
+ * on the hot path (claims, fenced writes, product copies) selects its document with a filter on
+ * exactly the keys of a unique index (a task's claim or lease token, a product's {@code _id} and
+ * revision), so that mongo-java-server, which uses no other index, looks it up instead of scanning
+ * the collection.
  *
  * <p>Build one with {@link #builder(MongoRepositoryConfig)}; building creates the indexes (an
  * idempotent operation) and runs housekeeping once. Instances are thread-safe. {@link #close()}
@@ -73,6 +78,7 @@ public final class MongoProductRepository implements ProductRepository {
     private final ProductPages pages;
     private final RequestLifecycle lifecycle;
     private final Housekeeping housekeeping;
+    private final HeldLeases heldLeases = new HeldLeases();
     private final Set<String> markedProcessing =
             Collections.synchronizedSet(Collections.newSetFromMap(new BoundedMap(MARKED_PROCESSING_CAPACITY)));
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -115,7 +121,11 @@ public final class MongoProductRepository implements ProductRepository {
     public void create(NewRequest request) {
         Objects.requireNonNull(request, "request");
         ensureOpen();
-        creator.create(request);
+        try {
+            creator.create(request);
+        } finally {
+            queue.forgetCandidates();
+        }
     }
 
     @Override
@@ -149,6 +159,7 @@ public final class MongoProductRepository implements ProductRepository {
         }
         ensureOpen();
         List<ClaimedTask> claimed = queue.claim(owner, limit, now, lease);
+        claimed.forEach(task -> heldLeases.claimed(task.lease()));
         markRequestsProcessing(claimed);
         return claimed;
     }
@@ -158,7 +169,13 @@ public final class MongoProductRepository implements ProductRepository {
         Objects.requireNonNull(lease, "lease");
         Objects.requireNonNull(newExpiry, "newExpiry");
         ensureOpen();
-        return call("renewing the lease on task " + describe(lease), () -> queue.renew(lease, newExpiry));
+        boolean renewed = call("renewing the lease on task " + describe(lease), () -> queue.renew(lease, newExpiry));
+        if (renewed) {
+            heldLeases.renewed(lease, newExpiry);
+        } else {
+            heldLeases.ended(lease);
+        }
+        return renewed;
     }
 
     @Override
@@ -167,7 +184,7 @@ public final class MongoProductRepository implements ProductRepository {
         Objects.requireNonNull(outputUrl, "outputUrl");
         Objects.requireNonNull(now, "now");
         ensureOpen();
-        return call("completing task " + describe(lease), () -> queue.complete(lease, outputUrl, now));
+        return ending(lease, "completing task " + describe(lease), () -> queue.complete(lease, outputUrl, now));
     }
 
     @Override
@@ -175,7 +192,7 @@ public final class MongoProductRepository implements ProductRepository {
         Objects.requireNonNull(lease, "lease");
         Objects.requireNonNull(notBefore, "notBefore");
         ensureOpen();
-        return call("deferring task " + describe(lease), () -> queue.retryLater(lease, error, notBefore));
+        return ending(lease, "deferring task " + describe(lease), () -> queue.retryLater(lease, error, notBefore));
     }
 
     @Override
@@ -183,22 +200,24 @@ public final class MongoProductRepository implements ProductRepository {
         Objects.requireNonNull(lease, "lease");
         Objects.requireNonNull(now, "now");
         ensureOpen();
-        return call("failing task " + describe(lease), () -> queue.fail(lease, error, now));
+        return ending(lease, "failing task " + describe(lease), () -> queue.fail(lease, error, now));
     }
 
     @Override
     public boolean release(Lease lease) {
         Objects.requireNonNull(lease, "lease");
         ensureOpen();
-        return call("releasing task " + describe(lease), () -> queue.release(lease));
+        return ending(lease, "releasing task " + describe(lease), () -> queue.release(lease));
     }
 
     /**
      * {@inheritDoc}
      *
-     * <p>Before finishing, the product documents' copies of the image states are repaired from the
-     * tasks, so a finished request's products read the same through {@code mongosh} as through
-     * {@link #forEachProduct}.
+     * <p>While this repository holds an unexpired lease on one of the request's tasks (handed out by
+     * {@link #claim} and not yet ended through it), the request is not done and this returns empty
+     * without a query. Before finishing, the product documents' copies of the image states are
+     * repaired from the tasks, so a finished request's products read the same through
+     * {@code mongosh} as through {@link #forEachProduct}.
      */
     @Override
     public Optional<RequestRecord> finishIfDone(String requestId, String owner, Instant now, Duration notificationLease) {
@@ -207,6 +226,9 @@ public final class MongoProductRepository implements ProductRepository {
         Objects.requireNonNull(now, "now");
         requirePositive(notificationLease, "notificationLease");
         ensureOpen();
+        if (heldLeases.holdsUnexpired(requestId, now)) {
+            return Optional.empty();
+        }
         return call("finishing request " + requestId,
                 () -> lifecycle.finishIfDone(requestId, owner, now, notificationLease));
     }
@@ -308,6 +330,15 @@ public final class MongoProductRepository implements ProductRepository {
     private void ensureOpen() {
         if (closed.get()) {
             throw new RepositoryException("the MongoDB product repository is closed", null, false);
+        }
+    }
+
+    /** A fenced write that ends the lease, whatever its outcome: the lease is no longer held here. */
+    private boolean ending(Lease lease, String what, Supplier<Boolean> operation) {
+        try {
+            return call(what, operation);
+        } finally {
+            heldLeases.ended(lease);
         }
     }
 

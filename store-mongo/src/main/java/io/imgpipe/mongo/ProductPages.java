@@ -20,7 +20,6 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.bson.Document;
@@ -71,19 +70,20 @@ final class ProductPages {
             Page page = read(requestId, start, Math.min(start + pageSize, productCount));
             List<WriteModel<Document>> writes = new ArrayList<>();
             for (Document product : page.products()) {
-                List<Document> images = imageCopies(product);
+                List<Document> images = ProductCopies.imageCopies(product);
                 List<Document> expected = new ArrayList<>(images.size());
                 Progress progress = Progress.empty();
                 for (Document image : images) {
                     Document task = page.tasks().get(image.getString(Schema.TASK_ID));
-                    Document fresh = task == null ? image : refreshed(image, task);
+                    Document fresh = task == null ? image : ProductCopies.refreshed(image, task);
                     expected.add(fresh);
                     progress = progress.plus(Status.fromWireName(fresh.getString(Schema.STATUS)));
                 }
                 String status = Status.of(progress).wireName();
                 if (!expected.equals(images) || !status.equals(product.getString(Schema.STATUS))) {
                     writes.add(new UpdateOneModel<>(eq(Schema.ID, product.get(Schema.ID)),
-                            Updates.combine(Updates.set(Products.IMAGES, expected), Updates.set(Schema.STATUS, status))));
+                            Updates.combine(Updates.set(Products.IMAGES, expected), Updates.set(Schema.STATUS, status),
+                                    Updates.inc(Products.REVISION, 1L))));
                 }
             }
             if (!writes.isEmpty()) {
@@ -115,7 +115,7 @@ final class ProductPages {
                 continue;
             }
             products.add(product);
-            for (Document image : imageCopies(product)) {
+            for (Document image : ProductCopies.imageCopies(product)) {
                 if (!isFinal(image)) {
                     taskIds.add(Ids.task(requestId, image.getString(Schema.TASK_ID)));
                 }
@@ -142,7 +142,7 @@ final class ProductPages {
 
     private static ProductRecord toRecord(Document product, Map<String, Document> tasks) {
         List<ImageRecord> images = new ArrayList<>();
-        for (Document image : imageCopies(product)) {
+        for (Document image : ProductCopies.imageCopies(product)) {
             String taskId = image.getString(Schema.TASK_ID);
             Document task = tasks.getOrDefault(taskId, image);
             Status status = Status.fromWireName(ProductCopies.copyStatus(task.getString(Schema.STATUS)));
@@ -156,22 +156,6 @@ final class ProductPages {
         }
         return new ProductRecord(product.getInteger(Products.ROW_INDEX), ((Number) product.get(Products.SERIAL_NUMBER)).longValue(),
                 product.getString(Products.PRODUCT_NAME), images);
-    }
-
-    private static Document refreshed(Document image, Document task) {
-        Document copy = new Document(image);
-        copy.put(Schema.STATUS, ProductCopies.copyStatus(task.getString(Schema.STATUS)));
-        copy.put(Schema.ATTEMPTS, task.get(Schema.ATTEMPTS));
-        copy.put(Schema.ERROR, task.get(Schema.ERROR));
-        copy.put(Schema.COMPRESSED_URL, task.get(Schema.COMPRESSED_URL));
-        copy.put(Tasks.OUTPUT_KEY, Schema.COMPLETED.equals(task.getString(Schema.STATUS)) ? task.get(Tasks.OUTPUT_KEY) : null);
-        copy.put(Schema.VERSION, task.get(Schema.VERSION));
-        return copy;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<Document> imageCopies(Document product) {
-        return Objects.requireNonNullElse((List<Document>) product.get(Products.IMAGES), List.of());
     }
 
     private record Page(List<Document> products, Map<String, Document> tasks) {

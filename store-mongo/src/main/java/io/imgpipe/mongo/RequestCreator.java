@@ -20,8 +20,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Date;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.bson.Document;
 import org.slf4j.Logger;
@@ -103,9 +105,12 @@ final class RequestCreator {
 
     void insertTasks(NewRequest request) {
         Map<String, Integer> imagesPerTask = new HashMap<>();
-        for (NewProduct product : request.products()) {
-            for (NewImage image : product.images()) {
+        Map<String, Set<Integer>> ordinalsPerTask = new HashMap<>();
+        List<NewProduct> products = inInputOrder(request);
+        for (int ordinal = 0; ordinal < products.size(); ordinal++) {
+            for (NewImage image : products.get(ordinal).images()) {
                 imagesPerTask.merge(image.taskId(), 1, Integer::sum);
+                ordinalsPerTask.computeIfAbsent(image.taskId(), id -> new LinkedHashSet<>()).add(ordinal);
             }
         }
         Date queuedAt = Date.from(request.createdAt());
@@ -118,10 +123,12 @@ final class RequestCreator {
                     .append(Tasks.OUTPUT_KEY, task.outputKey())
                     .append(Schema.STATUS, Tasks.CREATING)
                     .append(Tasks.IMAGE_COUNT, imagesPerTask.getOrDefault(task.taskId(), 0))
+                    .append(Tasks.PRODUCT_ORDINALS, new ArrayList<>(ordinalsPerTask.getOrDefault(task.taskId(), Set.of())))
                     .append(Schema.ATTEMPTS, 0)
                     .append(Schema.VERSION, 0L)
                     .append(Tasks.QUEUED_AT, queuedAt)
                     .append(Tasks.AVAILABLE_AT, Tasks.availableAtOnce())
+                    .append(Tasks.CLAIM_TOKEN, TaskQueue.newClaimToken())
                     .append(Schema.COMPRESSED_URL, null)
                     .append(Schema.ERROR, null));
             if (batch.size() == batchSize) {
@@ -132,8 +139,7 @@ final class RequestCreator {
     }
 
     void insertProducts(NewRequest request) {
-        List<NewProduct> products = new ArrayList<>(request.products());
-        products.sort(Comparator.comparingInt(NewProduct::rowIndex));
+        List<NewProduct> products = inInputOrder(request);
         List<Document> batch = new ArrayList<>(Math.min(batchSize, products.size()));
         for (int ordinal = 0; ordinal < products.size(); ordinal++) {
             NewProduct product = products.get(ordinal);
@@ -155,7 +161,8 @@ final class RequestCreator {
                     .append(Products.SERIAL_NUMBER, product.serialNumber())
                     .append(Products.PRODUCT_NAME, product.productName())
                     .append(Schema.STATUS, Schema.PENDING)
-                    .append(Products.IMAGES, images));
+                    .append(Products.IMAGES, images)
+                    .append(Products.REVISION, 0L));
             if (batch.size() == batchSize) {
                 insert(collections.products(), batch);
             }
@@ -224,6 +231,13 @@ final class RequestCreator {
             collection.insertMany(batch, new InsertManyOptions().ordered(false));
             batch.clear();
         }
+    }
+
+    /** @return the products in input order: a product's place in it is its ordinal */
+    private static List<NewProduct> inInputOrder(NewRequest request) {
+        List<NewProduct> products = new ArrayList<>(request.products());
+        products.sort(Comparator.comparingInt(NewProduct::rowIndex));
+        return products;
     }
 
     private static void requireValidTaskIds(NewRequest request) {

@@ -5,11 +5,17 @@ import static io.imgpipe.mongo.TestRequests.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.mongodb.ConnectionString;
+import com.mongodb.MongoClientSettings;
 import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.event.CommandListener;
+import com.mongodb.event.CommandStartedEvent;
 import io.imgpipe.RepositoryException;
 import io.imgpipe.Status;
 import io.imgpipe.spi.ClaimedTask;
+import io.imgpipe.spi.Lease;
 import io.imgpipe.spi.NewRequest;
 import io.imgpipe.spi.ProductRecord;
 import io.imgpipe.spi.RequestRecord;
@@ -84,13 +90,15 @@ class MongoRepositoryBehaviourIT {
     void createsAnIndexForEveryQueryAtStart() {
         assertThat(indexKeys(config.tasksCollection())).containsEntry(Schema.CLAIM_QUEUE_INDEX,
                 new Document("status", 1).append("queuedAt", 1).append("availableAt", 1))
+                .containsEntry(Schema.CLAIM_TOKEN_INDEX, new Document("claimToken", 1))
+                .containsEntry(Schema.LEASE_TOKEN_INDEX, new Document("lease.token", 1))
                 .containsEntry(Schema.REQUEST_STATUS_INDEX, new Document("requestId", 1).append("status", 1));
         assertThat(indexKeys(config.requestsCollection())).containsEntry(Schema.STATE_CREATED_INDEX,
                 new Document("state", 1).append("createdAt", 1))
                 .containsEntry(Schema.NOTIFICATION_QUEUE_INDEX,
                         new Document("notification.state", 1).append("notification.expiresAt", 1));
-        assertThat(indexKeys(config.productsCollection())).containsEntry(Schema.IMAGE_TASK_INDEX,
-                new Document("requestId", 1).append("images.taskId", 1));
+        assertThat(indexKeys(config.productsCollection())).containsEntry(Schema.REQUEST_REVISION_INDEX,
+                new Document("requestId", 1).append("_id", 1).append("revision", 1));
     }
 
     @Test
@@ -443,6 +451,155 @@ class MongoRepositoryBehaviourIT {
                 .isEqualTo(new io.imgpipe.Progress(3, 1, 0, 2, 0));
     }
 
+    @Test
+    void taskListsTheOrdinalsOfTheProductsThatUseIt() {
+        repository.create(request("r1", T0, List.of(List.of("https://a.example/same.jpg"),
+                List.of("https://a.example/same.jpg", "https://a.example/other.jpg"))));
+
+        assertThat(rawTask("r1", "t1").getList("productOrdinals", Integer.class)).containsExactly(0, 1);
+        assertThat(rawTask("r1", "t2").getList("productOrdinals", Integer.class)).containsExactly(1);
+    }
+
+    @Test
+    void everyCopyWriteIncrementsTheProductRevision() {
+        repository.create(request("r1", T0, List.of(List.of("https://a.example/1.jpg"))));
+        assertThat(rawProduct("r1", 0).get("revision")).isEqualTo(0L);
+
+        ClaimedTask task = repository.claim("w1", 1, T0, LEASE).get(0);
+        repository.complete(task.lease(), URI.create("https://cdn.example/1.jpg"), T0);
+
+        assertThat(rawProduct("r1", 0).get("revision")).isEqualTo(2L);
+    }
+
+    @Test
+    void copiesOfATaskWrittenBeforeTasksListedTheirProductsAreStillUpdated() {
+        repository.create(request("r1", T0, List.of(List.of("https://a.example/1.jpg"))));
+        database.getCollection(config.tasksCollection()).updateMany(eq("requestId", "r1"),
+                new Document("$unset", new Document("productOrdinals", "")));
+        database.getCollection(config.productsCollection()).updateMany(eq("requestId", "r1"),
+                new Document("$unset", new Document("revision", "")));
+
+        repository.claim("w1", 1, T0, LEASE);
+
+        assertThat(rawProduct("r1", 0).getString("status")).isEqualTo("processing");
+    }
+
+    @Test
+    void taskWrittenBeforeClaimTokensExistedIsClaimedOnce() {
+        repository.create(request("r1", T0, List.of(List.of("https://a.example/1.jpg"))));
+        database.getCollection(config.tasksCollection()).updateMany(eq("requestId", "r1"),
+                new Document("$unset", new Document("claimToken", "")));
+
+        ClaimedTask claimed = repository.claim("w1", 1, T0, LEASE).get(0);
+
+        assertThat(rawTask("r1", claimed.lease().taskId()).getString("claimToken")).isNotNull();
+        assertThat(repository.claim("w2", 1, T0, LEASE)).isEmpty();
+    }
+
+    @Test
+    void leaseHandedOutBeforeTokensCarriedTheirTaskStillFencesItsTask() {
+        repository.create(request("r1", T0, List.of(List.of("https://a.example/1.jpg"))));
+        ClaimedTask claimed = repository.claim("w1", 1, T0, LEASE).get(0);
+        String oldStyleToken = UUID.randomUUID().toString();
+        database.getCollection(config.tasksCollection()).updateOne(eq("_id", "r1/t1"),
+                new Document("$set", new Document("lease.token", oldStyleToken)));
+        Lease current = new Lease("r1", "t1", "w1", oldStyleToken, claimed.lease().expiresAt());
+
+        assertThat(repository.complete(claimed.lease(), URI.create("https://cdn.example/1.jpg"), T0)).isFalse();
+        assertThat(repository.complete(current, URI.create("https://cdn.example/1.jpg"), T0)).isTrue();
+    }
+
+    @Test
+    void renewedTaskIsNotTakenFromACandidateReadBeforeTheRenewal() {
+        repository.create(request("r1", T0, List.of(List.of("https://a.example/1.jpg", "https://a.example/2.jpg"))));
+        List<ClaimedTask> held = repository.claim("w1", 2, T0, LEASE);
+        Instant expired = T0.plus(LEASE).plusSeconds(1);
+        try (MongoProductRepository other = MongoProductRepository.builder(config).client(client).clock(clock).build()) {
+            ClaimedTask takenOver = other.claim("w2", 1, expired, LEASE).get(0);
+            ClaimedTask renewed = held.stream()
+                    .filter(task -> !task.lease().taskId().equals(takenOver.lease().taskId())).findFirst().orElseThrow();
+
+            assertThat(repository.renew(renewed.lease(), expired.plus(LEASE))).isTrue();
+
+            assertThat(other.claim("w2", 1, expired, LEASE)).isEmpty();
+            assertThat(repository.complete(renewed.lease(), URI.create("https://cdn.example/2.jpg"), expired)).isTrue();
+        }
+    }
+
+    @Test
+    void candidateTakenByAnotherRepositorySinceItWasReadIsSkipped() {
+        repository.create(request("r1", T0, List.of(List.of("https://a.example/1.jpg", "https://a.example/2.jpg"))));
+        repository.claim("w1", 1, T0, LEASE);
+        try (MongoProductRepository other = MongoProductRepository.builder(config).client(client).clock(clock).build()) {
+            ClaimedTask second = other.claim("w2", 1, T0, LEASE).get(0);
+
+            assertThat(repository.claim("w1", 1, T0, LEASE)).isEmpty();
+            assertThat(rawTask("r1", second.lease().taskId()).get("lease", Document.class))
+                    .containsEntry("token", second.lease().token());
+        }
+    }
+
+    @Test
+    void claimsTheTasksOfAnOlderRequestCreatedSinceTheLastClaimFirst() {
+        repository.create(request("newer", T0.plusSeconds(60), List.of(List.of("https://a.example/n1.jpg",
+                "https://a.example/n2.jpg"))));
+        repository.claim("w1", 1, T0.plusSeconds(120), LEASE);
+        repository.create(request("older", T0, List.of(List.of("https://a.example/old.jpg"))));
+
+        List<ClaimedTask> claimed = repository.claim("w1", 1, T0.plusSeconds(120), LEASE);
+
+        assertThat(claimed).extracting(task -> task.lease().requestId()).containsExactly("older");
+    }
+
+    @Test
+    void finishIfDoneSendsNothingToTheDatabaseWhileThisRepositoryHoldsALeaseOfTheRequest() {
+        AtomicInteger commands = new AtomicInteger();
+        try (MongoClient counted = countingClient(commands);
+             MongoProductRepository counting = MongoProductRepository.builder(config).client(counted).clock(clock).build()) {
+            counting.create(request("r1", T0, List.of(List.of("https://a.example/1.jpg", "https://a.example/2.jpg"))));
+            List<ClaimedTask> claimed = counting.claim("w1", 2, T0, LEASE);
+            counting.complete(claimed.get(0).lease(), URI.create("https://cdn.example/1.jpg"), T0);
+            commands.set(0);
+
+            assertThat(counting.finishIfDone("r1", "w1", T0, LEASE)).isEmpty();
+            assertThat(commands).hasValue(0);
+
+            counting.complete(claimed.get(1).lease(), URI.create("https://cdn.example/2.jpg"), T0);
+            assertThat(counting.finishIfDone("r1", "w1", T0, LEASE)).isPresent();
+        }
+    }
+
+    @Test
+    void finishIfDoneFinishesARequestWhoseLeaseHeldHereExpiredAndWasCompletedElsewhere() {
+        repository.create(request("r1", T0, List.of(List.of("https://a.example/1.jpg"))));
+        repository.claim("w1", 1, T0, LEASE);
+        Instant expired = T0.plus(LEASE).plusSeconds(1);
+        try (MongoProductRepository other = MongoProductRepository.builder(config).client(client).clock(clock).build()) {
+            ClaimedTask takenOver = other.claim("w2", 1, expired, LEASE).get(0);
+            other.complete(takenOver.lease(), URI.create("https://cdn.example/1.jpg"), expired);
+        }
+
+        assertThat(repository.finishIfDone("r1", "w1", expired, LEASE)).isPresent();
+    }
+
+    @Test
+    void dropsTheIndexOfProductsByTaskThatEarlierVersionsCreated() {
+        MongoRepositoryConfig old = config.withDatabase(config.database() + "_old");
+        MongoDatabase oldDatabase = client.getDatabase(old.database());
+        try {
+            oldDatabase.getCollection(old.productsCollection()).createIndex(
+                    new Document("requestId", 1).append("images.taskId", 1),
+                    new com.mongodb.client.model.IndexOptions().name("request_image_task"));
+
+            MongoProductRepository.builder(old).client(client).clock(clock).build().close();
+
+            assertThat(indexNames(oldDatabase, old.productsCollection())).doesNotContain("request_image_task")
+                    .contains(Schema.REQUEST_REVISION_INDEX);
+        } finally {
+            oldDatabase.drop();
+        }
+    }
+
     private ClaimedTask claimTask(String taskId) {
         List<ClaimedTask> claimed = repository.claim("w1", 10, T0, LEASE);
         ClaimedTask wanted = null;
@@ -478,6 +635,26 @@ class MongoRepositoryBehaviourIT {
             keys.put(index.getString("name"), index.get("key", Document.class));
         }
         return keys;
+    }
+
+    /** A client on the test server that counts the commands it sends. */
+    private static MongoClient countingClient(AtomicInteger commands) {
+        return MongoClients.create(MongoClientSettings.builder()
+                .applyConnectionString(new ConnectionString(server.connectionString()))
+                .addCommandListener(new CommandListener() {
+                    @Override
+                    public void commandStarted(CommandStartedEvent event) {
+                        commands.incrementAndGet();
+                    }
+                }).build());
+    }
+
+    private static List<String> indexNames(MongoDatabase database, String collection) {
+        List<String> names = new ArrayList<>();
+        for (Document index : database.getCollection(collection).listIndexes()) {
+            names.add(index.getString("name"));
+        }
+        return names;
     }
 
     private long countFor(String collection, String field, String value) {

@@ -1,35 +1,57 @@
 package io.imgpipe.mongo;
 
+import static com.mongodb.client.model.Filters.eq;
+
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
+import com.mongodb.client.model.BulkWriteOptions;
+import com.mongodb.client.model.UpdateOneModel;
+import com.mongodb.client.model.Updates;
+import com.mongodb.client.model.WriteModel;
 import io.imgpipe.spi.ClaimedTask;
+import io.imgpipe.spi.NewProduct;
 import io.imgpipe.spi.NewRequest;
+import io.imgpipe.spi.NewTask;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.bson.Document;
+import org.bson.conversions.Bson;
 
 /**
  * Prints how fast the repository creates a large request and how fast concurrent workers drain
  * a queue of tasks. A program, not a test: it asserts nothing and is not run by the build.
  *
- * <p>It runs against mongo-java-server in this JVM and, when {@code -Dmongo.uri=...} is given,
- * against that server too (in fresh databases it drops afterwards). For each:
+ * <p>It runs against mongo-java-server in this JVM, with the memory backend and with the H2
+ * MVStore backend the example-server's embedded default uses ({@code -Dbackends=memory,h2}, the
+ * default), and, when {@code -Dmongo.uri=...} is given, against that server too (in fresh
+ * databases it drops afterwards). For each:
  * <ol>
- *   <li>create: one request of {@code -Drows} products (default 100,000) with 3 distinct image URLs
- *       each, built as the engine builds it (one task per distinct URL, output key
- *       {@code <requestId>/<serial>-<position>.jpg}); prints rows/s, then the time of one
- *       {@code findRequest} (progress counted over all its tasks);
+ *   <li>create: one request of {@code -Drows} products (default 100,000; {@code -Dh2.rows} for
+ *       the H2 backend, default 20,000) with 3 distinct image URLs each, built as the engine
+ *       builds it (one task per distinct URL, output key {@code <requestId>/<serial>-<position>.jpg});
+ *       prints rows/s, then the time of one {@code findRequest} (progress counted over all its tasks);
  *   <li>claim: a request of {@code -Dclaim.rows} products (3 tasks each) in a fresh database is
  *       drained by {@code -Dthreads} threads (default 8), each looping claim (batches of
  *       {@code -Dbatch}, default 8) and complete until nothing is left; prints claims/s (claim +
  *       complete). Default {@code claim.rows}: {@code rows} on a real server, 1,000 on
- *       mongo-java-server, which scans the whole queue for every claim and every fenced write.
+ *       mongo-java-server, which scans whole collections for every query not on {@code _id} alone;
+ *   <li>claim among finished work: the same drain of {@code -Dbusy.claim.rows} products (default
+ *       300) in a database that already holds {@code -Dfinished.tasks} (default 30,000) finished
+ *       tasks of earlier requests (requests of 1,000 products with 3 images each, created through
+ *       the repository, then marked finished directly in the collections), as a long-running
+ *       server has; then once more with a {@code finishIfDone} after each complete, as the engine
+ *       calls it after every image.
  * </ol>
  *
  * <pre>
@@ -43,6 +65,7 @@ import java.util.concurrent.Future;
 public final class MongoRepositoryBenchmark {
 
     private static final int IMAGES_PER_ROW = 3;
+    private static final int ROWS_PER_FINISHED_REQUEST = 1_000;
     private static final Duration LEASE = Duration.ofMinutes(5);
 
     private MongoRepositoryBenchmark() {
@@ -51,26 +74,47 @@ public final class MongoRepositoryBenchmark {
     /** @param args ignored; settings are system properties (see the class comment) */
     public static void main(String[] args) throws Exception {
         int rows = Integer.getInteger("rows", 100_000);
-        int threads = Integer.getInteger("threads", 8);
-        int batch = Integer.getInteger("batch", 8);
-        try (InJvmMongoServer server = InJvmMongoServer.start(); MongoClient client = server.newClient()) {
-            run("mongo-java-server 1.47 (in this JVM)", client, rows, Integer.getInteger("claim.rows", 1_000), threads,
-                    batch);
+        Set<String> backends = Set.of(System.getProperty("backends", "memory,h2").split(","));
+        Settings settings = new Settings(Integer.getInteger("threads", 8), Integer.getInteger("batch", 8),
+                Integer.getInteger("busy.claim.rows", 300), Integer.getInteger("finished.tasks", 30_000));
+        if (backends.contains("memory")) {
+            try (InJvmMongoServer server = InJvmMongoServer.start(); MongoClient client = server.newClient()) {
+                run("mongo-java-server 1.47, memory backend (in this JVM)", client, rows,
+                        Integer.getInteger("claim.rows", 1_000), settings);
+            }
+        }
+        if (backends.contains("h2")) {
+            Path dir = Files.createTempDirectory("imgpipe-bench");
+            Path file = dir.resolve("bench.mv.db");
+            try (InJvmMongoServer server = InJvmMongoServer.startH2(file); MongoClient client = server.newClient()) {
+                run("mongo-java-server 1.47, H2 MVStore backend as the embedded default (in this JVM)", client,
+                        Integer.getInteger("h2.rows", 20_000), Integer.getInteger("claim.rows", 1_000), settings);
+            } finally {
+                Files.deleteIfExists(file);
+                Files.deleteIfExists(dir);
+            }
         }
         String uri = System.getProperty("mongo.uri");
         if (uri != null && !uri.isBlank()) {
             try (MongoClient client = MongoClients.create(uri)) {
-                run(uri, client, rows, Integer.getInteger("claim.rows", rows), threads, batch);
+                run(uri, client, rows, Integer.getInteger("claim.rows", rows), settings);
             }
         }
     }
 
-    private static void run(String target, MongoClient client, int rows, int claimRows, int threads, int batch)
+    private record Settings(int threads, int batch, int busyClaimRows, int finishedTasks) {
+    }
+
+    private static void run(String target, MongoClient client, int rows, int claimRows, Settings settings)
             throws Exception {
         System.out.println();
         System.out.println("== " + target);
         createAndFind(client, rows);
-        claimAndComplete(client, claimRows, threads, batch);
+        claimAndComplete(client, claimRows, 0, false, settings);
+        if (settings.finishedTasks() > 0) {
+            claimAndComplete(client, settings.busyClaimRows(), settings.finishedTasks(), false, settings);
+            claimAndComplete(client, settings.busyClaimRows(), settings.finishedTasks(), true, settings);
+        }
     }
 
     private static void createAndFind(MongoClient client, int rows) {
@@ -92,17 +136,20 @@ public final class MongoRepositoryBenchmark {
         }
     }
 
-    private static void claimAndComplete(MongoClient client, int rows, int threads, int batch) throws Exception {
-        NewRequest request = TestRequests.large("drain", Instant.now(), rows, IMAGES_PER_ROW);
+    private static void claimAndComplete(MongoClient client, int rows, int finishedTasks, boolean finishEach,
+            Settings settings) throws Exception {
         String database = freshDatabaseName();
-        ExecutorService executor = Executors.newFixedThreadPool(threads);
+        ExecutorService executor = Executors.newFixedThreadPool(settings.threads());
         try (MongoProductRepository repository = open(client, database)) {
+            Instant now = Instant.now();
+            int finished = storeFinishedRequests(repository, finishedTasks, now.minus(Duration.ofHours(1)));
+            NewRequest request = TestRequests.large("drain", now, rows, IMAGES_PER_ROW);
             repository.create(request);
             List<Future<Integer>> workers = new ArrayList<>();
             long start = System.nanoTime();
-            for (int i = 0; i < threads; i++) {
+            for (int i = 0; i < settings.threads(); i++) {
                 String owner = "bench-" + i;
-                workers.add(executor.submit(() -> drain(repository, owner, batch)));
+                workers.add(executor.submit(() -> drain(repository, owner, settings.batch(), finishEach)));
             }
             int total = 0;
             for (Future<Integer> worker : workers) {
@@ -110,12 +157,67 @@ public final class MongoRepositoryBenchmark {
             }
             double seconds = seconds(start);
             System.out.println(String.format(Locale.ROOT,
-                    "claim+complete: drained %,d tasks with %d threads (batches of %d) in %.2f s = %,.0f claims/s",
-                    total, threads, batch, seconds, total / seconds));
+                    "claim+complete%s%s: drained %,d tasks with %d threads (batches of %d) in %.2f s = %,.0f claims/s",
+                    finishEach ? "+finishIfDone" : "",
+                    finished == 0 ? "" : String.format(Locale.ROOT, " among %,d finished tasks", finished),
+                    total, settings.threads(), settings.batch(), seconds, total / seconds));
         } finally {
             executor.shutdownNow();
             client.getDatabase(database).drop();
         }
+    }
+
+    /**
+     * Creates requests through the repository until they hold {@code tasks} tasks, then marks
+     * them finished directly in the collections, as the repository would have left them.
+     *
+     * @return how many finished tasks were stored
+     */
+    private static int storeFinishedRequests(MongoProductRepository repository, int tasks, Instant createdAt) {
+        MongoCollections collections = repository.collections();
+        int stored = 0;
+        for (int i = 0; stored < tasks; i++) {
+            int rows = Math.min(ROWS_PER_FINISHED_REQUEST, (tasks - stored + IMAGES_PER_ROW - 1) / IMAGES_PER_ROW);
+            String requestId = "finished-" + i;
+            NewRequest request = TestRequests.large(requestId, createdAt.plusSeconds(i), rows, IMAGES_PER_ROW);
+            repository.create(request);
+            Date finishedAt = Date.from(createdAt.plusSeconds(600 + i));
+            List<WriteModel<Document>> taskWrites = new ArrayList<>();
+            for (NewTask task : request.tasks()) {
+                taskWrites.add(new UpdateOneModel<>(eq(Schema.ID, Ids.task(requestId, task.taskId())), Updates.combine(
+                        Updates.set(Schema.STATUS, Schema.COMPLETED), Updates.set(Schema.ATTEMPTS, 1),
+                        Updates.set(Schema.VERSION, 2L), Updates.set(Schema.FINISHED_AT, finishedAt),
+                        Updates.set(Schema.COMPRESSED_URL, "https://cdn.example.com/" + task.outputKey()),
+                        Updates.unset(Schema.Tasks.AVAILABLE_AT), Updates.unset("claimToken"))));
+            }
+            collections.tasks().bulkWrite(taskWrites, new BulkWriteOptions().ordered(false));
+            List<WriteModel<Document>> productWrites = new ArrayList<>();
+            for (int ordinal = 0; ordinal < rows; ordinal++) {
+                NewProduct product = request.products().get(ordinal);
+                List<Bson> fields = new ArrayList<>(List.of(Updates.set(Schema.STATUS, Schema.COMPLETED),
+                        Updates.set("images.$[].status", Schema.COMPLETED), Updates.set("images.$[].attempts", 1),
+                        Updates.set("images.$[].version", 2L)));
+                for (int image = 0; image < product.images().size(); image++) {
+                    String key = requestId + "/" + product.serialNumber() + "-" + (image + 1) + ".jpg";
+                    fields.add(Updates.set("images." + image + ".compressedUrl", "https://cdn.example.com/" + key));
+                    fields.add(Updates.set("images." + image + ".outputKey", key));
+                }
+                productWrites.add(new UpdateOneModel<>(eq(Schema.ID, Ids.product(requestId, ordinal)),
+                        Updates.combine(fields)));
+            }
+            collections.products().bulkWrite(productWrites, new BulkWriteOptions().ordered(false));
+            collections.requests().updateOne(eq(Schema.ID, requestId), Updates.combine(
+                    Updates.set(Schema.Requests.STATE, Schema.Requests.FINISHED),
+                    Updates.set(Schema.STATUS, Schema.COMPLETED), Updates.set(Schema.FINISHED_AT, finishedAt),
+                    Updates.set(Schema.Requests.PROGRESS, new Document("total", request.imageCount())
+                            .append(Schema.PENDING, 0).append(Schema.PROCESSING, 0)
+                            .append(Schema.COMPLETED, request.imageCount()).append(Schema.FAILED, 0)),
+                    Updates.set(Schema.Requests.NOTIFICATION, new Document("state", Schema.Requests.NOTIFICATION_SENT)
+                            .append("owner", "bench").append("expiresAt", finishedAt).append("openedAt", finishedAt)
+                            .append("deliveries", 1).append("sentAt", finishedAt))));
+            stored += request.tasks().size();
+        }
+        return stored;
     }
 
     private static MongoProductRepository open(MongoClient client, String database) {
@@ -127,7 +229,7 @@ public final class MongoRepositoryBenchmark {
         return "imgpipe_bench_" + Long.toHexString(System.nanoTime());
     }
 
-    private static int drain(MongoProductRepository repository, String owner, int batch) {
+    private static int drain(MongoProductRepository repository, String owner, int batch, boolean finishEach) {
         int mine = 0;
         while (true) {
             Instant now = Instant.now();
@@ -136,7 +238,10 @@ public final class MongoRepositoryBenchmark {
                 return mine;
             }
             for (ClaimedTask task : claimed) {
-                repository.complete(task.lease(), URI.create("https://cdn.example.com/" + task.outputKey()), now);
+                if (repository.complete(task.lease(), URI.create("https://cdn.example.com/" + task.outputKey()), now)
+                        && finishEach) {
+                    repository.finishIfDone(task.lease().requestId(), owner, now, LEASE);
+                }
                 mine++;
             }
         }
