@@ -26,7 +26,9 @@ import java.util.Objects;
  * @param retryBaseDelay the back-off before the first retry, doubled per attempt, with full
  *     jitter; default 1 second
  * @param retryMaxDelay the longest back-off; default 5 minutes (a longer {@code Retry-After} is capped to it)
- * @param pollInterval how long an idle engine waits before looking for work again; default 500 ms
+ * @param pollInterval how long an idle engine waits before looking for work again; default 500 ms.
+ *     While it keeps finding none the wait doubles, up to 8 poll intervals; work submitted
+ *     through the same engine is picked up at once
  * @param housekeepingInterval how often requests left unfinished and notifications left
  *     unannounced by dead workers are swept up; default 10 seconds
  * @param notificationLease how long a completion notification is held before another engine may

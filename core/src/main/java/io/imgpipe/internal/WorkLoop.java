@@ -27,6 +27,8 @@ public final class WorkLoop implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(WorkLoop.class);
     private static final int SWEEP_LIMIT = 100;
+    private static final int MAX_IDLE_DOUBLINGS = 3;
+    private static final int MAX_IDLE_BACKOFF = 1 << MAX_IDLE_DOUBLINGS;
 
     private final ProductRepository repository;
     private final TaskPipeline pipeline;
@@ -42,6 +44,7 @@ public final class WorkLoop implements Runnable {
     private final Condition wakeUp = lock.newCondition();
     private boolean signalled;
     private volatile boolean running = true;
+    private int emptyClaims;
     private Instant nextHousekeeping = Instant.MIN;
 
     /**
@@ -126,6 +129,7 @@ public final class WorkLoop implements Runnable {
             log.warn("could not claim tasks: {}", e.getMessage());
             return false;
         }
+        emptyClaims = claimed.isEmpty() ? emptyClaims + 1 : 0;
         for (ClaimedTask task : claimed) {
             InFlightTasks.Held entry = inFlight.add(task);
             if (entry == null) {
@@ -168,13 +172,21 @@ public final class WorkLoop implements Runnable {
         }
     }
 
+    /**
+     * Waits for a signal, the poll interval, or the next housekeeping. While claims keep finding
+     * nothing the wait doubles, up to {@value #MAX_IDLE_BACKOFF} poll intervals, so an idle engine
+     * does not keep a repository busy; a signal (a submission here, a freed slot) resets it.
+     */
     private void awaitSignal() throws InterruptedException {
-        long waitNanos = Math.min(config.pollInterval().toNanos(),
-                Math.max(0, nextHousekeeping.toEpochMilli() - clock.millis()) * 1_000_000L);
+        long poll = config.pollInterval().toNanos() << Math.min(Math.max(emptyClaims - 1, 0), MAX_IDLE_DOUBLINGS);
+        long waitNanos = Math.min(poll, Math.max(0, nextHousekeeping.toEpochMilli() - clock.millis()) * 1_000_000L);
         lock.lock();
         try {
             if (!signalled && running && waitNanos > 0) {
                 wakeUp.awaitNanos(waitNanos);
+            }
+            if (signalled) {
+                emptyClaims = 0;
             }
             signalled = false;
         } finally {

@@ -67,15 +67,23 @@ public record MongoRepositoryConfig(String connectionString, String database, St
 
     /**
      * @param connectionString the connection string the repository connects with
-     * @return default settings for a repository that creates (and closes) its own client
+     * @return default settings for a repository that creates (and closes) its own client, on the
+     *     database the connection string names, else {@value #DEFAULT_DATABASE}
      * @throws ConfigurationException if the connection string is missing or malformed
      */
     public static MongoRepositoryConfig forUri(String connectionString) {
         if (connectionString == null) {
             throw new ConfigurationException("MongoRepositoryConfig.connectionString is required by forUri");
         }
-        return new MongoRepositoryConfig(connectionString, DEFAULT_DATABASE, "", DEFAULT_INSERT_BATCH_SIZE,
-                DEFAULT_CREATION_TIMEOUT, DEFAULT_MAINTENANCE_INTERVAL);
+        String named;
+        try {
+            named = new ConnectionString(connectionString).getDatabase();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("MongoRepositoryConfig.connectionString is not a valid MongoDB connection"
+                    + " string: " + e.getMessage(), e);
+        }
+        return new MongoRepositoryConfig(connectionString, named == null || named.isBlank() ? DEFAULT_DATABASE : named,
+                "", DEFAULT_INSERT_BATCH_SIZE, DEFAULT_CREATION_TIMEOUT, DEFAULT_MAINTENANCE_INTERVAL);
     }
 
     /** @return default settings for a repository built with a given client (no connection string) */

@@ -24,6 +24,12 @@ class MongoRepositoryConfigTest {
     }
 
     @Test
+    void forUriUsesTheDatabaseTheConnectionStringNames() {
+        assertThat(MongoRepositoryConfig.forUri("mongodb://db.example:27017/shop?retryWrites=true").database())
+                .isEqualTo("shop");
+    }
+
+    @Test
     void forClientHasNoConnectionString() {
         assertThat(MongoRepositoryConfig.forClient().connectionString()).isNull();
     }
