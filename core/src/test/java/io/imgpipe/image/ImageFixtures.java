@@ -18,6 +18,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.zip.CRC32;
@@ -153,6 +154,25 @@ final class ImageFixtures {
         ihdr.put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
         byte[] signature = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
         return concat(signature, concat(pngChunk("IHDR", ihdr.array()), pngChunk("IEND", new byte[0])));
+    }
+
+    /**
+     * Marks one colour of an 8-bit truecolour or grey PNG transparent with a {@code tRNS} chunk,
+     * inserted right after IHDR as the PNG specification requires (before IDAT).
+     *
+     * @param png an 8-bit RGB or grey PNG without a palette
+     * @param sample the transparent colour: three samples (R, G, B) or one (grey), each 0-255
+     * @return the PNG with the chunk
+     */
+    static byte[] withTransparentColour(byte[] png, int... sample) {
+        ByteBuffer trns = ByteBuffer.allocate(2 * sample.length);
+        for (int value : sample) {
+            trns.putShort((short) value);
+        }
+        int afterIhdr = 8 + 12 + 13;
+        byte[] head = Arrays.copyOfRange(png, 0, afterIhdr);
+        byte[] tail = Arrays.copyOfRange(png, afterIhdr, png.length);
+        return concat(head, concat(pngChunk("tRNS", trns.array()), tail));
     }
 
     private static byte[] pngChunk(String type, byte[] data) {

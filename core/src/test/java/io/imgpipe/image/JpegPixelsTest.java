@@ -3,7 +3,13 @@ package io.imgpipe.image;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.imgpipe.testkit.TestImages;
+import java.awt.Transparency;
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.WritableRaster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import javax.imageio.ImageIO;
@@ -47,6 +53,42 @@ class JpegPixelsTest {
 
         assertThat(gray8.getType()).isEqualTo(BufferedImage.TYPE_BYTE_GRAY);
         assertThat(gray8.getRaster().getSample(0, 0, 0)).isBetween(0xC0, 0xC1);
+    }
+
+    @Test
+    void flattensGrayWithAlphaOntoWhiteKeepingSampleValues() {
+        ColorModel model = new ComponentColorModel(ColorSpace.getInstance(ColorSpace.CS_GRAY), true, false,
+                Transparency.TRANSLUCENT, DataBuffer.TYPE_BYTE);
+        WritableRaster raster = model.createCompatibleWritableRaster(3, 1);
+        raster.setPixel(0, 0, new int[] {0x60, 0xFF});
+        raster.setPixel(1, 0, new int[] {0x00, 0x00});
+        raster.setPixel(2, 0, new int[] {0x00, 0x80});
+        BufferedImage grayAlpha = new BufferedImage(model, raster, false, null);
+
+        BufferedImage flat = JpegPixels.writable(grayAlpha);
+
+        assertThat(flat.getType()).isEqualTo(BufferedImage.TYPE_BYTE_GRAY);
+        assertThat(flat.getRaster().getSample(0, 0, 0)).isEqualTo(0x60);
+        assertThat(flat.getRaster().getSample(1, 0, 0)).isEqualTo(0xFF);
+        assertThat(flat.getRaster().getSample(2, 0, 0)).isBetween(0x7E, 0x80);
+    }
+
+    @Test
+    void keepsGrayPngWithAlphaChannelAtItsSampleValues() throws IOException {
+        ColorModel model = new ComponentColorModel(ColorSpace.getInstance(ColorSpace.CS_GRAY), true, false,
+                Transparency.TRANSLUCENT, DataBuffer.TYPE_BYTE);
+        WritableRaster raster = model.createCompatibleWritableRaster(4, 4);
+        for (int y = 0; y < 4; y++) {
+            for (int x = 0; x < 4; x++) {
+                raster.setPixel(x, y, new int[] {0x60, 0xFF});
+            }
+        }
+        byte[] png = TestImages.encode(new BufferedImage(model, raster, false, null), "png");
+
+        BufferedImage decoded = ImageIO.read(new ByteArrayInputStream(png));
+        BufferedImage flat = JpegPixels.writable(decoded);
+
+        assertThat(flat.getRaster().getSample(2, 2, 0)).isEqualTo(0x60);
     }
 
     @Test

@@ -213,6 +213,41 @@ class ThumbnailatorCompressorTest {
     }
 
     @Test
+    void flattensRgbPngWithTransparentColourOntoWhite() {
+        BufferedImage rgb = new BufferedImage(64, 48, BufferedImage.TYPE_3BYTE_BGR);
+        Graphics2D g = rgb.createGraphics();
+        g.setColor(Color.BLACK);
+        g.fillRect(0, 0, 32, 48);
+        g.setColor(BLUE);
+        g.fillRect(32, 0, 32, 48);
+        g.dispose();
+        byte[] png = ImageFixtures.withTransparentColour(TestImages.encode(rgb, "png"), 0, 0, 0);
+
+        BufferedImage out = readJpeg(compressor.compress(png).data());
+
+        assertColorNear(out, 10, 24, Color.WHITE, 15);
+        assertColorNear(out, 54, 24, BLUE, 40);
+    }
+
+    @Test
+    void flattensGrayPngWithTransparentColourOntoWhite() {
+        BufferedImage gray = new BufferedImage(64, 48, BufferedImage.TYPE_BYTE_GRAY);
+        WritableRaster raster = gray.getRaster();
+        for (int y = 0; y < 48; y++) {
+            for (int x = 0; x < 64; x++) {
+                raster.setSample(x, y, 0, x < 32 ? 0 : 0x60);
+            }
+        }
+        byte[] png = ImageFixtures.withTransparentColour(TestImages.encode(gray, "png"), 0);
+
+        BufferedImage out = readJpeg(compressor.compress(png).data());
+
+        assertThat(out.getColorModel().getNumComponents()).isEqualTo(1);
+        assertThat(out.getRaster().getSample(10, 24, 0)).isGreaterThanOrEqualTo(0xFF - 3);
+        assertThat(out.getRaster().getSample(54, 24, 0)).isBetween(0x60 - 3, 0x60 + 3);
+    }
+
+    @Test
     void flattensTransparentGifOntoWhite() {
         IndexColorModel model = new IndexColorModel(8, 2, new byte[] {0, 0}, new byte[] {0, 0},
                 new byte[] {0, (byte) 0xFF}, 0);
