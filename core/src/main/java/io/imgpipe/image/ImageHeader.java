@@ -10,8 +10,8 @@ import java.util.Objects;
  *     {@code bmp}, ...)
  * @param width width in pixels as stored (before the orientation is applied)
  * @param height height in pixels as stored
- * @param orientation the EXIF orientation of a JPEG; {@link ExifOrientation#NORMAL} for other
- *     formats and for JPEGs without one
+ * @param orientation the EXIF orientation of a JPEG (APP1), PNG ({@code eXIf}) or WebP
+ *     ({@code EXIF} chunk); {@link ExifOrientation#NORMAL} for other formats and for files without one
  */
 public record ImageHeader(String format, int width, int height, ExifOrientation orientation) {
 

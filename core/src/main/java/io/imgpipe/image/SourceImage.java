@@ -101,8 +101,8 @@ final class SourceImage implements AutoCloseable {
     }
 
     /**
-     * Reads format and dimensions from the header, and the EXIF orientation of a JPEG; decodes
-     * no pixel.
+     * Reads format and dimensions from the header, and the EXIF orientation of a JPEG, PNG or
+     * WebP; decodes no pixel.
      *
      * @return what the header says
      * @throws CompressionException if the header is unreadable or declares no pixel
@@ -121,8 +121,20 @@ final class SourceImage implements AutoCloseable {
         if (width <= 0 || height <= 0) {
             throw new CompressionException("the " + format + " header declares no pixels: " + width + "x" + height);
         }
-        ExifOrientation orientation = "jpeg".equals(format) ? JpegExif.orientation(source) : ExifOrientation.NORMAL;
-        return new ImageHeader(format, width, height, orientation);
+        return new ImageHeader(format, width, height, orientation(format));
+    }
+
+    private ExifOrientation orientation(String format) {
+        switch (format) {
+            case "jpeg":
+                return JpegExif.orientation(source);
+            case "png":
+                return ChunkedExif.png(source);
+            case "webp":
+                return ChunkedExif.webp(source);
+            default:
+                return ExifOrientation.NORMAL;
+        }
     }
 
     /**

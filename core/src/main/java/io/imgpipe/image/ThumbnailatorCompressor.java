@@ -24,7 +24,7 @@ import net.coobird.thumbnailator.Thumbnails;
  * BMP and TIFF with ImageIO and TwelveMonkeys, and encodes a baseline JPEG at the configured
  * quality.
  *
- * <p>The output is upright (the EXIF orientation of a JPEG is applied, so width and height swap
+ * <p>The output is upright (the EXIF orientation of a JPEG, PNG or WebP is applied, so width and height swap
  * for 90 and 270 degree rotations), transparent pixels are flattened onto white, and it has the
  * source's dimensions unless {@link CompressorConfig#maxWidth()} or
  * {@link CompressorConfig#maxHeight()} ask for a smaller size, in which case it is scaled down

@@ -65,6 +65,11 @@ final class ImageFixtures {
 
     /** @return an APP1 segment holding a TIFF structure with Make and Orientation in IFD0 */
     static byte[] exifSegment(int orientation, boolean bigEndian) {
+        return segment(0xE1, concat("Exif\0\0".getBytes(StandardCharsets.US_ASCII), exifTiff(orientation, bigEndian)));
+    }
+
+    /** @return a TIFF structure with Make and Orientation in IFD0, as EXIF blocks hold it */
+    static byte[] exifTiff(int orientation, boolean bigEndian) {
         ByteBuffer tiff = ByteBuffer.allocate(8 + 2 + 2 * 12 + 4 + 8)
                 .order(bigEndian ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
         tiff.put((byte) (bigEndian ? 'M' : 'I')).put((byte) (bigEndian ? 'M' : 'I'));
@@ -75,7 +80,43 @@ final class ImageFixtures {
         tiff.putShort((short) 0x0112).putShort((short) 3).putInt(1).putShort((short) orientation).putShort((short) 0);
         tiff.putInt(0);
         tiff.put("TestCam\0".getBytes(StandardCharsets.US_ASCII));
-        return segment(0xE1, concat("Exif\0\0".getBytes(StandardCharsets.US_ASCII), tiff.array()));
+        return tiff.array();
+    }
+
+    /**
+     * @param png a PNG file
+     * @param exif the {@code eXIf} chunk's data
+     * @return the PNG with the chunk right after IHDR (before the image data, as the specification requires)
+     */
+    static byte[] pngWithExif(byte[] png, byte[] exif) {
+        return insertPngChunkAfterIhdr(png, pngChunk("eXIf", exif));
+    }
+
+    /**
+     * Turns a simple (lossy {@code VP8 }) WebP into the extended format with an {@code EXIF} chunk:
+     * a {@code VP8X} header with the EXIF flag, the image chunk, then the EXIF chunk (padded to
+     * an even size), as libwebp's {@code webpmux} writes it.
+     *
+     * @param simpleWebp a WebP whose only chunk is {@code VP8 }
+     * @param width its width
+     * @param height its height
+     * @param exif the {@code EXIF} chunk's data
+     * @return the extended WebP
+     */
+    static byte[] webpWithExif(byte[] simpleWebp, int width, int height, byte[] exif) {
+        ByteBuffer vp8x = ByteBuffer.allocate(18).order(ByteOrder.LITTLE_ENDIAN);
+        vp8x.put("VP8X".getBytes(StandardCharsets.US_ASCII)).putInt(10);
+        vp8x.put((byte) 0x08).put((byte) 0).put((byte) 0).put((byte) 0);
+        vp8x.put((byte) (width - 1)).put((byte) ((width - 1) >> 8)).put((byte) ((width - 1) >> 16));
+        vp8x.put((byte) (height - 1)).put((byte) ((height - 1) >> 8)).put((byte) ((height - 1) >> 16));
+        ByteBuffer exifChunk = ByteBuffer.allocate(8 + exif.length + (exif.length & 1)).order(ByteOrder.LITTLE_ENDIAN);
+        exifChunk.put("EXIF".getBytes(StandardCharsets.US_ASCII)).putInt(exif.length).put(exif);
+        byte[] image = Arrays.copyOfRange(simpleWebp, 12, simpleWebp.length);
+        byte[] body = concat("WEBP".getBytes(StandardCharsets.US_ASCII),
+                concat(vp8x.array(), concat(image, exifChunk.array())));
+        ByteBuffer riff = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        riff.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(body.length);
+        return concat(riff.array(), body);
     }
 
     /** @return a marker segment: FF, marker, big-endian length, payload */
@@ -169,10 +210,14 @@ final class ImageFixtures {
         for (int value : sample) {
             trns.putShort((short) value);
         }
+        return insertPngChunkAfterIhdr(png, pngChunk("tRNS", trns.array()));
+    }
+
+    private static byte[] insertPngChunkAfterIhdr(byte[] png, byte[] chunk) {
         int afterIhdr = 8 + 12 + 13;
         byte[] head = Arrays.copyOfRange(png, 0, afterIhdr);
         byte[] tail = Arrays.copyOfRange(png, afterIhdr, png.length);
-        return concat(head, concat(pngChunk("tRNS", trns.array()), tail));
+        return concat(head, concat(chunk, tail));
     }
 
     private static byte[] pngChunk(String type, byte[] data) {

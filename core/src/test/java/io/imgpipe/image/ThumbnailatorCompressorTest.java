@@ -182,6 +182,31 @@ class ThumbnailatorCompressorTest {
     }
 
     @Test
+    void rotatesPngForOrientationInItsExifChunk() {
+        byte[] stored = TestImages.encode(ImageFixtures.redTopLeftQuadrant(80, 40), "png");
+        byte[] png = ImageFixtures.pngWithExif(stored, ImageFixtures.exifTiff(6, true));
+
+        BufferedImage upright = readJpeg(compressor.compress(png).data());
+
+        assertThat(upright.getWidth()).isEqualTo(40);
+        assertThat(upright.getHeight()).isEqualTo(80);
+        assertColorNear(upright, 30, 20, RED, 60);
+        assertColorNear(upright, 10, 20, BLUE, 60);
+    }
+
+    @Test
+    void rotatesWebpForOrientationInItsExifChunk() {
+        byte[] webp = ImageFixtures.webpWithExif(ImageFixtures.resource("photo-96x64.webp"), 96, 64,
+                ImageFixtures.exifTiff(8, false));
+
+        CompressedImage out = compressor.compress(webp);
+
+        assertThat(out.width()).isEqualTo(64);
+        assertThat(out.height()).isEqualTo(96);
+        assertThat(readJpeg(out.data()).getWidth()).isEqualTo(64);
+    }
+
+    @Test
     void appliesSizeBoundsToTheUprightPicture() {
         ThumbnailatorCompressor bounded = new ThumbnailatorCompressor(CompressorConfig.DEFAULTS.withMaxSize(0, 100));
         byte[] stored = TestImages.encodeJpeg(ImageFixtures.redTopLeftQuadrant(200, 100), 0.95f);
