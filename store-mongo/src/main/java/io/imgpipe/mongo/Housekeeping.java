@@ -21,10 +21,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Cleans up after creators that died: deletes requests stuck in {@code creating} for longer than
- * the creation timeout (and those already marked {@code abandoned}) with their products and tasks,
- * and releases the tasks of requests left {@code committed} for longer than the interval. Every step is idempotent and guarded
- * by a conditional update, so any number of repositories may run it at once.
+ * Cleans up after creators that failed or died, and releases what they left half done:
+ * <ul>
+ *   <li>a request stuck in {@code creating} for longer than the creation timeout is marked
+ *       {@code abandoned};
+ *   <li>the products and tasks of every {@code abandoned} request are deleted on every run, and
+ *       its document is removed once it has been abandoned for a creation timeout, so rows of a
+ *       batch that was still in flight when the creation was given up are deleted too;
+ *   <li>the tasks of requests left {@code committed} for longer than the interval are released.
+ * </ul>
+ * Every step is idempotent and guarded by a conditional update, so any number of repositories may
+ * run it at once.
  */
 final class Housekeeping {
 
@@ -68,7 +75,8 @@ final class Housekeeping {
     }
 
     private void deleteAbandonedCreations() {
-        Date cutoff = Date.from(clock.instant().minus(creationTimeout));
+        Instant now = clock.instant();
+        Date cutoff = Date.from(now.minus(creationTimeout));
         List<Document> stale = collections.requests()
                 .find(or(and(eq(Requests.STATE, Requests.CREATING), lt(Requests.CREATION_STARTED_AT, cutoff)),
                         eq(Requests.STATE, Requests.ABANDONED)))
@@ -76,20 +84,30 @@ final class Housekeeping {
                 .into(new ArrayList<>());
         for (Document request : stale) {
             String requestId = request.getString(Schema.ID);
+            Document creation = request.get(Requests.CREATION, Document.class);
+            String token = creation == null ? null : creation.getString("token");
             if (Requests.CREATING.equals(request.getString(Requests.STATE))) {
-                Document creation = request.get(Requests.CREATION, Document.class);
-                String token = creation == null ? null : creation.getString("token");
                 boolean givenUp = collections.requests().updateOne(
                         and(eq(Schema.ID, requestId), eq(Requests.STATE, Requests.CREATING),
                                 eq(Requests.CREATION_TOKEN, token)),
-                        Updates.set(Requests.STATE, Requests.ABANDONED)).getMatchedCount() == 1;
+                        RequestCreator.abandon(now)).getMatchedCount() == 1;
                 if (!givenUp) {
                     continue;
                 }
+                LOG.info("Gave up creating request {}: it was not committed within {}", requestId, creationTimeout);
+                RequestCreator.deleteAll(collections, requestId);
+                continue;
             }
             RequestCreator.deleteAll(collections, requestId);
-            collections.requests().deleteOne(and(eq(Schema.ID, requestId), eq(Requests.STATE, Requests.ABANDONED)));
-            LOG.info("Deleted request {}: its creation was abandoned", requestId);
+            Date abandonedAt = creation == null ? null : creation.getDate("abandonedAt");
+            if (abandonedAt == null) {
+                collections.requests().updateOne(and(eq(Schema.ID, requestId), eq(Requests.STATE, Requests.ABANDONED),
+                        eq(Requests.CREATION_ABANDONED_AT, null)), Updates.set(Requests.CREATION_ABANDONED_AT, Date.from(now)));
+            } else if (abandonedAt.before(cutoff)) {
+                collections.requests().deleteOne(and(eq(Schema.ID, requestId), eq(Requests.STATE, Requests.ABANDONED),
+                        eq(Requests.CREATION_TOKEN, token)));
+                LOG.info("Deleted abandoned request {} and its rows", requestId);
+            }
         }
     }
 

@@ -111,9 +111,11 @@ public final class MongoProductRepository implements ProductRepository {
      * <p>The request document is written first in state {@code creating}, then the tasks (in a
      * state no claim matches) and products in unordered batches of
      * {@link MongoRepositoryConfig#insertBatchSize()}, then the request is committed with one
-     * conditional update and its tasks released. A failure before the commit deletes what was
-     * written (or, if the process died, housekeeping does after
-     * {@link MongoRepositoryConfig#creationTimeout()}).
+     * conditional update and its tasks released. A failure before the commit marks the request
+     * {@code abandoned} and deletes what was written (or, if the process died, housekeeping does
+     * after {@link MongoRepositoryConfig#creationTimeout()}); the invisible marker keeps the
+     * request id taken for one more creation timeout. A commit that reports an error but did land
+     * counts as success.
      *
      * @throws IllegalArgumentException if a task id is empty or contains {@code /}
      */

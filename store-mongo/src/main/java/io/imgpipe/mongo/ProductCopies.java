@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.slf4j.Logger;
@@ -34,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * <p>A copy write reads the products that use the tasks (by {@code _id}, from the ordinals each task
  * lists), brings each image copy older than its task's {@code version} up to the task, recomputes the
  * product's status from all its copies, and writes the product only if its {@code revision} is still
- * the one read, incrementing it. A product that changed in between is read and written again. So
+ * the one read, incrementing it. A product that changed in between is read and written again, after
+ * a short random pause, until the write lands (or the bound of {@link #MAX_ROUNDS} is hit). So
  * copies never move backwards, the status always matches the copies it was written with, and every
  * read and write is a lookup on {@code _id} (or on exactly the keys of the unique
  * {@code request_revision} index), never a scan.
@@ -43,8 +45,15 @@ final class ProductCopies {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProductCopies.class);
 
-    /** Rounds of read and conditional write before a copy is left to the repair at finish. */
-    static final int MAX_ROUNDS = 5;
+    /**
+     * Rounds of read and conditional write before a copy is left to the repair at finish. Every
+     * round at least one of the writers contending for a product wins, so with k writers on one
+     * product the last is done within k rounds; the bound only stops a pathological loop.
+     */
+    static final int MAX_ROUNDS = 200;
+
+    /** The longest pause, in milliseconds, between rounds; each pause is random up to the round number. */
+    private static final int MAX_PAUSE_MILLIS = 20;
 
     private static final BulkWriteOptions UNORDERED = new BulkWriteOptions().ordered(false);
     private static final Bson PRODUCT_FIELDS = Projections.include(Schema.REQUEST_ID, Schema.STATUS, Products.IMAGES,
@@ -89,15 +98,31 @@ final class ProductCopies {
             if (result.getMatchedCount() == writes.size()) {
                 break;
             }
-            if (round == MAX_ROUNDS) {
+            if (round == MAX_ROUNDS || !pauseBeforeRound(round)) {
                 LOG.info("{} product(s) of request {} changed under each of {} copy writes; their copies are repaired "
                         + "before the request finishes", writes.size() - result.getMatchedCount(),
-                        tasks.get(0).getString(Schema.REQUEST_ID), MAX_ROUNDS);
+                        tasks.get(0).getString(Schema.REQUEST_ID), round);
                 break;
             }
             toWrite = writing;
         }
         return written;
+    }
+
+    /**
+     * Waits a random moment so that writers who lost a round together do not collide again in step.
+     *
+     * @return {@code false} if interrupted (the flag is restored and the copy left to the repair)
+     */
+    private static boolean pauseBeforeRound(int round) {
+        int bound = Math.min(round, MAX_PAUSE_MILLIS) + 1;
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextInt(bound));
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /**

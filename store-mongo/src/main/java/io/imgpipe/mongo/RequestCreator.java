@@ -16,6 +16,7 @@ import io.imgpipe.spi.NewProduct;
 import io.imgpipe.spi.NewRequest;
 import io.imgpipe.spi.NewTask;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Date;
@@ -26,6 +27,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.bson.Document;
+import org.bson.conversions.Bson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,14 +65,18 @@ final class RequestCreator {
         String token = UUID.randomUUID().toString();
         begin(request, token);
         try {
-            insertTasks(request);
-            insertProducts(request);
+            insertTasks(request, token);
+            insertProducts(request, token);
             commit(requestId, token);
         } catch (RuntimeException e) {
-            discard(requestId, token, e);
-            throw e instanceof MongoException
-                    ? MongoErrors.translate("creating request " + requestId, (MongoException) e)
-                    : e;
+            if (e instanceof MongoException && committedUnder(requestId, token)) {
+                LOG.info("Request {} was committed although the commit reported {}", requestId, e.toString());
+            } else {
+                discard(requestId, token, e);
+                throw e instanceof MongoException
+                        ? MongoErrors.translate("creating request " + requestId, (MongoException) e)
+                        : e;
+            }
         }
         try {
             releaseTasks(requestId);
@@ -103,7 +109,11 @@ final class RequestCreator {
         }
     }
 
-    void insertTasks(NewRequest request) {
+    /**
+     * Writes the tasks in batches; before each batch it checks (one lookup by {@code _id}) that
+     * the creation is still this creator's, so a creator that was given up stops within one batch.
+     */
+    void insertTasks(NewRequest request, String token) {
         Map<String, Integer> imagesPerTask = new HashMap<>();
         Map<String, Set<Integer>> ordinalsPerTask = new HashMap<>();
         List<NewProduct> products = inInputOrder(request);
@@ -132,13 +142,14 @@ final class RequestCreator {
                     .append(Schema.COMPRESSED_URL, null)
                     .append(Schema.ERROR, null));
             if (batch.size() == batchSize) {
-                insert(collections.tasks(), batch);
+                insert(collections.tasks(), batch, request.requestId(), token);
             }
         }
-        insert(collections.tasks(), batch);
+        insert(collections.tasks(), batch, request.requestId(), token);
     }
 
-    void insertProducts(NewRequest request) {
+    /** Writes the products in batches, checking before each batch as {@link #insertTasks} does. */
+    void insertProducts(NewRequest request, String token) {
         List<NewProduct> products = inInputOrder(request);
         List<Document> batch = new ArrayList<>(Math.min(batchSize, products.size()));
         for (int ordinal = 0; ordinal < products.size(); ordinal++) {
@@ -164,10 +175,10 @@ final class RequestCreator {
                     .append(Products.IMAGES, images)
                     .append(Products.REVISION, 0L));
             if (batch.size() == batchSize) {
-                insert(collections.products(), batch);
+                insert(collections.products(), batch, request.requestId(), token);
             }
         }
-        insert(collections.products(), batch);
+        insert(collections.products(), batch, request.requestId(), token);
     }
 
     void commit(String requestId, String token) {
@@ -176,9 +187,7 @@ final class RequestCreator {
                 Updates.combine(Updates.set(Requests.STATE, Requests.COMMITTED),
                         Updates.set(Requests.CREATION_COMMITTED_AT, Date.from(clock.instant()))));
         if (result.getMatchedCount() == 0) {
-            throw new RepositoryException("creating request " + requestId + " failed: housekeeping gave it up as "
-                    + "abandoned before it was committed (it took longer than MongoRepositoryConfig.creationTimeout)",
-                    null, true);
+            throw givenUp(requestId);
         }
     }
 
@@ -194,25 +203,50 @@ final class RequestCreator {
     }
 
     /**
-     * Deletes what a failed create wrote, if the request document is still this creator's (or gone).
-     * Best effort: whatever is left is deleted by housekeeping after the creation timeout.
+     * Gives up a failed create: marks the request {@code abandoned} if it is still this creator's,
+     * and deletes what it wrote if the request is this creator's and not committed (or is gone).
+     * The marker is left for housekeeping, which deletes the rows again (a batch whose reply was
+     * lost may still land) and removes it after the creation timeout. Best effort: whatever is left
+     * is deleted by housekeeping.
      */
     private void discard(String requestId, String token, RuntimeException failure) {
         try {
             collections.requests().updateOne(
                     and(eq(Schema.ID, requestId), eq(Requests.CREATION_TOKEN, token), eq(Requests.STATE, Requests.CREATING)),
-                    Updates.set(Requests.STATE, Requests.ABANDONED));
+                    abandon(clock.instant()));
             Document current = collections.requests().find(eq(Schema.ID, requestId))
-                    .projection(new Document(Requests.CREATION, 1)).first();
-            boolean ours = current == null || token.equals(creationToken(current));
+                    .projection(new Document(Requests.CREATION, 1).append(Requests.STATE, 1)).first();
+            boolean ours = current == null || (token.equals(creationToken(current))
+                    && Requests.ABANDONED.equals(current.getString(Requests.STATE)));
             if (ours) {
                 deleteAll(collections, requestId);
-                collections.requests().deleteOne(and(eq(Schema.ID, requestId), eq(Requests.CREATION_TOKEN, token)));
             }
         } catch (MongoException e) {
             failure.addSuppressed(e);
             LOG.warn("Could not delete the partial request {} ({}); housekeeping will delete it", requestId, e.toString());
         }
+    }
+
+    /** @return whether the request is past its commit under this creator's token */
+    private boolean committedUnder(String requestId, String token) {
+        try {
+            Document current = collections.requests().find(eq(Schema.ID, requestId))
+                    .projection(new Document(Requests.CREATION, 1).append(Requests.STATE, 1)).first();
+            if (current == null || !token.equals(creationToken(current))) {
+                return false;
+            }
+            String state = current.getString(Requests.STATE);
+            return !Requests.CREATING.equals(state) && !Requests.ABANDONED.equals(state);
+        } catch (MongoException e) {
+            LOG.debug("Could not read back request {} after a failed commit", requestId, e);
+            return false;
+        }
+    }
+
+    /** @return the update that gives a creation up at {@code now} */
+    static Bson abandon(Instant now) {
+        return Updates.combine(Updates.set(Requests.STATE, Requests.ABANDONED),
+                Updates.set(Requests.CREATION_ABANDONED_AT, Date.from(now)));
     }
 
     private static String creationToken(Document request) {
@@ -226,11 +260,28 @@ final class RequestCreator {
         collections.products().deleteMany(eq(Schema.REQUEST_ID, requestId));
     }
 
-    private static void insert(com.mongodb.client.MongoCollection<Document> collection, List<Document> batch) {
-        if (!batch.isEmpty()) {
-            collection.insertMany(batch, new InsertManyOptions().ordered(false));
-            batch.clear();
+    private void insert(com.mongodb.client.MongoCollection<Document> collection, List<Document> batch,
+            String requestId, String token) {
+        if (batch.isEmpty()) {
+            return;
         }
+        if (!stillCreating(requestId, token)) {
+            throw givenUp(requestId);
+        }
+        collection.insertMany(batch, new InsertManyOptions().ordered(false));
+        batch.clear();
+    }
+
+    private boolean stillCreating(String requestId, String token) {
+        return collections.requests()
+                .find(and(eq(Schema.ID, requestId), eq(Requests.STATE, Requests.CREATING), eq(Requests.CREATION_TOKEN, token)))
+                .projection(new Document(Schema.ID, 1)).first() != null;
+    }
+
+    private static RepositoryException givenUp(String requestId) {
+        return new RepositoryException("creating request " + requestId + " failed: housekeeping gave it up as "
+                + "abandoned before it was committed (it took longer than MongoRepositoryConfig.creationTimeout)",
+                null, true);
     }
 
     /** @return the products in input order: a product's place in it is its ordinal */

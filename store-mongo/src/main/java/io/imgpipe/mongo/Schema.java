@@ -58,6 +58,7 @@ final class Schema {
         static final String CREATION_TOKEN = "creation.token";
         static final String CREATION_STARTED_AT = "creation.startedAt";
         static final String CREATION_COMMITTED_AT = "creation.committedAt";
+        static final String CREATION_ABANDONED_AT = "creation.abandonedAt";
         static final String NOTIFICATION = "notification";
         static final String NOTIFICATION_STATE = "notification.state";
         static final String NOTIFICATION_OWNER = "notification.owner";
@@ -73,7 +74,12 @@ final class Schema {
         static final String OPEN = "open";
         /** Every task ended and the final status recorded. */
         static final String FINISHED = "finished";
-        /** A creation given up by housekeeping, being deleted; invisible. */
+        /**
+         * A creation given up (by its creator after a failure, or by housekeeping after the
+         * creation timeout); invisible. The document stays as a marker for one more creation
+         * timeout while housekeeping deletes its rows on every run, so rows of a batch still in
+         * flight when it was given up are deleted too.
+         */
         static final String ABANDONED = "abandoned";
 
         static final String NOTIFICATION_OPEN = "open";

@@ -134,7 +134,10 @@ final class TaskQueue {
         return claimed;
     }
 
-    /** Forgets the kept candidates: a task may have become claimable ahead of them. */
+    /**
+     * Forgets the kept candidates: a task may have become claimable ahead of them. Called after
+     * the write that made it claimable, so that no refill in between misses it.
+     */
     void forgetCandidates() {
         candidates.forget();
     }
@@ -223,14 +226,17 @@ final class TaskQueue {
     }
 
     boolean retryLater(Lease lease, String error, Instant notBefore) {
-        forgetCandidates();
-        return fencedWrite(lease, Updates.combine(
-                Updates.set(Schema.STATUS, Schema.PENDING),
-                Updates.set(Schema.ERROR, error),
-                Updates.set(Tasks.AVAILABLE_AT, Date.from(notBefore)),
-                Updates.set(Tasks.CLAIM_TOKEN, newClaimToken()),
-                Updates.unset(Tasks.LEASE),
-                Updates.inc(Schema.VERSION, 1L)));
+        try {
+            return fencedWrite(lease, Updates.combine(
+                    Updates.set(Schema.STATUS, Schema.PENDING),
+                    Updates.set(Schema.ERROR, error),
+                    Updates.set(Tasks.AVAILABLE_AT, Date.from(notBefore)),
+                    Updates.set(Tasks.CLAIM_TOKEN, newClaimToken()),
+                    Updates.unset(Tasks.LEASE),
+                    Updates.inc(Schema.VERSION, 1L)));
+        } finally {
+            forgetCandidates();
+        }
     }
 
     boolean fail(Lease lease, String error, Instant now) {
@@ -245,14 +251,17 @@ final class TaskQueue {
     }
 
     boolean release(Lease lease) {
-        forgetCandidates();
-        return fencedWrite(lease, Updates.combine(
-                Updates.set(Schema.STATUS, Schema.PENDING),
-                Updates.set(Tasks.AVAILABLE_AT, Tasks.availableAtOnce()),
-                Updates.set(Tasks.CLAIM_TOKEN, newClaimToken()),
-                Updates.unset(Tasks.LEASE),
-                Updates.inc(Schema.ATTEMPTS, -1),
-                Updates.inc(Schema.VERSION, 1L)));
+        try {
+            return fencedWrite(lease, Updates.combine(
+                    Updates.set(Schema.STATUS, Schema.PENDING),
+                    Updates.set(Tasks.AVAILABLE_AT, Tasks.availableAtOnce()),
+                    Updates.set(Tasks.CLAIM_TOKEN, newClaimToken()),
+                    Updates.unset(Tasks.LEASE),
+                    Updates.inc(Schema.ATTEMPTS, -1),
+                    Updates.inc(Schema.VERSION, 1L)));
+        } finally {
+            forgetCandidates();
+        }
     }
 
     /** @return whether the request still has a task that is not {@code completed} or {@code failed} */

@@ -28,6 +28,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -292,9 +293,15 @@ class MongoRepositoryBehaviourIT {
 
         repository.runHousekeeping();
 
-        assertThat(countFor(config.requestsCollection(), "_id", "r1")).isZero();
+        assertThat(repository.findRequest("r1")).isEmpty();
         assertThat(countFor(config.productsCollection(), "requestId", "r1")).isZero();
         assertThat(countFor(config.tasksCollection(), "requestId", "r1")).isZero();
+        assertThat(countFor(config.requestsCollection(), "_id", "r1")).as("the abandoned marker").isOne();
+
+        clock.advance(CREATION_TIMEOUT.plusSeconds(1));
+        repository.runHousekeeping();
+
+        assertThat(countFor(config.requestsCollection(), "_id", "r1")).isZero();
     }
 
     @Test
@@ -322,7 +329,7 @@ class MongoRepositoryBehaviourIT {
     void commitFailsWhenHousekeepingGaveUpTheCreation() {
         NewRequest request = TestRequests.large("r1", T0, 3, 1);
         repository.creator().begin(request, "token-1");
-        repository.creator().insertTasks(request);
+        repository.creator().insertTasks(request, "token-1");
         clock.advance(CREATION_TIMEOUT.plusSeconds(1));
         repository.runHousekeeping();
 
@@ -342,9 +349,109 @@ class MongoRepositoryBehaviourIT {
                 .hasMessageContaining("r1");
 
         assertThat(repository.findRequest("r1")).isEmpty();
-        assertThat(countFor(config.requestsCollection(), "_id", "r1")).isZero();
         assertThat(countFor(config.productsCollection(), "requestId", "r1")).isZero();
         assertThat(countFor(config.tasksCollection(), "requestId", "r1")).isZero();
+        Document marker = database.getCollection(config.requestsCollection()).find(eq("_id", "r1")).first();
+        assertThat(marker).isNotNull();
+        assertThat(marker.getString("state")).isEqualTo("abandoned");
+    }
+
+    @Test
+    void housekeepingRemovesTheMarkerOfAFailedCreateAfterTheCreationTimeout() {
+        NewRequest request = TestRequests.large("r1", T0, 45, 2);
+        database.getCollection(config.productsCollection()).insertOne(new Document("_id", Ids.product("r1", 25)));
+        assertThatThrownBy(() -> repository.create(request)).isInstanceOf(RepositoryException.class);
+
+        clock.advance(CREATION_TIMEOUT.minusSeconds(1));
+        repository.runHousekeeping();
+        assertThat(countFor(config.requestsCollection(), "_id", "r1")).isOne();
+        clock.advance(Duration.ofSeconds(2));
+        repository.runHousekeeping();
+
+        assertThat(countFor(config.requestsCollection(), "_id", "r1")).isZero();
+    }
+
+    @Test
+    void creatorGivenUpByHousekeepingStopsBeforeItsNextBatch() {
+        NewRequest request = TestRequests.large("r1", T0, 30, 2);
+        RequestCreator creator = repository.creator();
+        creator.begin(request, "token-1");
+        creator.insertTasks(request, "token-1");
+        clock.advance(CREATION_TIMEOUT.plusSeconds(1));
+        repository.runHousekeeping();
+
+        assertThatThrownBy(() -> creator.insertProducts(request, "token-1"))
+                .isInstanceOfSatisfying(RepositoryException.class, e -> assertThat(e.retryable()).isTrue())
+                .hasMessageContaining("r1").hasMessageContaining("creationTimeout");
+        assertThat(countFor(config.productsCollection(), "requestId", "r1")).isZero();
+    }
+
+    @Test
+    void rowsOfABatchThatLandsAfterTheCreationWasGivenUpAreDeleted() {
+        NewRequest request = TestRequests.large("r1", T0, 30, 2);
+        RequestCreator creator = repository.creator();
+        creator.begin(request, "token-1");
+        creator.insertTasks(request, "token-1");
+        clock.advance(CREATION_TIMEOUT.plusSeconds(1));
+        repository.runHousekeeping();
+        assertThat(countFor(config.tasksCollection(), "requestId", "r1")).isZero();
+        List<Document> lateBatch = new ArrayList<>();
+        for (int ordinal = 0; ordinal < 10; ordinal++) {
+            lateBatch.add(new Document("_id", Ids.product("r1", ordinal)).append("requestId", "r1"));
+        }
+        database.getCollection(config.productsCollection()).insertMany(lateBatch);
+
+        for (int run = 0; run < 3; run++) {
+            clock.advance(CREATION_TIMEOUT.plusSeconds(1));
+            repository.runHousekeeping();
+        }
+
+        assertThat(countFor(config.productsCollection(), "requestId", "r1")).isZero();
+        assertThat(countFor(config.requestsCollection(), "_id", "r1")).isZero();
+    }
+
+    @Test
+    void concurrentCompletesOfOneProductFromManyProcessesKeepEveryCopy() throws Exception {
+        int images = 24;
+        List<String> urls = new ArrayList<>();
+        for (int i = 0; i < images; i++) {
+            urls.add("https://a.example/" + i + ".jpg");
+        }
+        repository.create(request("r1", T0, List.of(urls)));
+        List<MongoProductRepository> processes = new ArrayList<>();
+        List<ClaimedTask> claims = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(images);
+        try {
+            for (int i = 0; i < images; i++) {
+                MongoProductRepository process = MongoProductRepository.builder(config).client(client).clock(clock).build();
+                processes.add(process);
+                claims.addAll(process.claim("p" + i, 1, T0, LEASE));
+            }
+            assertThat(claims).hasSize(images);
+            CyclicBarrier start = new CyclicBarrier(images);
+            List<Future<Boolean>> done = new ArrayList<>();
+            for (int i = 0; i < images; i++) {
+                MongoProductRepository process = processes.get(i);
+                ClaimedTask task = claims.get(i);
+                done.add(pool.submit(() -> {
+                    start.await();
+                    return process.complete(task.lease(), URI.create("https://cdn.example/" + task.outputKey()), T0);
+                }));
+            }
+            for (Future<Boolean> completed : done) {
+                assertThat(completed.get(60, TimeUnit.SECONDS)).isTrue();
+            }
+        } finally {
+            pool.shutdownNow();
+            processes.forEach(MongoProductRepository::close);
+        }
+
+        Document product = database.getCollection(config.productsCollection()).find(eq("_id", Ids.product("r1", 0))).first();
+        assertThat(product.getList("images", Document.class)).allSatisfy(copy -> {
+            assertThat(copy.getString("status")).isEqualTo("completed");
+            assertThat(copy.getString("compressedUrl")).startsWith("https://cdn.example/");
+        });
+        assertThat(product.getString("status")).isEqualTo("completed");
     }
 
     @Test
@@ -616,16 +723,17 @@ class MongoRepositoryBehaviourIT {
 
     private void writeWithoutCommit(NewRequest request) {
         RequestCreator creator = repository.creator();
-        creator.begin(request, UUID.randomUUID().toString());
-        creator.insertTasks(request);
-        creator.insertProducts(request);
+        String token = UUID.randomUUID().toString();
+        creator.begin(request, token);
+        creator.insertTasks(request, token);
+        creator.insertProducts(request, token);
     }
 
     private void commitWithoutRelease(NewRequest request) {
         RequestCreator creator = repository.creator();
         creator.begin(request, "token-1");
-        creator.insertTasks(request);
-        creator.insertProducts(request);
+        creator.insertTasks(request, "token-1");
+        creator.insertProducts(request, "token-1");
         creator.commit(request.requestId(), "token-1");
     }
 
