@@ -248,6 +248,10 @@ public final class ProcessingEngine implements AutoCloseable {
      * completion notifications, up to {@link EngineConfig#shutdownTimeout()} in all (a little
      * more while threads answer interrupts), gives the tasks still in flight back to the
      * repository unprocessed, and closes the components the engine created. Idempotent.
+     *
+     * <p>A completion listener may call it: it then does not wait for the listener's own thread,
+     * notifications still queued are left for other engines, and the components the engine created
+     * are closed once the current notification has been recorded.
      */
     @Override
     public synchronized void close() {
@@ -256,8 +260,17 @@ public final class ProcessingEngine implements AutoCloseable {
             return;
         }
         if (previous == State.STARTED) {
-            stopWorkers(workers);
+            Workers w = workers;
+            stopWorkers(w);
+            if (w.notifier().onDeliveryThread()) {
+                w.notifier().runAfterCurrentDelivery(this::closeOwned);
+                return;
+            }
         }
+        closeOwned();
+    }
+
+    private void closeOwned() {
         for (int i = owned.size() - 1; i >= 0; i--) {
             try {
                 owned.get(i).close();

@@ -8,12 +8,13 @@ import io.imgpipe.spi.RequestRecord;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,8 +27,14 @@ import org.slf4j.LoggerFactory;
  * While it waits in the queue or is being delivered, {@link #renewExpiring} keeps that lease
  * alive, so no other engine announces it meanwhile; a request already queued here is not queued
  * twice; and just before the listeners are called the lease is renewed once more, which also
- * verifies it is still ours. A notification not closed (this process died, a listener asked for
- * redelivery, or shutdown interrupted it) is handed out again by the repository after its lease.
+ * verifies it is still ours. Once one delivery has run for longer than a notification lease (a
+ * listener hangs), the notifications queued behind it are no longer renewed, so other engines take
+ * them over after their lease. A notification not closed (this process died, a listener asked
+ * for redelivery, or shutdown interrupted it) is handed out again by the repository after its
+ * lease; those still queued at shutdown are given up at once.
+ *
+ * <p>A listener may close the engine: {@link #shutdown} called on the delivery thread does not
+ * wait for itself, drops what is queued, and lets the current delivery finish and be recorded.
  */
 public final class CompletionNotifier implements AutoCloseable {
 
@@ -38,8 +45,12 @@ public final class CompletionNotifier implements AutoCloseable {
     private final String workerId;
     private final Duration lease;
     private final Clock clock;
-    private final ExecutorService executor;
+    private final ThreadPoolExecutor executor;
     private final Map<String, Instant> held = new ConcurrentHashMap<>();
+    private final List<Runnable> afterDelivery = new ArrayList<>();
+    private volatile Thread deliveryThread;
+    private volatile String deliveringId;
+    private volatile Instant deliveringSince;
 
     /**
      * @param listeners the listeners, called in order
@@ -55,7 +66,8 @@ public final class CompletionNotifier implements AutoCloseable {
         this.workerId = workerId;
         this.lease = lease;
         this.clock = clock;
-        this.executor = Executors.newSingleThreadExecutor(EngineThreads.factory("imgpipe-notify"));
+        this.executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+                EngineThreads.factory("imgpipe-notify"));
     }
 
     /**
@@ -69,17 +81,26 @@ public final class CompletionNotifier implements AutoCloseable {
             return;
         }
         try {
-            executor.execute(() -> {
-                try {
-                    notifyListeners(finished);
-                } finally {
-                    held.remove(finished.requestId());
-                }
-            });
+            executor.execute(() -> deliverNow(finished));
         } catch (RejectedExecutionException e) {
             held.remove(finished.requestId());
+            giveUp(finished.requestId());
             log.info("shutting down: completion of request {} will be announced by an engine after its notification lease",
                     finished.requestId());
+        }
+    }
+
+    private void deliverNow(RequestRecord finished) {
+        deliveryThread = Thread.currentThread();
+        deliveringId = finished.requestId();
+        deliveringSince = clock.instant();
+        try {
+            notifyListeners(finished);
+        } finally {
+            deliveringId = null;
+            deliveringSince = null;
+            held.remove(finished.requestId());
+            runAfterDelivery();
         }
     }
 
@@ -88,16 +109,51 @@ public final class CompletionNotifier implements AutoCloseable {
         return held.size();
     }
 
+    /** @return whether the calling thread is the one that calls the listeners */
+    public boolean onDeliveryThread() {
+        return Thread.currentThread() == deliveryThread;
+    }
+
+    /**
+     * Runs an action once the delivery in progress on this thread has been recorded; called from a
+     * listener (a listener that closes the engine defers closing the repository this way).
+     *
+     * @param action what to run
+     * @throws IllegalStateException if not called on the delivery thread
+     */
+    public void runAfterCurrentDelivery(Runnable action) {
+        if (!onDeliveryThread()) {
+            throw new IllegalStateException("not on the delivery thread");
+        }
+        afterDelivery.add(action);
+    }
+
+    private void runAfterDelivery() {
+        List<Runnable> actions = List.copyOf(afterDelivery);
+        afterDelivery.clear();
+        for (Runnable action : actions) {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                log.warn("an action after delivering a notification failed", e);
+            }
+        }
+    }
+
     /**
      * Renews the leases of notifications queued or being delivered here that expire within half a
-     * lease of {@code now}.
+     * lease of {@code now}. While one delivery has run for longer than a lease, only that one is
+     * renewed. A failure on one notification does not stop the others.
      *
      * @param now the current time
      */
     public void renewExpiring(Instant now) {
         Instant threshold = now.plus(lease.dividedBy(2));
+        String delivering = deliveringId;
+        Instant since = deliveringSince;
+        boolean stalled = since != null && since.plus(lease).isBefore(now);
         held.forEach((requestId, expiresAt) -> {
-            if (expiresAt.isAfter(threshold)) {
+            if (expiresAt.isAfter(threshold) || (stalled && !requestId.equals(delivering))) {
                 return;
             }
             Instant newExpiry = now.plus(lease);
@@ -107,6 +163,8 @@ public final class CompletionNotifier implements AutoCloseable {
                 }
             } catch (ImgPipeException e) {
                 log.warn("could not renew the notification of request {}: {}", requestId, e.getMessage());
+            } catch (RuntimeException e) {
+                log.error("renewing the notification of request {} failed", requestId, e);
             }
         });
     }
@@ -134,15 +192,22 @@ public final class CompletionNotifier implements AutoCloseable {
                 log.error("completion listener {} failed for request {}", listener, requestId, e);
             }
         }
-        if (redeliver || Thread.currentThread().isInterrupted()) {
+        if (Thread.interrupted()) {
+            log.info("shutdown interrupted the announcement of request {}; another engine announces it again",
+                    requestId);
+            giveUp(requestId);
+            Thread.currentThread().interrupt();
+            return;
+        }
+        if (redeliver) {
             log.info("request {} left to be announced again after its notification lease", requestId);
             return;
         }
         try {
             repository.markNotified(requestId, workerId, clock.instant());
-        } catch (ImgPipeException e) {
+        } catch (RuntimeException e) {
             log.warn("could not record that request {} was announced; it may be announced again: {}", requestId,
-                    e.getMessage());
+                    e.toString());
         }
     }
 
@@ -154,25 +219,52 @@ public final class CompletionNotifier implements AutoCloseable {
             }
             held.put(requestId, newExpiry);
             return true;
-        } catch (ImgPipeException e) {
+        } catch (RuntimeException e) {
             log.warn("could not confirm the notification of request {} is still ours; announcing it anyway: {}",
-                    requestId, e.getMessage());
+                    requestId, e.toString());
             return true;
         }
     }
 
     /**
      * Stops taking notifications and waits for queued ones; a listener still running at the
-     * timeout is interrupted (its notification stays open).
+     * timeout is interrupted (its notification stays open), and notifications not delivered are
+     * given up so that another engine can announce them at once. Called on the delivery thread
+     * (a listener closing the engine), it does not wait: it drops the queue, gives those up, and
+     * the current delivery finishes normally.
      *
      * @param timeout how long to wait
      * @throws InterruptedException if interrupted while waiting
      */
     public void shutdown(Duration timeout) throws InterruptedException {
         executor.shutdown();
+        if (onDeliveryThread()) {
+            List<Runnable> dropped = new ArrayList<>();
+            executor.getQueue().drainTo(dropped);
+            giveUpAllBut(deliveringId);
+            return;
+        }
         if (!executor.awaitTermination(Math.max(0, timeout.toMillis()), TimeUnit.MILLISECONDS)) {
             executor.shutdownNow();
             executor.awaitTermination(1, TimeUnit.SECONDS);
+        }
+        giveUpAllBut(null);
+    }
+
+    private void giveUpAllBut(String keep) {
+        for (String requestId : List.copyOf(held.keySet())) {
+            if (!requestId.equals(keep) && held.remove(requestId) != null) {
+                giveUp(requestId);
+            }
+        }
+    }
+
+    /** Ends this engine's hold on a notification now, so the next engine to look may announce it. */
+    private void giveUp(String requestId) {
+        try {
+            repository.renewNotification(requestId, workerId, clock.instant());
+        } catch (RuntimeException e) {
+            log.debug("could not give up the notification of request {}; it is announced after its lease", requestId, e);
         }
     }
 

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The tasks this engine holds right now, one entry per task, each with its current lease: the
  * lease keeper renews them before they expire, shutdown releases them, and the task's runner
- * writes its outcome under whatever lease the entry holds when it finishes. Thread-safe.
+ * ends each with one outcome write under whatever lease the entry holds at that moment.
+ * Thread-safe.
  */
 public final class InFlightTasks {
 
@@ -35,10 +36,28 @@ public final class InFlightTasks {
         this.leaseDuration = leaseDuration;
     }
 
-    /** A task held by this engine, and the lease it is held under now. */
+    /** An outcome write under a lease: {@code complete}, {@code retryLater}, {@code fail} or {@code release}. */
+    @FunctionalInterface
+    public interface LeasedWrite {
+        /**
+         * @param lease the lease to write under
+         * @return whether the repository applied the write
+         */
+        boolean write(Lease lease);
+    }
+
+    /**
+     * A task held by this engine, and the lease it is held under now. An entry ends with its first
+     * outcome write that returns (applied or refused); ending and adopting a re-claimed lease are
+     * mutually exclusive, so a re-claim either reaches the write or finds the entry ended and
+     * gets a runner of its own.
+     */
     public static final class Held {
         private final ClaimedTask task;
         private final AtomicReference<Lease> lease;
+        private final Object endLock = new Object();
+        private volatile boolean ended;
+        private volatile Lease lostLease;
 
         private Held(ClaimedTask task) {
             this.task = task;
@@ -54,26 +73,66 @@ public final class InFlightTasks {
         public Lease lease() {
             return lease.get();
         }
+
+        /** @return whether an outcome write has returned for this entry */
+        public boolean ended() {
+            return ended;
+        }
+
+        /**
+         * Writes the task's outcome under the current lease, unless the entry has already ended,
+         * and ends it if the write returns. A write that throws leaves the entry open, so the
+         * caller may write another outcome.
+         *
+         * @param write the outcome write
+         * @return whether the write was made and applied
+         */
+        public boolean end(LeasedWrite write) {
+            synchronized (endLock) {
+                if (ended) {
+                    return false;
+                }
+                boolean applied = write.write(lease.get());
+                ended = true;
+                return applied;
+            }
+        }
+
+        private boolean adopt(Lease newer) {
+            synchronized (endLock) {
+                if (ended) {
+                    return false;
+                }
+                lease.set(newer);
+                return true;
+            }
+        }
     }
 
     /**
      * Tracks a task just claimed. If this engine already runs that task (it re-claimed its own
-     * task after the lease lapsed), the running entry adopts the newer lease and no second runner
-     * is needed.
+     * task after the lease lapsed) and its runner has not written an outcome yet, the running entry
+     * adopts the newer lease and no second runner is needed; if the runner's outcome write has
+     * returned, the task gets a new entry and runner.
      *
      * @param task a task just claimed
-     * @return the entry to run, or {@code null} if the task was already running here
+     * @return the entry to run, or {@code null} if the running entry adopted it
      */
     public Held add(ClaimedTask task) {
-        Held fresh = new Held(task);
-        Held running = held.putIfAbsent(key(task.lease()), fresh);
-        if (running == null) {
-            return fresh;
+        String key = key(task.lease());
+        while (true) {
+            Held fresh = new Held(task);
+            Held running = held.putIfAbsent(key, fresh);
+            if (running == null) {
+                return fresh;
+            }
+            if (running.adopt(task.lease())) {
+                log.warn("re-claimed task {} of request {} that this engine is still running; it continues under the "
+                        + "new lease", task.lease().taskId(), task.lease().requestId());
+                return null;
+            }
+            held.remove(key, running);
         }
-        running.lease.set(task.lease());
-        log.warn("re-claimed task {} of request {} that this engine is still running; it continues under the new lease",
-                task.lease().taskId(), task.lease().requestId());
-        return null;
     }
 
     /** @param entry an entry whose runner has finished */
@@ -88,7 +147,8 @@ public final class InFlightTasks {
 
     /**
      * Renews every lease that expires within half a lease duration of {@code now}. A lease that
-     * another worker has taken over is left as it is: the runner's writes will be refused.
+     * another worker has taken over is left as it is (and not tried again): the runner's writes
+     * will be refused. A failure on one entry does not stop the others.
      *
      * @param now the current time
      */
@@ -96,44 +156,59 @@ public final class InFlightTasks {
         Instant threshold = now.plus(leaseDuration.dividedBy(2));
         for (Held entry : held.values()) {
             Lease lease = entry.lease();
-            if (lease.expiresAt().isAfter(threshold)) {
+            if (lease.expiresAt().isAfter(threshold) || entry.ended || lease.equals(entry.lostLease)) {
                 continue;
             }
             Instant newExpiry = now.plus(leaseDuration);
             try {
                 if (repository.renew(lease, newExpiry)) {
                     entry.lease.compareAndSet(lease, lease.withExpiresAt(newExpiry));
-                } else {
+                } else if (!entry.ended) {
+                    entry.lostLease = lease;
                     log.warn("lost the lease on task {} of request {}: another worker has taken it over",
                             lease.taskId(), lease.requestId());
                 }
             } catch (ImgPipeException e) {
                 log.warn("could not renew the lease on task {} of request {}: {}", lease.taskId(), lease.requestId(),
                         e.getMessage());
+            } catch (RuntimeException e) {
+                log.error("renewing the lease on task {} of request {} failed", lease.taskId(), lease.requestId(), e);
             }
         }
     }
 
     /**
-     * Gives every held task back to the repository, unprocessed.
+     * Gives every held task whose runner has not written an outcome back to the repository,
+     * unprocessed, and stops tracking them.
      *
      * @return how many were released
      */
     public int releaseAll() {
         int released = 0;
         for (Held entry : List.copyOf(held.values())) {
-            Lease lease = entry.lease();
-            try {
-                if (repository.release(lease)) {
-                    released++;
-                }
-            } catch (ImgPipeException e) {
-                log.warn("could not release task {} of request {}; it will be reclaimed when its lease expires: {}",
-                        lease.taskId(), lease.requestId(), e.getMessage());
+            if (release(entry)) {
+                released++;
             }
-            held.remove(key(lease), entry);
+            held.remove(key(entry.task.lease()), entry);
         }
         return released;
+    }
+
+    /**
+     * Gives one task back unprocessed, unless its runner has already written an outcome.
+     *
+     * @param entry the task
+     * @return whether it was released
+     */
+    public boolean release(Held entry) {
+        try {
+            return entry.end(repository::release);
+        } catch (RuntimeException e) {
+            Lease lease = entry.lease();
+            log.warn("could not release task {} of request {}; it will be reclaimed when its lease expires: {}",
+                    lease.taskId(), lease.requestId(), e.toString());
+            return false;
+        }
     }
 
     private static String key(Lease lease) {

@@ -10,8 +10,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Renews the engine's task leases and notification leases on a thread of its own, so that slow
- * repository calls elsewhere (claims, sweeps) can never starve a renewal. Runs every quarter of
- * the shorter lease, renewing whatever expires within half a lease.
+ * repository calls elsewhere (claims, sweeps) can never starve a renewal. Runs every sixth of
+ * the shorter lease, renewing whatever expires within half a lease, so each lease gets about three
+ * tries before it expires and one failed renewal (a repository blip) does not lose it. Nothing thrown in a round
+ * (an {@link Error} from a repository included) stops the next one: a scheduled task that threw
+ * would never run again.
  */
 public final class LeaseKeeper implements AutoCloseable {
 
@@ -31,13 +34,17 @@ public final class LeaseKeeper implements AutoCloseable {
      */
     public LeaseKeeper(InFlightTasks tasks, CompletionNotifier notifications, Duration taskLease,
             Duration notificationLease, Clock clock) {
-        long periodMillis = Math.max(10, Math.min(taskLease.toMillis(), notificationLease.toMillis()) / 4);
+        long periodMillis = Math.max(10, Math.min(taskLease.toMillis(), notificationLease.toMillis()) / 6);
         scheduler.scheduleWithFixedDelay(() -> {
             try {
                 tasks.renewExpiring(clock.instant());
+            } catch (Throwable e) {
+                log.error("renewing task leases failed; trying again in {} ms", periodMillis, e);
+            }
+            try {
                 notifications.renewExpiring(clock.instant());
-            } catch (RuntimeException e) {
-                log.warn("lease renewal round failed; trying again in {} ms", periodMillis, e);
+            } catch (Throwable e) {
+                log.error("renewing notification leases failed; trying again in {} ms", periodMillis, e);
             }
         }, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
     }

@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * Runs one claimed task on the calling (I/O) thread: fetch, probe the header, wait for room in
  * the pixel budget, compress on the CPU executor, store, record. Failures are classified by
  * {@link ImgPipeException#retryable()}: transient ones are retried with back-off until the
- * attempts run out, the others fail the image at once. Any other exception (a bug, in the engine
- * or a plug-in) fails the image at once, logged with its stack trace. Thread-safe.
+ * attempts run out, the others fail the image at once. Any other exception or error (a bug, in the
+ * engine or a plug-in; a {@link StackOverflowError} included) fails the image at once, logged with
+ * its stack trace; running out of memory is a transient failure. Thread-safe.
  */
 public final class TaskPipeline {
 
@@ -71,8 +72,9 @@ public final class TaskPipeline {
 
     /**
      * Processes the task to a recorded outcome (completed, failed, or scheduled for retry), unless
-     * the engine is stopping, in which case the task is left to be released. Every write uses the
-     * lease the entry holds at that moment (renewals and re-claims replace it).
+     * the engine is stopping, in which case the task is given back unprocessed. The outcome is
+     * written once, under the lease the entry holds at that moment (renewals and re-claims replace
+     * it).
      *
      * @param entry the claimed task, as held by this engine
      */
@@ -85,30 +87,55 @@ public final class TaskPipeline {
         }
         try {
             URI outputUrl = process(task);
-            Lease lease = entry.lease();
-            if (repository.complete(lease, outputUrl, clock.instant())) {
-                log.debug("task {} of request {} completed: {}", lease.taskId(), lease.requestId(), outputUrl);
-                finisher.finishIfDone(lease.requestId());
+            if (entry.end(lease -> repository.complete(lease, outputUrl, clock.instant()))) {
+                log.debug("task {} of request {} completed: {}", task.lease().taskId(), task.lease().requestId(), outputUrl);
+                finisher.finishIfDone(task.lease().requestId());
             } else {
-                log.info("task {} of request {} finished after its lease was taken over; the new holder's result stands",
-                        lease.taskId(), lease.requestId());
+                log.info("task {} of request {} finished after another worker took its lease over; that worker's "
+                        + "result stands", task.lease().taskId(), task.lease().requestId());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            log.debug("task {} of request {} interrupted by shutdown", task.lease().taskId(), task.lease().requestId());
+            giveBack(entry, "interrupted by shutdown");
         } catch (RuntimeException e) {
             if (stopping.getAsBoolean()) {
-                log.debug("task {} of request {} stopped by shutdown: {}", task.lease().taskId(),
-                        task.lease().requestId(), e.toString());
+                giveBack(entry, "stopped by shutdown: " + e);
             } else if (e instanceof ImgPipeException) {
                 handleFailure(entry, (ImgPipeException) e);
             } else {
-                log.error("unexpected error processing {} (task {} of request {})", task.url(), task.lease().taskId(),
-                        task.lease().requestId(), e);
-                handleFailure(entry, new ImgPipeException("internal error: " + e, e, false));
+                failOnBug(entry, e);
             }
         } catch (OutOfMemoryError e) {
             handleFailure(entry, new ImgPipeException("out of memory while processing " + task.url(), e, true));
+        } catch (Error e) {
+            if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError)) {
+                throw e;
+            }
+            failOnBug(entry, e);
+        }
+    }
+
+    private void failOnBug(InFlightTasks.Held entry, Throwable e) {
+        ClaimedTask task = entry.task();
+        log.error("unexpected error processing {} (task {} of request {})", task.url(), task.lease().taskId(),
+                task.lease().requestId(), e);
+        handleFailure(entry, new ImgPipeException("internal error: " + e, e, false));
+    }
+
+    /** Releases the task unprocessed (shutdown), so that another worker can take it at once. */
+    private void giveBack(InFlightTasks.Held entry, String why) {
+        Lease lease = entry.lease();
+        log.debug("task {} of request {} {}; releasing it", lease.taskId(), lease.requestId(), why);
+        boolean interrupted = Thread.interrupted();
+        try {
+            entry.end(repository::release);
+        } catch (RuntimeException e) {
+            log.warn("could not release task {} of request {}; it will be reclaimed when its lease expires: {}",
+                    lease.taskId(), lease.requestId(), e.toString());
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -147,17 +174,16 @@ public final class TaskPipeline {
 
     private void handleFailure(InFlightTasks.Held entry, ImgPipeException e) {
         ClaimedTask task = entry.task();
-        Lease lease = entry.lease();
         String message = e.getMessage();
         if (e.retryable() && retryPolicy.mayRetry(task.attempt())) {
             Duration delay = retryPolicy.delayAfter(task.attempt(), e.retryAfter());
             log.info("attempt {} of {} failed, retrying in {} ms: {}", task.attempt(), retryPolicy.maxAttempts(),
                     delay.toMillis(), message);
             try {
-                repository.retryLater(lease, message, clock.instant().plus(delay));
-            } catch (ImgPipeException writeFailure) {
+                entry.end(lease -> repository.retryLater(lease, message, clock.instant().plus(delay)));
+            } catch (RuntimeException writeFailure) {
                 log.warn("could not schedule a retry of task {} of request {}; it will be reclaimed when its lease"
-                        + " expires: {}", lease.taskId(), lease.requestId(), writeFailure.getMessage());
+                        + " expires: {}", task.lease().taskId(), task.lease().requestId(), writeFailure.toString());
             }
             return;
         }
@@ -167,14 +193,14 @@ public final class TaskPipeline {
     }
 
     private void fail(InFlightTasks.Held entry, String error) {
-        Lease lease = entry.lease();
+        ClaimedTask task = entry.task();
         try {
-            if (repository.fail(lease, error, clock.instant())) {
-                finisher.finishIfDone(lease.requestId());
+            if (entry.end(lease -> repository.fail(lease, error, clock.instant()))) {
+                finisher.finishIfDone(task.lease().requestId());
             }
-        } catch (ImgPipeException e) {
+        } catch (RuntimeException e) {
             log.warn("could not record the failure of task {} of request {}; it will be reclaimed when its lease"
-                    + " expires: {}", lease.taskId(), lease.requestId(), e.getMessage());
+                    + " expires: {}", task.lease().taskId(), task.lease().requestId(), e.toString());
         }
     }
 }

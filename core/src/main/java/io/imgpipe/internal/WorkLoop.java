@@ -138,8 +138,8 @@ public final class WorkLoop implements Runnable {
             try {
                 ioExecutor.execute(() -> runTask(entry));
             } catch (RejectedExecutionException e) {
+                inFlight.release(entry);
                 inFlight.remove(entry);
-                repository.release(task.lease());
             }
         }
         return running && claimed.size() == wanted;
@@ -148,6 +148,10 @@ public final class WorkLoop implements Runnable {
     private void runTask(InFlightTasks.Held entry) {
         try {
             pipeline.run(entry);
+        } catch (Throwable e) {
+            log.error("task {} of request {} ended with an error the pipeline could not handle", entry.lease().taskId(),
+                    entry.lease().requestId(), e);
+            throw e;
         } finally {
             inFlight.remove(entry);
             signal();

@@ -21,8 +21,8 @@ import java.util.function.Consumer;
  * {@code processing} under the lease's token, and reports with its {@code boolean} result
  * whether it did. Expiry alone does not refuse a write: a holder whose lease expired but whose
  * task nobody has claimed since may still complete it. Implementations must therefore fence on the
- * token alone, never on {@link Lease#expiresAt()} (the engine passes back the lease it claimed
- * even after renewing it).
+ * token alone, never on {@link Lease#expiresAt()} (a renewal changes only the expiry, and a write
+ * may carry either expiry).
  *
  * <h2>Request life cycle</h2>
  * A request is {@code pending}/{@code processing} while it has unfinished tasks. Once every task
