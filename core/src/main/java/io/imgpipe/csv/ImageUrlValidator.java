@@ -17,6 +17,7 @@ import java.util.Optional;
 final class ImageUrlValidator {
 
     private static final int MAX_QUOTED_LENGTH = 200;
+    private static final int MAX_PORT = 65_535;
 
     private final CsvLimits limits;
 
@@ -85,6 +86,11 @@ final class ImageUrlValidator {
         }
         if (uri.getHost() == null || uri.getHost().isEmpty()) {
             problems.add(line, CsvColumn.IMAGE_URLS, "URL " + quote(text) + " has no valid host");
+            return Optional.empty();
+        }
+        if (uri.getPort() == 0 || uri.getPort() > MAX_PORT) {
+            problems.add(line, CsvColumn.IMAGE_URLS, "URL " + quote(text) + " has port " + uri.getPort()
+                    + ", outside 1 to " + MAX_PORT);
             return Optional.empty();
         }
         return Optional.of(withLowerCaseScheme(uri, scheme));

@@ -3,6 +3,7 @@ package io.imgpipe.fetch;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -37,13 +38,16 @@ public final class AddressRefusedException extends UnknownHostException {
     }
 
     private static String message(String host, List<InetAddress> refused, AddressPolicy policy) {
-        List<String> addresses = refused.stream().map(InetAddress::getHostAddress).collect(Collectors.toList());
-        boolean literal = addresses.size() == 1 && stripBrackets(host).equalsIgnoreCase(addresses.get(0));
+        String bare = stripBrackets(host);
+        boolean literal = refused.size() == 1 && (bare.indexOf(':') >= 0 || IPV4_LITERAL.matcher(bare).matches());
         // A host name's addresses are not named: the message reaches whoever submitted the URL,
         // and must not tell them what internal names resolve to. refusedAddresses() has them.
-        String what = literal ? "address " + addresses.get(0) + " is" : "host " + host + " resolves only to addresses that are";
+        // An IP literal names only itself, so it is quoted as it was written.
+        String what = literal ? "address " + bare + " is" : "host " + host + " resolves only to addresses that are";
         return what + " refused by the address policy (" + policy.describe() + ")";
     }
+
+    private static final Pattern IPV4_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
     private static String stripBrackets(String host) {
         return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;

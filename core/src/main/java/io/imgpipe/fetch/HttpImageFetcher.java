@@ -210,12 +210,22 @@ public final class HttpImageFetcher implements ImageFetcher {
 
     private static URI requestUri(URI url) {
         String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
-        if (!url.isAbsolute() || !(scheme.equals("http") || scheme.equals("https")) || url.getRawAuthority() == null) {
+        if (!url.isAbsolute() || !(scheme.equals("http") || scheme.equals("https")) || !hasHostAndPort(url)) {
             throw new FetchException(url, Reason.ADDRESS_REFUSED, -1,
-                    "only absolute http and https URLs with a host are fetched" + classification(Reason.ADDRESS_REFUSED),
+                    "only absolute http and https URLs with a host (and a port from 1 to 65535, if any) are fetched"
+                            + classification(Reason.ADDRESS_REFUSED),
                     null, null);
         }
         return withoutUserInfoAndFragment(url);
+    }
+
+    /**
+     * @return whether the URL has an authority and no port outside 1 to 65535 (a host name that
+     *     {@link URI} does not parse as one, such as {@code img_cdn.example.com}, is left to the
+     *     client, which refuses what it cannot use)
+     */
+    private static boolean hasHostAndPort(URI url) {
+        return url.getRawAuthority() != null && url.getPort() != 0 && url.getPort() <= 65_535;
     }
 
     private static URI withoutUserInfoAndFragment(URI url) {
@@ -244,7 +254,13 @@ public final class HttpImageFetcher implements ImageFetcher {
             throw failure(original, uri, Reason.TIMEOUT, -1, totalTimeoutMessage(), null, null);
         }
         Timeout left = Timeout.of(leftNanos, TimeUnit.NANOSECONDS);
-        HttpGet get = new HttpGet(uri);
+        HttpGet get;
+        try {
+            get = new HttpGet(uri);
+        } catch (IllegalArgumentException e) {
+            throw failure(original, uri, original.equals(uri) ? Reason.ADDRESS_REFUSED : Reason.BAD_REDIRECT, -1,
+                    "not a usable http(s) URL: " + e.getMessage(), e, null);
+        }
         get.setConfig(RequestConfig.custom()
                 .setRedirectsEnabled(false)
                 .setAuthenticationEnabled(false)
@@ -331,6 +347,10 @@ public final class HttpImageFetcher implements ImageFetcher {
         if (!(scheme.equals("http") || scheme.equals("https")) || target.getRawAuthority() == null) {
             throw failure(original, uri, Reason.BAD_REDIRECT, status,
                     "HTTP " + status + " redirect to " + target + " refused: only http and https URLs are followed", null, null);
+        }
+        if (!hasHostAndPort(target)) {
+            throw failure(original, uri, Reason.BAD_REDIRECT, status,
+                    "HTTP " + status + " redirect to " + target + " refused: it has no usable host and port", null, null);
         }
         return withoutUserInfoAndFragment(target);
     }

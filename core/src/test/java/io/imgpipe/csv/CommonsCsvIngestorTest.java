@@ -273,6 +273,17 @@ class CommonsCsvIngestorTest {
         });
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"http://a.example:99999/1.jpg", "https://a.example:0/1.jpg"})
+    void refusesUrlWithAPortOutsideTheValidRange(String url) throws IOException {
+        List<CsvProblem> problems = problems(lines(HEADER, "1,A," + url));
+
+        assertThat(problems).singleElement().satisfies(p -> {
+            assertThat(p.column()).isEqualTo(URLS);
+            assertThat(p.message()).contains("'" + url + "'").contains("outside 1 to 65535");
+        });
+    }
+
     // ---- serial numbers, names, cells
 
     @ParameterizedTest

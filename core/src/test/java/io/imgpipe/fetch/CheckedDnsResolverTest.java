@@ -12,6 +12,7 @@ import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.SystemDefaultDnsResolver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class CheckedDnsResolverTest {
@@ -58,6 +59,16 @@ class CheckedDnsResolverTest {
         CheckedDnsResolver system = new CheckedDnsResolver(SystemDefaultDnsResolver.INSTANCE, AddressPolicy.publicOnly());
 
         assertThatThrownBy(() -> system.resolve(host, 80)).isInstanceOf(AddressRefusedException.class);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"127.0.0.1, 127.0.0.1", "::1, ::1", "[::1], ::1", "[0:0:0:0:0:0:0:1], 0:0:0:0:0:0:0:1"})
+    void namesARefusedIpLiteralAsWritten(String host, String named) {
+        CheckedDnsResolver system = new CheckedDnsResolver(SystemDefaultDnsResolver.INSTANCE, AddressPolicy.publicOnly());
+
+        AddressRefusedException e = catchThrowableOfType(AddressRefusedException.class, () -> system.resolve(host, 80));
+
+        assertThat(e.getMessage()).startsWith("address " + named + " is refused");
     }
 
     @Test

@@ -432,6 +432,27 @@ class HttpImageFetcherTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"http://images.example.com:99999/a.jpg", "http://images.example.com:-5/a.jpg",
+            "http://images.example.com:0/a.jpg"})
+    void redirectToAnUnusablePortIsABadRedirect(String target) {
+        server.serve("/port", Reply.redirect(302, target));
+
+        FetchException e = fetchFailure(server.url("/port"));
+
+        assertThat(e.reason()).isEqualTo(Reason.BAD_REDIRECT);
+        assertThat(e.retryable()).isFalse();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://images.example.com:99999/a.jpg", "http://images.example.com:0/a.jpg"})
+    void urlWithAnUnusablePortIsRefusedAsAFetchException(String url) {
+        FetchException e = fetchFailure(URI.create(url));
+
+        assertThat(e.retryable()).isFalse();
+        assertThat(e.getMessage()).contains("port");
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"ftp://files.example.com/a.jpg", "file:///etc/passwd", "/relative/a.jpg"})
     void refusesUrlsThatAreNotAbsoluteHttp(String url) {
         FetchException e = fetchFailure(URI.create(url));
