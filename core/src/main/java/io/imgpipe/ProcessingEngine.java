@@ -158,6 +158,19 @@ public final class ProcessingEngine implements AutoCloseable {
     }
 
     /**
+     * Stops claiming new tasks, at once; tasks in flight go on, and {@link #submit}, {@link #status}
+     * and {@link #outputCsv} keep working. A server calls it when it starts shutting down, so that
+     * no new work is taken while it drains its requests; {@link #close()} then waits for what is
+     * in flight. Idempotent; does nothing if the engine was not started.
+     */
+    public void stopClaiming() {
+        Workers running = workers;
+        if (running != null) {
+            running.workLoop().stop();
+        }
+    }
+
+    /**
      * Validates a CSV and stores it as a new request. All-or-nothing: an invalid CSV stores
      * nothing. When this returns, the request is durably stored and will be processed by any
      * started engine sharing the repository.

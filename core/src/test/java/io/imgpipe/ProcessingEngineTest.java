@@ -386,6 +386,23 @@ class ProcessingEngineTest {
     }
 
     @Test
+    void anEngineThatStoppedClaimingFinishesWhatItHoldsButTakesNothingNew() throws Exception {
+        h.server.serve("/slow.jpg", Reply.ok("image/jpeg", jpeg).delayedBy(Duration.ofMillis(500)));
+        h.server.serve("/later.jpg", Reply.ok("image/jpeg", jpeg));
+        ProcessingEngine engine = h.startEngine();
+        String held = h.submit(engine, h.csv(List.of(List.of("/slow.jpg"))));
+        awaitHits("/slow.jpg", 1);
+
+        engine.stopClaiming();
+        String later = h.submit(engine, h.csv(List.of(List.of("/later.jpg"))));
+
+        assertThat(h.awaitCompletion(engine, held).status()).isEqualTo(Status.COMPLETED);
+        Thread.sleep(300);
+        assertThat(engine.status(later).orElseThrow().status()).isEqualTo(Status.PENDING);
+        assertThat(h.server.hits("/later.jpg")).isZero();
+    }
+
+    @Test
     void closeReleasesTasksStillInFlightUnprocessed() throws Exception {
         h.server.serve("/slow.jpg", Reply.ok("image/jpeg", jpeg).delayedBy(Duration.ofSeconds(20)));
         ProcessingEngine engine = h.startEngine(b -> b.fetcher(h.fetcher(EngineHarness.loopbackFetcherConfig()

@@ -100,7 +100,8 @@ final class Backend implements AutoCloseable {
                 objectStore = newS3Store(config.s3());
             }
             opened.push(objectStore);
-            log.info("backend: {} repository, {} object store", config.embeddedStore() ? "embedded" : "MongoDB",
+            log.info("backend: {} repository, {} object store", config.embeddedStore() ? "embedded"
+                    : "MongoDB " + config.mongo(),
                     localFiles != null ? "file-system (" + localFiles.root() + ")" : "S3 (bucket " + config.s3().store().bucket() + ")");
             return new Backend(embedded, repository, objectStore, localFiles, opened);
         } catch (RuntimeException e) {

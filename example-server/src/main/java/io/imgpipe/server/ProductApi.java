@@ -168,7 +168,8 @@ final class ProductApi {
     }
 
     private static String checkedWebhookUrl(String value) throws UploadRefusedException {
-        String rule = "must be an absolute http or https URL without user information, at most "
+        String rule = "must be an absolute http or https URL without user information, with a port from 1 to 65535"
+                + " if any, at most "
                 + MAX_WEBHOOK_URL_LENGTH + " characters";
         if (value.length() > MAX_WEBHOOK_URL_LENGTH) {
             throw refused(WEBHOOK_FIELD, "Invalid webhookUrl: " + rule);
@@ -181,7 +182,7 @@ final class ProductApi {
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null || uri.getRawUserInfo() != null
-                || uri.getRawFragment() != null) {
+                || uri.getRawFragment() != null || uri.getPort() == 0 || uri.getPort() > 65_535) {
             throw refused(WEBHOOK_FIELD, "Invalid webhookUrl '" + value + "': " + rule);
         }
         return uri.toString();

@@ -18,21 +18,14 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.javalin.json.JavalinJackson;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.Comparator;
-import java.util.UUID;
 import java.util.Deque;
-import java.util.stream.Stream;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,10 +43,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #start} binds the port first, so that the public base URL can name the port actually
  * bound; until the backend is open (a moment later, before {@code start} returns) the API answers
- * {@code 503} and {@code /health} says {@code starting}. {@link #stop()} is graceful: it stops
- * taking requests and lets those in progress finish, closes the engine (which stops claiming and
- * finishes or hands back work in flight, and sends queued webhooks), then closes the backend
- * (committing the embedded store). Thread-safe; one start per instance.
+ * {@code 503} and {@code /health} says {@code starting}. {@link #stop()} is graceful: the engine
+ * stops claiming at once, HTTP stops taking requests and lets those in progress finish, the engine
+ * closes (finishing or handing back work in flight, and sending queued webhooks), then the backend
+ * closes (committing the embedded store). Thread-safe; one start per instance.
  */
 public final class Server {
 
@@ -65,7 +58,7 @@ public final class Server {
     private volatile Services services;
     private Javalin app;
     private URI publicBaseUrl;
-    private Path uploadDir;
+    private UploadSpool spool;
     private boolean started;
 
     /**
@@ -84,12 +77,12 @@ public final class Server {
         }
         started = true;
         try {
-            uploadDir = prepareUploadDir(config.dataDir());
+            spool = UploadSpool.open(config.dataDir());
             app = Javalin.create(javalin -> configure(javalin, config));
             app.start(config.host(), config.port());
             int port = app.port();
             publicBaseUrl = config.publicBaseUrl() != null ? config.publicBaseUrl() : defaultBaseUrl(config.host(), port);
-            services = openServices(config, uploadDir);
+            services = openServices(config, spool.dir());
             log.info("imgpipe example-server listening on {}:{} (role {}, {} store, {} images, public URL {})", config.host(),
                     port, config.role().settingValue(), config.embeddedStore() ? "embedded" : "MongoDB",
                     config.s3() == null ? "local" : "S3", publicBaseUrl);
@@ -114,10 +107,15 @@ public final class Server {
     }
 
     /**
-     * Stops gracefully: HTTP first (waiting for requests in progress), then the engine, then the
-     * backend. Idempotent; safe from a shutdown hook.
+     * Stops gracefully: the engine stops claiming new tasks at once; then HTTP stops (waiting for
+     * requests in progress), then the engine closes (waiting for tasks in flight), then the backend.
+     * Idempotent; safe from a shutdown hook.
      */
     public synchronized void stop() {
+        Services current = services;
+        if (current != null) {
+            current.engine.stopClaiming();
+        }
         if (app != null) {
             try {
                 app.stop();
@@ -135,9 +133,9 @@ public final class Server {
                 log.warn("closing {} failed", next, e);
             }
         }
-        if (uploadDir != null) {
-            deleteTree(uploadDir);
-            uploadDir = null;
+        if (spool != null) {
+            spool.close();
+            spool = null;
         }
     }
 
@@ -275,50 +273,6 @@ public final class Server {
             name = host;
         }
         return URI.create("http://" + name + ":" + port);
-    }
-
-    /**
-     * A spool directory of this process's own, {@code DATA_DIR/uploads/<random>}, so that
-     * processes sharing a {@code DATA_DIR} never touch each other's uploads in progress. Spool
-     * directories left by processes that died more than a day ago are removed.
-     */
-    private static Path prepareUploadDir(Path dataDir) {
-        Path root = dataDir.toAbsolutePath().normalize().resolve("uploads");
-        Path dir = root.resolve(UUID.randomUUID().toString());
-        try {
-            Files.createDirectories(dir);
-            Instant staleBefore = Instant.now().minus(Duration.ofDays(1));
-            try (Stream<Path> spools = Files.list(root)) {
-                spools.filter(spool -> !spool.equals(dir) && isOlderThan(spool, staleBefore)).forEach(Server::deleteTree);
-            }
-            return dir;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot prepare the upload directory " + dir + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static boolean isOlderThan(Path path, Instant instant) {
-        try {
-            return Files.getLastModifiedTime(path).toInstant().isBefore(instant);
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static void deleteTree(Path root) {
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(Server::deleteQuietly);
-        } catch (IOException e) {
-            log.warn("cannot delete leftover uploads {}: {}", root, e.toString());
-        }
-    }
-
-    private static void deleteQuietly(Path path) {
-        try {
-            Files.deleteIfExists(path);
-        } catch (IOException e) {
-            log.warn("cannot delete leftover upload {}: {}", path, e.toString());
-        }
     }
 
     private static void logRequest(Context ctx, Float millis) {

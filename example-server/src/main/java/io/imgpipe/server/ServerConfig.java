@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -135,11 +136,13 @@ public record ServerConfig(String host, int port, URI publicBaseUrl, Role role, 
      *
      * @param uri {@code MONGODB_URI}, a {@code mongodb://} or {@code mongodb+srv://} connection string
      * @param database {@code MONGODB_DATABASE}; default the database named in the connection
-     *     string, else {@code imgpipe}
+     *     string, unless it names none or {@code admin}, {@code local} or {@code config}, else
+     *     {@code imgpipe}
      */
     public record MongoSettings(String uri, String database) {
 
         private static final Pattern DATABASE = Pattern.compile("[A-Za-z0-9_-]{1,63}");
+        private static final Set<String> SYSTEM_DATABASES = Set.of("admin", "local", "config");
 
         /** Checks the connection string parses and the database name is usable. */
         public MongoSettings {
@@ -162,10 +165,15 @@ public record ServerConfig(String host, int port, URI publicBaseUrl, Role role, 
             return new MongoSettings(uri, settings.string("MONGODB_DATABASE", databaseIn(uri)));
         }
 
+        /**
+         * @return the database the URI names, unless it names none or one of MongoDB's own
+         *     ({@code admin}, {@code local}, {@code config}: a URI names {@code admin} to say
+         *     where its user authenticates), in which case {@code imgpipe}
+         */
         private static String databaseIn(String uri) {
             try {
                 String named = uri == null ? null : new ConnectionString(uri).getDatabase();
-                return named == null || named.isBlank() ? "imgpipe" : named;
+                return named == null || named.isBlank() || SYSTEM_DATABASES.contains(named) ? "imgpipe" : named;
             } catch (IllegalArgumentException e) {
                 return "imgpipe"; // the constructor reports the bad connection string
             }

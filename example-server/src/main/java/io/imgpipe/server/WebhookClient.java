@@ -18,11 +18,13 @@ import org.apache.hc.client5.http.SystemDefaultDnsResolver;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 /**
@@ -31,13 +33,16 @@ import org.apache.hc.core5.util.Timeout;
  * connected to ({@link CheckedDnsResolver}); no proxy (system settings ignored), no redirects
  * followed, no cookies, no authentication, no automatic retries (the notifier retries). Each
  * attempt is bounded: the connect and the wait for the answer by the timeout each, and the whole
- * exchange by twice the timeout. At most {@value #MAX_BODY_BYTES} bytes of the answer are read.
+ * exchange by twice the timeout. The answer's status decides; its body is read only if it declares
+ * at most {@value #MAX_BODY_BYTES} bytes (so the connection can be reused), otherwise the exchange
+ * is aborted unread.
  *
- * <p>Thread-safe. {@link #close()} releases the connection pool and the timer thread.
+ * <p>Idle pooled connections are closed after 30 seconds. Thread-safe. {@link #close()} releases
+ * the connection pool and the timer threads.
  */
 final class WebhookClient implements AutoCloseable {
 
-    /** The most bytes of an answer read (the rest is discarded with the connection). */
+    /** The longest answer body read to keep a connection; a longer one is not read at all. */
     static final int MAX_BODY_BYTES = 4096;
 
     private final CloseableHttpClient client;
@@ -80,21 +85,22 @@ final class WebhookClient implements AutoCloseable {
      * @throws IOException if connecting, sending or reading fails, or the deadline passes
      */
     Answer post(URI url, byte[] body, Map<String, String> headers) throws IOException {
-        HttpPost post = new HttpPost(url);
+        HttpPost post;
+        try {
+            post = new HttpPost(url);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("not a usable webhook URL: " + url + " (" + e.getMessage() + ")", e);
+        }
         headers.forEach(post::setHeader);
         post.setEntity(new ByteArrayEntity(body, ContentType.APPLICATION_JSON));
         ScheduledFuture<?> abort = timer.schedule(post::cancel, deadline.toMillis(), TimeUnit.MILLISECONDS);
+        ClassicHttpResponse response = null;
         try {
-            return client.execute(post, response -> {
-                HttpEntity entity = response.getEntity();
-                if (entity != null) {
-                    try (InputStream in = entity.getContent()) {
-                        in.readNBytes(MAX_BODY_BYTES);
-                    }
-                }
-                Header retryAfter = response.getFirstHeader("Retry-After");
-                return new Answer(response.getCode(), retryAfter == null ? null : retryAfter.getValue());
-            });
+            response = client.executeOpen(null, post, null);
+            Header retryAfter = response.getFirstHeader("Retry-After");
+            Answer answer = new Answer(response.getCode(), retryAfter == null ? null : retryAfter.getValue());
+            discardBody(response.getEntity(), post);
+            return answer;
         } catch (IOException e) {
             if (post.isCancelled()) {
                 throw new IOException("no complete answer within " + deadline.toSeconds() + " s", e);
@@ -102,6 +108,39 @@ final class WebhookClient implements AutoCloseable {
             throw e;
         } finally {
             abort.cancel(false);
+            closeQuietly(response);
+        }
+    }
+
+    /**
+     * Reads a short answer body to the end, so the connection can be reused; a longer one, or one
+     * of unknown length, is not read: the exchange is aborted and its connection discarded. The
+     * status has been read already, so nothing here fails the delivery.
+     */
+    private static void discardBody(HttpEntity entity, HttpPost post) {
+        if (entity == null) {
+            return;
+        }
+        long length = entity.getContentLength();
+        if (length < 0 || length > MAX_BODY_BYTES) {
+            post.cancel();
+            return;
+        }
+        try (InputStream in = entity.getContent()) {
+            in.readNBytes(MAX_BODY_BYTES);
+        } catch (IOException e) {
+            post.cancel();
+        }
+    }
+
+    private static void closeQuietly(ClassicHttpResponse response) {
+        if (response == null) {
+            return;
+        }
+        try {
+            response.close();
+        } catch (IOException e) {
+            // aborted exchanges fail to drain on close; the connection is discarded either way
         }
     }
 
@@ -115,6 +154,8 @@ final class WebhookClient implements AutoCloseable {
         return GuardedHttpClients.builder(GuardedHttpClients.connectionManager(resolver, timeout, timeout, 16, 4))
                 .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(Timeout.of(timeout)).build())
                 .setUserAgent("imgpipe-webhook/0.1")
+                .evictExpiredConnections()
+                .evictIdleConnections(TimeValue.ofSeconds(30))
                 .build();
     }
 

@@ -3,6 +3,8 @@ package io.imgpipe.server;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Objects;
 import javax.crypto.Mac;
@@ -23,6 +25,8 @@ public final class WebhookSigner {
     public static final String SIGNATURE_HEADER = "X-Imgpipe-Signature";
     /** The header carrying the timestamp that was signed. */
     public static final String TIMESTAMP_HEADER = "X-Imgpipe-Timestamp";
+    /** How far from the receiver's clock {@link #verify(long, byte[], String)} accepts a timestamp. */
+    public static final Duration DEFAULT_TOLERANCE = Duration.ofMinutes(5);
     private static final String ALGORITHM = "HmacSHA256";
 
     private final SecretKeySpec key;
@@ -50,13 +54,32 @@ public final class WebhookSigner {
     }
 
     /**
-     * @param timestamp the received timestamp
-     * @param body the received body
-     * @param signature the received signature header
-     * @return {@code true} if it matches, compared in constant time
+     * Checks a received delivery the way a receiver should: the signature matches and the
+     * timestamp is within {@link #DEFAULT_TOLERANCE} of this machine's clock, so a captured
+     * delivery cannot be replayed later.
+     *
+     * @param timestamp the received {@code X-Imgpipe-Timestamp}
+     * @param body the received body, exactly as received
+     * @param signature the received {@code X-Imgpipe-Signature}
+     * @return {@code true} if the delivery is authentic and fresh
      */
     public boolean verify(long timestamp, byte[] body, String signature) {
-        if (signature == null) {
+        return verify(timestamp, body, signature, Instant.now(), DEFAULT_TOLERANCE);
+    }
+
+    /**
+     * @param timestamp the received {@code X-Imgpipe-Timestamp}
+     * @param body the received body, exactly as received
+     * @param signature the received {@code X-Imgpipe-Signature}
+     * @param now the receiver's current time
+     * @param tolerance how far the timestamp may be from {@code now}, either way
+     * @return {@code true} if the timestamp is within the tolerance and the signature matches,
+     *     compared in constant time
+     */
+    public boolean verify(long timestamp, byte[] body, String signature, Instant now, Duration tolerance) {
+        Objects.requireNonNull(now, "now");
+        Objects.requireNonNull(tolerance, "tolerance");
+        if (signature == null || Math.abs(now.getEpochSecond() - timestamp) > tolerance.toSeconds()) {
             return false;
         }
         return MessageDigest.isEqual(sign(timestamp, body).getBytes(StandardCharsets.US_ASCII),

@@ -202,7 +202,7 @@ class ProductApiIT {
 
     @ParameterizedTest
     @ValueSource(strings = {"ftp://example.com/hook", "/relative/hook", "not a url", "https://user:pw@example.com/hook",
-            "mailto:ops@example.com"})
+            "mailto:ops@example.com", "https://example.com:99999/hook", "https://example.com:0/hook"})
     void refusesAWebhookUrlThatIsNotAnAbsoluteHttpUrl(String webhookUrl) {
         HttpResponse<byte[]> response = api.upload(new Multipart()
                 .file("file", "p.csv", "text/csv", ("S. No.,Product Name,Input Image Urls\n1,A," + images.url("/a.jpg") + "\n")

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ServerConfigTest {
 
@@ -125,6 +126,14 @@ class ServerConfigTest {
         assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of("S3_BUCKET_NAME", "images", "AWS_ACCESS_KEY_ID", "AKIA")))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("AWS_SECRET_ACCESS_KEY");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"admin", "local", "config"})
+    void neverDefaultsToOneOfMongoDbsOwnDatabases(String named) {
+        String uri = "mongodb://root:example@mongo:27017/" + named;
+
+        assertThat(ServerConfig.fromEnvironment(Map.of("MONGODB_URI", uri)).mongo().database()).isEqualTo("imgpipe");
     }
 
     @Test
