@@ -7,7 +7,8 @@ import java.util.Objects;
 /**
  * Settings of the default {@link io.imgpipe.spi.ImageFetcher}.
  *
- * @param connectTimeout the longest wait for a TCP (and TLS) connection; default 5 s
+ * @param connectTimeout the longest wait for the DNS lookup of a host, and for a TCP (and TLS)
+ *     connection; default 5 s
  * @param totalTimeout the longest a whole fetch may take, redirects and body included; default 30 s
  * @param maxBytes the largest body accepted, enforced while streaming; default 25 MiB, at most
  *     {@value #MAX_BYTES_LIMIT} (the body is held in one array)

@@ -56,8 +56,8 @@ import org.slf4j.LoggerFactory;
  *       {@link FetcherConfig#maxRedirects()}, only to http and https URLs.</li>
  *   <li>{@link FetcherConfig#totalTimeout()} bounds the whole fetch, every hop and the body
  *       included: one shared timer thread aborts the exchange at the deadline, and no socket wait
- *       is longer than the time left. {@link FetcherConfig#connectTimeout()} bounds each TCP
- *       connect and TLS handshake.</li>
+ *       is longer than the time left. {@link FetcherConfig#connectTimeout()} bounds each DNS
+ *       lookup (see {@link TimedDnsResolver}), TCP connect and TLS handshake.</li>
  *   <li>{@link FetcherConfig#maxBytes()} is checked against {@code Content-Length} before reading
  *       and enforced while streaming; content encodings are not requested
  *       ({@code Accept-Encoding: identity}) and never decoded, so the cap counts what is kept.</li>
@@ -118,8 +118,10 @@ public final class HttpImageFetcher implements ImageFetcher {
     HttpImageFetcher(FetcherConfig config, DnsResolver names) {
         this.config = Objects.requireNonNull(config, "config");
         this.timer = newTimer(timerName);
-        this.connections = GuardedHttpClients.connectionManager(new CheckedDnsResolver(names, config.addressPolicy()),
-                config.connectTimeout(), config.totalTimeout(), MAX_CONNECTIONS, MAX_CONNECTIONS_PER_ROUTE);
+        CheckedDnsResolver resolver = new CheckedDnsResolver(new TimedDnsResolver(names, config.connectTimeout()),
+                config.addressPolicy());
+        this.connections = GuardedHttpClients.connectionManager(resolver, config.connectTimeout(), config.totalTimeout(),
+                MAX_CONNECTIONS, MAX_CONNECTIONS_PER_ROUTE);
         this.client = newClient(config, connections);
         timer.scheduleWithFixedDelay(this::evictIdleConnections, IDLE_EVICTION.toMillis(), IDLE_EVICTION.toMillis(),
                 TimeUnit.MILLISECONDS);
@@ -469,6 +471,10 @@ public final class HttpImageFetcher implements ImageFetcher {
         }
         if (causeOfType(e, InterruptedIOException.class) != null) {
             return failure(original, uri, Reason.TIMEOUT, -1, "timed out: " + messageOf(e), e, null);
+        }
+        if (causeOfType(e, TimedDnsResolver.DnsTimeoutException.class) != null) {
+            return failure(original, uri, Reason.TIMEOUT, -1, "cannot resolve host in time: "
+                    + causeOfType(e, TimedDnsResolver.DnsTimeoutException.class).getMessage(), e, null);
         }
         if (causeOfType(e, UnknownHostException.class) != null) {
             return failure(original, uri, Reason.CONNECTION, -1, "cannot resolve host: " + messageOf(e), e, null);

@@ -17,18 +17,22 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.utils.DateUtils;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -334,6 +338,38 @@ class HttpImageFetcherTest {
         assertThat(e.reason()).isEqualTo(Reason.CONNECTION);
         assertThat(e.retryable()).isTrue();
         assertThat(e.statusCode()).isEmpty();
+    }
+
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // without the DNS timeout, the fetch would hang
+    void aNameServerThatDoesNotAnswerIsATransientTimeout() {
+        CountDownLatch never = new CountDownLatch(1);
+        DnsResolver silent = new DnsResolver() {
+            @Override
+            public InetAddress[] resolve(String host) throws UnknownHostException {
+                try {
+                    never.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new UnknownHostException(host);
+            }
+
+            @Override
+            public String resolveCanonicalHostname(String host) {
+                return host;
+            }
+        };
+        FetcherConfig quickConnect = LOOPBACK_CONFIG.withConnectTimeout(Duration.ofMillis(200));
+        try (HttpImageFetcher withSilentDns = new HttpImageFetcher(quickConnect, silent)) {
+            FetchException e = fetchFailure(withSilentDns, URI.create("http://slow-dns.test/a.jpg"));
+
+            assertThat(e.reason()).isEqualTo(Reason.TIMEOUT);
+            assertThat(e.retryable()).isTrue();
+            assertThat(e.getMessage()).contains("slow-dns.test").contains("DNS lookup took longer than 200 ms");
+        } finally {
+            never.countDown();
+        }
     }
 
     @Test

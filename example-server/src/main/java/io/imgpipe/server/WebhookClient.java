@@ -4,6 +4,7 @@ import io.imgpipe.fetch.AddressPolicy;
 import io.imgpipe.fetch.AddressRefusedException;
 import io.imgpipe.fetch.CheckedDnsResolver;
 import io.imgpipe.fetch.GuardedHttpClients;
+import io.imgpipe.fetch.TimedDnsResolver;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -32,7 +33,7 @@ import org.apache.hc.core5.util.Timeout;
  * only to addresses the {@link AddressPolicy} allows, checked on the resolved address actually
  * connected to ({@link CheckedDnsResolver}); no proxy (system settings ignored), no redirects
  * followed, no cookies, no authentication, no automatic retries (the notifier retries). Each
- * attempt is bounded: the connect and the wait for the answer by the timeout each, and the whole
+ * attempt is bounded: the DNS lookup, the connect and the wait for the answer by the timeout each, and the whole
  * exchange by twice the timeout. The answer's status decides; its body is read only if it declares
  * at most {@value #MAX_BODY_BYTES} bytes (so the connection can be reused), otherwise the exchange
  * is aborted unread.
@@ -71,7 +72,7 @@ final class WebhookClient implements AutoCloseable {
             return thread;
         });
         timer.setRemoveOnCancelPolicy(true);
-        this.client = newClient(new CheckedDnsResolver(names, policy), timeout);
+        this.client = newClient(new CheckedDnsResolver(new TimedDnsResolver(names, timeout), policy), timeout);
     }
 
     /**
