@@ -264,10 +264,19 @@ public final class ProcessingEngine implements AutoCloseable {
      *
      * <p>A completion listener may call it: it then does not wait for the listener's own thread,
      * notifications still queued are left for other engines, and the components the engine created
-     * are closed once the current notification has been recorded.
+     * are closed once the current notification has been recorded. If another thread is closing the
+     * engine already, a listener's call returns at once.
      */
     @Override
-    public synchronized void close() {
+    public void close() {
+        Workers w = workers;
+        if (w != null && state.get() == State.CLOSED && w.notifier().onDeliveryThread()) {
+            return; // another thread is closing and waits for this delivery: waiting for it here would stall both
+        }
+        closeOnce();
+    }
+
+    private synchronized void closeOnce() {
         State previous = state.getAndSet(State.CLOSED);
         if (previous == State.CLOSED) {
             return;

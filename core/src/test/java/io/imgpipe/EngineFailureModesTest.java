@@ -93,7 +93,7 @@ class EngineFailureModesTest {
                 if (firstComplete.getAndSet(false)) {
                     try { // the write is slow to land: the claim loop re-claims the task meanwhile
                         reclaimed.await(10, TimeUnit.SECONDS);
-                        Thread.sleep(100); // let the claim loop hand T2 to the running entry (InFlightTasks.add)
+                        Thread.sleep(100); // the claim loop re-claims meanwhile and waits on the entry until this write returns
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
@@ -140,6 +140,48 @@ class EngineFailureModesTest {
         List<?> stillOpen = h.repository.claimNotifications("observer", 10, Instant.now().plus(Duration.ofDays(1)),
                 Duration.ofMinutes(1));
         assertThat(stillOpen).as("the announced request's notification must be closed").isEmpty();
+    }
+
+    /**
+     * A listener closes the engine while another thread (a shutdown hook) is already closing it
+     * and waiting for that listener: neither waits for the other, and the announcement is recorded.
+     */
+    @Test
+    void closeFromAListenerWhileAnotherThreadClosesTheEngine() throws Exception {
+        h.server.serve("/a.jpg", Reply.ok("image/jpeg", jpeg));
+        AtomicReference<ProcessingEngine> self = new AtomicReference<>();
+        CountDownLatch listenerEntered = new CountDownLatch(1);
+        CountDownLatch hookClosing = new CountDownLatch(1);
+        CountDownLatch listenerDone = new CountDownLatch(1);
+        ProcessingEngine engine = h.startEngine(b -> b.fetcher(h.fetcher(EngineHarness.loopbackFetcherConfig()))
+                .config(EngineHarness.fastConfig().shutdownTimeout(Duration.ofSeconds(20)).build())
+                .onCompletion(done -> {
+                    listenerEntered.countDown();
+                    try {
+                        hookClosing.await(10, TimeUnit.SECONDS);
+                        Thread.sleep(300); // let the hook reach its wait for this delivery
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    self.get().close();
+                    listenerDone.countDown();
+                }));
+        self.set(engine);
+        h.submit(engine, h.csv(List.of(List.of("/a.jpg"))));
+        assertThat(listenerEntered.await(30, TimeUnit.SECONDS)).isTrue();
+
+        Thread hook = new Thread(() -> {
+            hookClosing.countDown();
+            engine.close();
+        });
+        hook.start();
+        hook.join(TimeUnit.SECONDS.toMillis(15));
+
+        assertThat(hook.isAlive()).as("the hook's close() returned well before its 20 s shutdown timeout").isFalse();
+        assertThat(listenerDone.await(5, TimeUnit.SECONDS)).isTrue();
+        List<?> stillOpen = h.repository.claimNotifications("observer", 10, Instant.now().plus(Duration.ofDays(1)),
+                Duration.ofMinutes(1));
+        assertThat(stillOpen).as("the announcement is recorded, not left to be made again").isEmpty();
     }
 
     /** An {@link Error} from a plug-in fails the image at once, with that error as the reason. */

@@ -57,7 +57,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link FetcherConfig#totalTimeout()} bounds the whole fetch, every hop and the body
  *       included: one shared timer thread aborts the exchange at the deadline, and no socket wait
  *       is longer than the time left. {@link FetcherConfig#connectTimeout()} bounds each DNS
- *       lookup (see {@link TimedDnsResolver}), TCP connect and TLS handshake.</li>
+ *       lookup (see {@link TimedDnsResolver}), TCP connect and TLS handshake; a lookup started
+ *       just before the deadline may overrun it by up to the connect timeout.</li>
  *   <li>{@link FetcherConfig#maxBytes()} is checked against {@code Content-Length} before reading
  *       and enforced while streaming; content encodings are not requested
  *       ({@code Accept-Encoding: identity}) and never decoded, so the cap counts what is kept.</li>

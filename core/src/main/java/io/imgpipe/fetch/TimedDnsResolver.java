@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +21,7 @@ import org.apache.hc.client5.http.DnsResolver;
  * runs each lookup on a thread of a small shared pool and stops waiting at the timeout, so a
  * fetch's deadline covers name resolution too. A lookup that times out goes on in the background
  * until the resolver returns; at most {@value #MAX_LOOKUPS} run at once in the JVM, and a lookup
- * that finds them all busy fails at once (as if timed out) rather than queueing.
+ * that finds them all busy waits for one within the same timeout.
  *
  * <p>Put it between {@link CheckedDnsResolver} and the real resolver:
  * {@code new CheckedDnsResolver(new TimedDnsResolver(names, timeout), policy)}. Thread-safe.
@@ -31,6 +32,7 @@ public final class TimedDnsResolver implements DnsResolver {
     public static final int MAX_LOOKUPS = 64;
 
     private static final ThreadPoolExecutor LOOKUPS = newPool();
+    private static final Semaphore SLOTS = new Semaphore(MAX_LOOKUPS);
 
     private final DnsResolver delegate;
     private final Duration timeout;
@@ -55,14 +57,33 @@ public final class TimedDnsResolver implements DnsResolver {
      */
     @Override
     public InetAddress[] resolve(String host) throws UnknownHostException {
+        long deadline = System.nanoTime() + timeout.toNanos();
         Future<InetAddress[]> lookup;
         try {
-            lookup = LOOKUPS.submit(() -> delegate.resolve(host));
-        } catch (RejectedExecutionException e) {
-            throw new DnsTimeoutException(host + ": " + MAX_LOOKUPS + " DNS lookups are already in progress");
+            if (!SLOTS.tryAcquire(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                throw new DnsTimeoutException(host + ": " + MAX_LOOKUPS + " DNS lookups were in progress for "
+                        + describe(timeout));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            UnknownHostException interrupted = new UnknownHostException(host + ": interrupted while resolving");
+            interrupted.initCause(e);
+            throw interrupted;
         }
         try {
-            return lookup.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            lookup = LOOKUPS.submit(() -> {
+                try {
+                    return delegate.resolve(host);
+                } finally {
+                    SLOTS.release();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            SLOTS.release();
+            throw new DnsTimeoutException(host + ": no thread for a DNS lookup");
+        }
+        try {
+            return lookup.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             lookup.cancel(true);
             throw new DnsTimeoutException(host + ": the DNS lookup took longer than " + describe(timeout));
@@ -101,7 +122,7 @@ public final class TimedDnsResolver implements DnsResolver {
 
     private static ThreadPoolExecutor newPool() {
         AtomicInteger count = new AtomicInteger();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(0, MAX_LOOKUPS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(0, MAX_LOOKUPS + 1, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
                 runnable -> {
                     Thread thread = new Thread(runnable, "imgpipe-dns-" + count.incrementAndGet());
                     thread.setDaemon(true);

@@ -6,6 +6,7 @@ import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBuffer;
 import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
 
@@ -17,9 +18,9 @@ import java.awt.image.WritableRaster;
  *
  * <p>Grey images stay grey and keep their sample values. The JDK's PNG reader labels grey
  * samples with its linear-gamma grey colour space, so a colour-managed draw into an sRGB image
- * would lighten every mid-tone (0x60 becomes 0xA6); grey with alpha is therefore composited onto
- * white sample by sample, exactly as opaque grey is written sample for sample. Stateless and
- * thread-safe.
+ * would lighten every mid-tone (0x60 becomes 0xA6); grey with alpha in 8- or 16-bit samples is
+ * therefore composited onto white sample by sample, exactly as opaque grey is written sample for
+ * sample (other sample types, such as floating-point TIFF, are drawn). Stateless and thread-safe.
  */
 final class JpegPixels {
 
@@ -48,7 +49,7 @@ final class JpegPixels {
         }
         ColorModel model = image.getColorModel();
         boolean gray = model.getColorSpace().getType() == ColorSpace.TYPE_GRAY;
-        if (gray && model.hasAlpha() && model instanceof ComponentColorModel) {
+        if (gray && model.hasAlpha() && model instanceof ComponentColorModel && hasIntegerSamples(model)) {
             return flattenGray(image);
         }
         BufferedImage target = new BufferedImage(image.getWidth(), image.getHeight(),
@@ -60,6 +61,12 @@ final class JpegPixels {
             g.dispose();
         }
         return target;
+    }
+
+    /** @return whether samples are 8- or 16-bit integers, which {@link #flattenGray} reads as they are */
+    private static boolean hasIntegerSamples(ColorModel model) {
+        int type = model.getTransferType();
+        return type == DataBuffer.TYPE_BYTE || type == DataBuffer.TYPE_USHORT;
     }
 
     private static BufferedImage flattenGray(BufferedImage image) {

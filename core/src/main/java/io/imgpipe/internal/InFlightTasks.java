@@ -57,7 +57,9 @@ public final class InFlightTasks {
         private final AtomicReference<Lease> lease;
         private final Object endLock = new Object();
         private volatile boolean ended;
+        private volatile boolean ending;
         private volatile Lease lostLease;
+        private ClaimedTask adopted;
 
         private Held(ClaimedTask task) {
             this.task = task;
@@ -92,19 +94,34 @@ public final class InFlightTasks {
                 if (ended) {
                     return false;
                 }
-                boolean applied = write.write(lease.get());
-                ended = true;
-                return applied;
+                ending = true;
+                try {
+                    boolean applied = write.write(lease.get());
+                    ended = true;
+                    return applied;
+                } finally {
+                    ending = false;
+                }
             }
         }
 
-        private boolean adopt(Lease newer) {
+        private boolean adopt(ClaimedTask newer) {
             synchronized (endLock) {
                 if (ended) {
                     return false;
                 }
-                lease.set(newer);
+                lease.set(newer.lease());
+                adopted = newer;
                 return true;
+            }
+        }
+
+        /** Ends the entry; @return a claim it adopted and that no outcome write ended, else {@code null} */
+        private ClaimedTask close() {
+            synchronized (endLock) {
+                ClaimedTask orphan = ended ? null : adopted;
+                ended = true;
+                return orphan;
             }
         }
     }
@@ -126,7 +143,7 @@ public final class InFlightTasks {
             if (running == null) {
                 return fresh;
             }
-            if (running.adopt(task.lease())) {
+            if (running.adopt(task)) {
                 log.warn("re-claimed task {} of request {} that this engine is still running; it continues under the "
                         + "new lease", task.lease().taskId(), task.lease().requestId());
                 return null;
@@ -135,8 +152,28 @@ public final class InFlightTasks {
         }
     }
 
-    /** @param entry an entry whose runner has finished */
+    /**
+     * Stops tracking an entry whose runner has finished. If the entry adopted a re-claim that no
+     * outcome write ended (the runner's write failed, or it stopped, after the re-claim), that
+     * claim is still this engine's: it is returned as a new entry, to be run.
+     *
+     * @param entry an entry whose runner has finished
+     * @return a new entry to run, or {@code null}
+     */
+    public Held finish(Held entry) {
+        String key = key(entry.task.lease());
+        ClaimedTask orphan = entry.close();
+        held.remove(key, entry);
+        if (orphan == null) {
+            return null;
+        }
+        Held fresh = new Held(orphan);
+        return held.putIfAbsent(key, fresh) == null ? fresh : null;
+    }
+
+    /** @param entry an entry never run (its dispatch was refused), released or to be left to expire */
     public void remove(Held entry) {
+        entry.close();
         held.remove(key(entry.task.lease()), entry);
     }
 
@@ -156,14 +193,14 @@ public final class InFlightTasks {
         Instant threshold = now.plus(leaseDuration.dividedBy(2));
         for (Held entry : held.values()) {
             Lease lease = entry.lease();
-            if (lease.expiresAt().isAfter(threshold) || entry.ended || lease.equals(entry.lostLease)) {
+            if (lease.expiresAt().isAfter(threshold) || entry.ended || entry.ending || lease.equals(entry.lostLease)) {
                 continue;
             }
             Instant newExpiry = now.plus(leaseDuration);
             try {
                 if (repository.renew(lease, newExpiry)) {
                     entry.lease.compareAndSet(lease, lease.withExpiresAt(newExpiry));
-                } else if (!entry.ended) {
+                } else if (!entry.ended && !entry.ending) {
                     entry.lostLease = lease;
                     log.warn("lost the lease on task {} of request {}: another worker has taken it over",
                             lease.taskId(), lease.requestId());

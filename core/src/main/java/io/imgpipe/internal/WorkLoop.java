@@ -132,17 +132,20 @@ public final class WorkLoop implements Runnable {
         emptyClaims = claimed.isEmpty() ? emptyClaims + 1 : 0;
         for (ClaimedTask task : claimed) {
             InFlightTasks.Held entry = inFlight.add(task);
-            if (entry == null) {
-                continue;
-            }
-            try {
-                ioExecutor.execute(() -> runTask(entry));
-            } catch (RejectedExecutionException e) {
-                inFlight.release(entry);
-                inFlight.remove(entry);
+            if (entry != null) {
+                dispatch(entry);
             }
         }
         return running && claimed.size() == wanted;
+    }
+
+    private void dispatch(InFlightTasks.Held entry) {
+        try {
+            ioExecutor.execute(() -> runTask(entry));
+        } catch (RejectedExecutionException e) {
+            inFlight.release(entry);
+            inFlight.remove(entry);
+        }
     }
 
     private void runTask(InFlightTasks.Held entry) {
@@ -153,7 +156,10 @@ public final class WorkLoop implements Runnable {
                     entry.lease().requestId(), e);
             throw e;
         } finally {
-            inFlight.remove(entry);
+            InFlightTasks.Held next = inFlight.finish(entry);
+            if (next != null) {
+                dispatch(next);
+            }
             signal();
         }
     }

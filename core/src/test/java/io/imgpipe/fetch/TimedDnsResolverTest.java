@@ -7,6 +7,10 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hc.client5.http.DnsResolver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -14,11 +18,13 @@ import org.junit.jupiter.api.Test;
 class TimedDnsResolverTest {
 
     private final CountDownLatch answer = new CountDownLatch(1);
+    private final AtomicInteger waiting = new AtomicInteger();
 
     /** A name server that never answers until the test ends. */
     private final DnsResolver silent = new DnsResolver() {
         @Override
         public InetAddress[] resolve(String host) throws UnknownHostException {
+            waiting.incrementAndGet();
             try {
                 answer.await();
             } catch (InterruptedException e) {
@@ -65,6 +71,32 @@ class TimedDnsResolverTest {
                 .isInstanceOf(UnknownHostException.class)
                 .isNotInstanceOf(TimedDnsResolver.DnsTimeoutException.class)
                 .hasMessageContaining("unknown.example.test");
+    }
+
+    @Test
+    void aLookupWaitsForAFreeSlotWithinItsTimeoutWhenAllAreBusy() throws Exception {
+        TimedDnsResolver stuck = new TimedDnsResolver(silent, Duration.ofSeconds(30));
+        ExecutorService callers = Executors.newFixedThreadPool(TimedDnsResolver.MAX_LOOKUPS);
+        try {
+            for (int i = 0; i < TimedDnsResolver.MAX_LOOKUPS; i++) {
+                callers.submit(() -> stuck.resolve("stuck.example.test"));
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (waiting.get() < TimedDnsResolver.MAX_LOOKUPS && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(waiting.get()).isEqualTo(TimedDnsResolver.MAX_LOOKUPS);
+            FakeDnsResolver dns = new FakeDnsResolver().map("cdn.example.test", "93.184.216.34");
+
+            assertThatThrownBy(() -> new TimedDnsResolver(dns, Duration.ofMillis(100)).resolve("cdn.example.test"))
+                    .isInstanceOf(TimedDnsResolver.DnsTimeoutException.class)
+                    .hasMessageContaining("lookups were in progress");
+            answer.countDown();
+            assertThat(new TimedDnsResolver(dns, Duration.ofSeconds(10)).resolve("cdn.example.test")).hasSize(1);
+        } finally {
+            answer.countDown();
+            callers.shutdownNow();
+        }
     }
 
     @Test

@@ -74,6 +74,23 @@ class JpegPixelsTest {
     }
 
     @Test
+    void drawsFloatingPointGrayWithAlphaInsteadOfCollapsingIt() {
+        ColorModel model = new ComponentColorModel(ColorSpace.getInstance(ColorSpace.CS_GRAY), true, false,
+                Transparency.TRANSLUCENT, DataBuffer.TYPE_FLOAT);
+        WritableRaster raster = model.createCompatibleWritableRaster(4, 4);
+        for (int y = 0; y < 4; y++) {
+            for (int x = 0; x < 4; x++) {
+                raster.setSample(x, y, 0, 0.25f);
+                raster.setSample(x, y, 1, 1.0f);
+            }
+        }
+
+        BufferedImage flat = JpegPixels.writable(new BufferedImage(model, raster, false, null));
+
+        assertThat(flat.getRaster().getSample(1, 1, 0)).as("neither black nor white").isBetween(40, 200);
+    }
+
+    @Test
     void keepsGrayPngWithAlphaChannelAtItsSampleValues() throws IOException {
         ColorModel model = new ComponentColorModel(ColorSpace.getInstance(ColorSpace.CS_GRAY), true, false,
                 Transparency.TRANSLUCENT, DataBuffer.TYPE_BYTE);

@@ -23,16 +23,21 @@ import org.slf4j.LoggerFactory;
  * so that processes sharing a {@code DATA_DIR} never touch each other's uploads in progress.
  *
  * <p>Each spool holds an exclusive lock on its {@code .lock} file for as long as it is open. When a
- * spool is created, the spools of other processes whose lock can be taken (their process has
- * ended, however it ended) are deleted; a spool with no lock file yet is deleted only once it is a
- * day old. Locks are released when the process dies, so a spool left by {@code kill -9} is swept by
- * the next process to start. Thread-safe.
+ * spool is created, the spools of other processes that are older than a few minutes and whose lock
+ * can be taken (their process has ended, however it ended) are deleted; a spool with no lock file
+ * is deleted only once it is a day old. The grace period keeps a spool that another process is
+ * creating at the same moment (its lock file made but not yet locked) out of reach. Locks are
+ * released when the process dies, so a spool left by {@code kill -9} is swept by the next process
+ * to start. Thread-safe: opening and probing are serialised within the JVM, because on POSIX
+ * systems closing a probe's channel would drop a lock this JVM holds on the same file.
  */
 final class UploadSpool implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(UploadSpool.class);
     private static final String LOCK_FILE = ".lock";
     private static final Duration UNLOCKED_GRACE = Duration.ofDays(1);
+    private static final Duration STARTING_GRACE = Duration.ofMinutes(5);
+    private static final Object OPEN_AND_PROBE = new Object();
 
     /**
      * Lock files held by spools of this JVM. A second channel on one of them must never be opened
@@ -59,6 +64,12 @@ final class UploadSpool implements AutoCloseable {
      * @throws UncheckedIOException if the directory or its lock cannot be created
      */
     static UploadSpool open(Path dataDir) {
+        synchronized (OPEN_AND_PROBE) {
+            return openAndSweep(dataDir);
+        }
+    }
+
+    private static UploadSpool openAndSweep(Path dataDir) {
         Path root = dataDir.toAbsolutePath().normalize().resolve("uploads");
         Path dir = root.resolve(UUID.randomUUID().toString());
         Path lockFile = dir.resolve(LOCK_FILE);
@@ -85,9 +96,12 @@ final class UploadSpool implements AutoCloseable {
     }
 
     private void sweep(Path root) throws IOException {
-        Instant unlockedBefore = Instant.now().minus(UNLOCKED_GRACE);
+        Instant now = Instant.now();
+        Instant unlockedBefore = now.minus(UNLOCKED_GRACE);
+        Instant startedBefore = now.minus(STARTING_GRACE);
         try (Stream<Path> spools = Files.list(root)) {
-            spools.filter(spool -> !spool.equals(dir) && Files.isDirectory(spool) && ended(spool, unlockedBefore))
+            spools.filter(spool -> !spool.equals(dir) && Files.isDirectory(spool)
+                            && isOlderThan(spool, startedBefore) && ended(spool, unlockedBefore))
                     .forEach(spool -> {
                         log.info("deleting the upload spool {} of a process that has ended", spool);
                         deleteTree(spool);
@@ -119,11 +133,13 @@ final class UploadSpool implements AutoCloseable {
     /** Releases the lock and deletes the spool with whatever it still holds. Idempotent. */
     @Override
     public void close() {
-        if (!channel.isOpen()) {
-            return;
+        synchronized (OPEN_AND_PROBE) {
+            if (!channel.isOpen()) {
+                return;
+            }
+            closeQuietly(channel);
+            HELD_IN_THIS_JVM.remove(lockFile);
         }
-        closeQuietly(channel);
-        HELD_IN_THIS_JVM.remove(lockFile);
         deleteTree(dir);
     }
 

@@ -79,10 +79,19 @@ public final class WebhookSigner {
     public boolean verify(long timestamp, byte[] body, String signature, Instant now, Duration tolerance) {
         Objects.requireNonNull(now, "now");
         Objects.requireNonNull(tolerance, "tolerance");
-        if (signature == null || Math.abs(now.getEpochSecond() - timestamp) > tolerance.toSeconds()) {
+        if (signature == null || !within(timestamp, now.getEpochSecond(), tolerance.toSeconds())) {
             return false;
         }
         return MessageDigest.isEqual(sign(timestamp, body).getBytes(StandardCharsets.US_ASCII),
                 signature.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static boolean within(long timestamp, long now, long toleranceSeconds) {
+        try {
+            long skew = Math.subtractExact(now, timestamp);
+            return skew != Long.MIN_VALUE && Math.abs(skew) <= toleranceSeconds;
+        } catch (ArithmeticException e) {
+            return false;
+        }
     }
 }

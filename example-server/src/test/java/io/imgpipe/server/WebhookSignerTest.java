@@ -44,6 +44,14 @@ class WebhookSignerTest {
     }
 
     @Test
+    void refusesATimestampWhoseDistanceToTheClockOverflows() {
+        long extreme = NOW.getEpochSecond() + Long.MIN_VALUE;
+
+        assertThat(signer.verify(extreme, BODY, signer.sign(extreme, BODY), NOW, FIVE_MINUTES)).isFalse();
+        assertThat(signer.verify(Long.MAX_VALUE, BODY, signer.sign(Long.MAX_VALUE, BODY), NOW, FIVE_MINUTES)).isFalse();
+    }
+
+    @Test
     void refusesAChangedBody() {
         long timestamp = NOW.getEpochSecond();
         String signature = signer.sign(timestamp, BODY);
