@@ -8,11 +8,17 @@ import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
+import io.imgpipe.ProcessingEngine;
+import io.imgpipe.local.FileSystemObjectStore;
+import io.imgpipe.local.FileSystemStoreConfig;
 import io.imgpipe.spi.ClaimedTask;
 import io.imgpipe.spi.NewProduct;
 import io.imgpipe.spi.NewRequest;
 import io.imgpipe.spi.NewTask;
+import java.io.InputStream;
+import java.io.Writer;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,6 +43,9 @@ import org.bson.conversions.Bson;
  * default), and, when {@code -Dmongo.uri=...} is given, against that server too (in fresh
  * databases it drops afterwards). For each:
  * <ol>
+ *   <li>submit: a CSV of the same size as the create step's request, written to a temporary file
+ *       and submitted through {@link ProcessingEngine#submit} (parsing, validation, planning and
+ *       create, as an upload does); prints rows/s;
  *   <li>create: one request of {@code -Drows} products (default 100,000; {@code -Dh2.rows} for
  *       the H2 backend, default 20,000) with 3 distinct image URLs each, built as the engine
  *       builds it (one task per distinct URL, output key {@code <requestId>/<serial>-<position>.jpg});
@@ -55,7 +64,6 @@ import org.bson.conversions.Bson;
  * </ol>
  *
  * <pre>
- * cd /work/wt/mongo
  * mvn -B -q -o -pl store-mongo -am test-compile dependency:build-classpath \
  *     -Dmdep.outputFile=/tmp/imgpipe-mongo-bench.cp -Dmdep.includeScope=test
  * java -cp store-mongo/target/test-classes:store-mongo/target/classes:$(cat /tmp/imgpipe-mongo-bench.cp) \
@@ -109,11 +117,53 @@ public final class MongoRepositoryBenchmark {
             throws Exception {
         System.out.println();
         System.out.println("== " + target);
+        submitCsv(client, rows);
         createAndFind(client, rows);
         claimAndComplete(client, claimRows, 0, false, settings);
         if (settings.finishedTasks() > 0) {
             claimAndComplete(client, settings.busyClaimRows(), settings.finishedTasks(), false, settings);
             claimAndComplete(client, settings.busyClaimRows(), settings.finishedTasks(), true, settings);
+        }
+    }
+
+    /**
+     * Writes a CSV of {@code rows} products with 3 distinct image URLs each to a temporary file and
+     * submits it through an engine on the repository (not started, so nothing is claimed): CSV
+     * parsing and validation, planning and the repository's create, as an upload does.
+     */
+    private static void submitCsv(MongoClient client, int rows) throws Exception {
+        Path dir = Files.createTempDirectory("imgpipe-bench-csv");
+        Path csv = dir.resolve("products.csv");
+        try (Writer out = Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {
+            out.write("S. No.,Product Name,Input Image Urls\n");
+            for (int row = 1; row <= rows; row++) {
+                out.write(row + ",Product " + row + ",\"");
+                for (int image = 1; image <= IMAGES_PER_ROW; image++) {
+                    out.write((image > 1 ? "," : "") + "https://images.example.com/catalog/" + row + "/photo-" + image
+                            + ".jpg");
+                }
+                out.write("\"\n");
+            }
+        }
+        String database = freshDatabaseName();
+        try (MongoProductRepository repository = open(client, database);
+                ProcessingEngine engine = ProcessingEngine.builder()
+                        .repository(repository)
+                        .objectStore(new FileSystemObjectStore(new FileSystemStoreConfig(dir.resolve("out"),
+                                URI.create("https://cdn.example.com/"))))
+                        .build();
+                InputStream in = Files.newInputStream(csv)) {
+            long start = System.nanoTime();
+            engine.submit(in);
+            double seconds = seconds(start);
+            System.out.println(String.format(Locale.ROOT,
+                    "submit CSV: %,d rows (%.1f MB, %,d image URLs) through ProcessingEngine.submit in %.2f s = %,.0f rows/s",
+                    rows, Files.size(csv) / 1e6, rows * IMAGES_PER_ROW, seconds, rows / seconds));
+        } finally {
+            client.getDatabase(database).drop();
+            Files.deleteIfExists(csv);
+            Files.deleteIfExists(dir.resolve("out"));
+            Files.deleteIfExists(dir);
         }
     }
 
