@@ -35,6 +35,7 @@ final class ClaimCandidates {
 
     private final Deque<Document> kept = new ArrayDeque<>();
     private Instant readAt;
+    private long generation;
 
     /**
      * @param wanted the most to take
@@ -54,14 +55,24 @@ final class ClaimCandidates {
         return taken;
     }
 
+    /** @return the current generation, to be passed to {@link #keep} by a read that starts now */
+    synchronized long generation() {
+        return generation;
+    }
+
     /**
      * Keeps the candidates of a fresh read that no claim has tried, in random order, replacing
-     * those kept before.
+     * those kept before, unless they were forgotten since the read started (the read may predate
+     * the write that made a task claimable earlier).
      *
      * @param spare the untried candidates
      * @param now the time they were read at
+     * @param readGeneration {@link #generation()} taken before the read
      */
-    synchronized void keep(List<Document> spare, Instant now) {
+    synchronized void keep(List<Document> spare, Instant now, long readGeneration) {
+        if (readGeneration != generation) {
+            return;
+        }
         List<Document> shuffled = new ArrayList<>(spare);
         Collections.shuffle(shuffled, ThreadLocalRandom.current());
         kept.clear();
@@ -73,6 +84,7 @@ final class ClaimCandidates {
     synchronized void forget() {
         kept.clear();
         readAt = null;
+        generation++;
     }
 
     private boolean isCurrent(Instant now) {

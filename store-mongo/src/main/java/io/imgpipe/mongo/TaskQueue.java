@@ -88,6 +88,7 @@ final class TaskQueue {
                 int wanted = limit - claimed.size();
                 List<Document> batch = candidates.take(wanted, now);
                 boolean fresh = batch.isEmpty();
+                long generation = candidates.generation();
                 if (fresh) {
                     reads++;
                     batch = readCandidates(now, Math.max(2 * wanted, ClaimCandidates.READ_AT_LEAST));
@@ -116,7 +117,7 @@ final class TaskQueue {
                     }
                 }
                 if (fresh) {
-                    candidates.keep(batch.subList(tried, batch.size()), now);
+                    candidates.keep(batch.subList(tried, batch.size()), now, generation);
                     if (lost == 0) {
                         break;
                     }
