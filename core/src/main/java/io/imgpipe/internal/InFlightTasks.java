@@ -193,14 +193,14 @@ public final class InFlightTasks {
         Instant threshold = now.plus(leaseDuration.dividedBy(2));
         for (Held entry : held.values()) {
             Lease lease = entry.lease();
-            if (lease.expiresAt().isAfter(threshold) || entry.ended || entry.ending || lease.equals(entry.lostLease)) {
+            if (lease.expiresAt().isAfter(threshold) || entry.ended || lease.equals(entry.lostLease)) {
                 continue;
             }
             Instant newExpiry = now.plus(leaseDuration);
             try {
                 if (repository.renew(lease, newExpiry)) {
                     entry.lease.compareAndSet(lease, lease.withExpiresAt(newExpiry));
-                } else if (!entry.ended && !entry.ending) {
+                } else if (!entry.ended && !entry.ending) { // else its own outcome write just ended it
                     entry.lostLease = lease;
                     log.warn("lost the lease on task {} of request {}: another worker has taken it over",
                             lease.taskId(), lease.requestId());
