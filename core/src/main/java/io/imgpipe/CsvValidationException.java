@@ -15,7 +15,16 @@ public class CsvValidationException extends ImgPipeException {
 
     /** @param problems every problem found, in file order; at least one */
     public CsvValidationException(List<CsvProblem> problems) {
-        super(summarize(problems), null, false);
+        this(problems, problems.size());
+    }
+
+    /**
+     * @param problems the problems listed, in file order; at least one. When there were too many to
+     *     list, the last one says how many more were found
+     * @param found how many problems were found in all, listed or not
+     */
+    public CsvValidationException(List<CsvProblem> problems, long found) {
+        super(summarize(problems, found), null, false);
         this.problems = List.copyOf(problems);
     }
 
@@ -24,13 +33,13 @@ public class CsvValidationException extends ImgPipeException {
         return problems;
     }
 
-    private static String summarize(List<CsvProblem> problems) {
+    private static String summarize(List<CsvProblem> problems, long found) {
         if (problems.isEmpty()) {
             throw new IllegalArgumentException("a CsvValidationException needs at least one problem");
         }
         String head = problems.stream().limit(5).map(CsvProblem::toString).collect(Collectors.joining("; "));
-        int more = problems.size() - 5;
-        return "invalid CSV (" + problems.size() + (problems.size() == 1 ? " problem): " : " problems): ") + head
+        long more = found - Math.min(5, problems.size());
+        return "invalid CSV (" + found + (found == 1 ? " problem): " : " problems): ") + head
                 + (more > 0 ? "; and " + more + " more" : "");
     }
 }

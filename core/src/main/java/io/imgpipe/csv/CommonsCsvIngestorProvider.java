@@ -13,7 +13,8 @@ import java.util.Optional;
  *   <li>{@value #MAX_BYTES}: the most bytes in a file;</li>
  *   <li>{@value #MAX_ROWS}: the most data rows;</li>
  *   <li>{@value #MAX_URLS_PER_ROW}: the most image URLs in one row;</li>
- *   <li>{@value #MAX_URL_LENGTH}: the most characters in one URL.</li>
+ *   <li>{@value #MAX_URL_LENGTH}: the most characters in one URL;</li>
+ *   <li>{@value #MAX_URLS}: the most image URLs in a file.</li>
  * </ul>
  * Registered in {@code META-INF/services/io.imgpipe.spi.CsvIngestorProvider}. Stateless and
  * thread-safe; the ingestor it creates holds no resource to close.
@@ -30,6 +31,8 @@ public final class CommonsCsvIngestorProvider implements CsvIngestorProvider {
     public static final String MAX_URLS_PER_ROW = "imgpipe.csv.max-urls-per-row";
     /** Property: the most characters in one URL. */
     public static final String MAX_URL_LENGTH = "imgpipe.csv.max-url-length";
+    /** Property: the most image URLs in a file. */
+    public static final String MAX_URLS = "imgpipe.csv.max-urls";
 
     /** For {@link java.util.ServiceLoader}. */
     public CommonsCsvIngestorProvider() {
@@ -53,7 +56,8 @@ public final class CommonsCsvIngestorProvider implements CsvIngestorProvider {
                 positiveLong(config, MAX_BYTES, defaults.maxBytes()),
                 positiveInt(config, MAX_ROWS, defaults.maxRows()),
                 positiveInt(config, MAX_URLS_PER_ROW, defaults.maxUrlsPerRow()),
-                positiveInt(config, MAX_URL_LENGTH, defaults.maxUrlLength())));
+                positiveInt(config, MAX_URL_LENGTH, defaults.maxUrlLength()),
+                positiveInt(config, MAX_URLS, defaults.maxUrls())));
     }
 
     private static int positiveInt(ProviderConfig config, String key, int defaultValue) {

@@ -76,7 +76,7 @@ record CsvHeader(int cellCount, Map<CsvColumn, Integer> positions) {
     }
 
     private static String quoteCells(CSVRecord record) {
-        String quoted = record.stream().limit(MAX_CELLS_QUOTED).map(cell -> "'" + cell + "'")
+        String quoted = record.stream().limit(MAX_CELLS_QUOTED).map(Quoting::quote)
                 .collect(Collectors.joining(", "));
         return record.size() > MAX_CELLS_QUOTED ? quoted + ", ... (" + record.size() + " cells)" : quoted;
     }

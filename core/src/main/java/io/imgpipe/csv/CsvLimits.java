@@ -10,11 +10,17 @@ import io.imgpipe.ConfigurationException;
  * @param maxRows the most data rows (header and blank lines not counted)
  * @param maxUrlsPerRow the most image URLs in one row's cell
  * @param maxUrlLength the most characters in one URL
+ * @param maxUrls the most image URLs in the whole file. Every URL read is held until the file is
+ *     validated and stored (a few hundred bytes each), so this bounds the heap a valid upload takes
+ *     even when it fills every other limit
  */
-public record CsvLimits(long maxBytes, int maxRows, int maxUrlsPerRow, int maxUrlLength) {
+public record CsvLimits(long maxBytes, int maxRows, int maxUrlsPerRow, int maxUrlLength, int maxUrls) {
 
-    /** Default: 64 MiB, 200,000 rows, 50 URLs per row, 2,048 characters per URL. */
-    public static final CsvLimits DEFAULTS = new CsvLimits(64L * 1024 * 1024, 200_000, 50, 2048);
+    /**
+     * Default: 64 MiB, 200,000 rows, 50 URLs per row, 2,048 characters per URL, 500,000 URLs in
+     * all (about 200 MB of heap while the file is read and stored).
+     */
+    public static final CsvLimits DEFAULTS = new CsvLimits(64L * 1024 * 1024, 200_000, 50, 2048, 500_000);
 
     /** Checks every limit is positive. */
     public CsvLimits {
@@ -22,6 +28,7 @@ public record CsvLimits(long maxBytes, int maxRows, int maxUrlsPerRow, int maxUr
         requirePositive("maxRows", maxRows);
         requirePositive("maxUrlsPerRow", maxUrlsPerRow);
         requirePositive("maxUrlLength", maxUrlLength);
+        requirePositive("maxUrls", maxUrls);
     }
 
     /** @return {@link #DEFAULTS} */
@@ -31,22 +38,27 @@ public record CsvLimits(long maxBytes, int maxRows, int maxUrlsPerRow, int maxUr
 
     /** @param value the new limit @return a copy with that limit */
     public CsvLimits withMaxBytes(long value) {
-        return new CsvLimits(value, maxRows, maxUrlsPerRow, maxUrlLength);
+        return new CsvLimits(value, maxRows, maxUrlsPerRow, maxUrlLength, maxUrls);
     }
 
     /** @param value the new limit @return a copy with that limit */
     public CsvLimits withMaxRows(int value) {
-        return new CsvLimits(maxBytes, value, maxUrlsPerRow, maxUrlLength);
+        return new CsvLimits(maxBytes, value, maxUrlsPerRow, maxUrlLength, maxUrls);
     }
 
     /** @param value the new limit @return a copy with that limit */
     public CsvLimits withMaxUrlsPerRow(int value) {
-        return new CsvLimits(maxBytes, maxRows, value, maxUrlLength);
+        return new CsvLimits(maxBytes, maxRows, value, maxUrlLength, maxUrls);
     }
 
     /** @param value the new limit @return a copy with that limit */
     public CsvLimits withMaxUrlLength(int value) {
-        return new CsvLimits(maxBytes, maxRows, maxUrlsPerRow, value);
+        return new CsvLimits(maxBytes, maxRows, maxUrlsPerRow, value, maxUrls);
+    }
+
+    /** @param value the new limit @return a copy with that limit */
+    public CsvLimits withMaxUrls(int value) {
+        return new CsvLimits(maxBytes, maxRows, maxUrlsPerRow, maxUrlLength, value);
     }
 
     private static void requirePositive(String name, long value) {

@@ -59,6 +59,7 @@ final class CsvReading {
         long headerLine = 0;
         RowValidator validator = null;
         long dataRows = 0;
+        long urls = 0;
         try (CSVParser parser = CSVParser.builder().setReader(text).setFormat(format).get()) {
             Iterator<CSVRecord> records = parser.iterator();
             while (true) {
@@ -87,8 +88,16 @@ final class CsvReading {
                     throw refused();
                 }
                 Optional<ProductRow> row = validator.validate(record, line);
-                if (row.isPresent() && problems.isEmpty()) {
-                    rows.add(row.get());
+                if (row.isPresent()) {
+                    urls += row.get().imageUrls().size();
+                    if (urls > limits.maxUrls()) {
+                        problems.add(line, null, "the file has more than " + limits.maxUrls()
+                                + " image URLs, the limit (maxUrls); reading stopped on this line");
+                        throw refused();
+                    }
+                    if (problems.isEmpty()) {
+                        rows.add(row.get());
+                    }
                 }
             }
         }

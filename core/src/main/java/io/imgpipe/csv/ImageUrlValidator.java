@@ -11,12 +11,15 @@ import java.util.Optional;
  * Splits an {@code Input Image Urls} cell into URLs and checks each: an absolute {@code http} or
  * {@code https} URL (scheme in any case, returned lower-cased) with a host, no user-info, at most
  * {@link CsvLimits#maxUrlLength()} characters, parsed by {@link URI}. Entries are separated by
- * commas, so a comma inside a URL must be percent-encoded ({@code %2C}). Immutable and
+ * commas, so a comma inside a URL must be percent-encoded ({@code %2C}). A cell longer than
+ * {@link CsvLimits#maxUrlsPerRow()} URLs of {@link CsvLimits#maxUrlLength()} characters could
+ * take, or with too many entries, is refused before any entry is built. Immutable and
  * thread-safe.
  */
 final class ImageUrlValidator {
 
-    private static final int MAX_QUOTED_LENGTH = 200;
+    /** Characters allowed per URL beyond its length when bounding a cell: a comma and some spaces. */
+    private static final int SEPARATOR_ALLOWANCE = 16;
     private static final int MAX_PORT = 65_535;
 
     private final CsvLimits limits;
@@ -33,20 +36,50 @@ final class ImageUrlValidator {
      * @return the valid URLs, in cell order
      */
     List<URI> parse(String cell, long line, ProblemCollector problems) {
-        List<String> entries = splitEntries(cell);
-        if (entries.isEmpty()) {
+        long longest = (long) limits.maxUrlsPerRow() * (limits.maxUrlLength() + SEPARATOR_ALLOWANCE);
+        if (cell.length() > longest) {
+            problems.add(line, CsvColumn.IMAGE_URLS, "the cell has " + cell.length() + " characters, more than "
+                    + limits.maxUrlsPerRow() + " URLs (maxUrlsPerRow) of at most " + limits.maxUrlLength()
+                    + " characters (maxUrlLength) can take");
+            return List.of();
+        }
+        int count = countEntries(cell);
+        if (count == 0) {
             problems.add(line, CsvColumn.IMAGE_URLS, "no image URLs: the cell is empty");
             return List.of();
         }
-        if (entries.size() > limits.maxUrlsPerRow()) {
-            problems.add(line, CsvColumn.IMAGE_URLS, "the row has " + entries.size() + " image URLs, more than the limit of "
+        if (count > limits.maxUrlsPerRow()) {
+            problems.add(line, CsvColumn.IMAGE_URLS, "the row has " + count + " image URLs, more than the limit of "
                     + limits.maxUrlsPerRow() + " (maxUrlsPerRow)");
+            return List.of();
         }
+        List<String> entries = splitEntries(cell);
         List<URI> urls = new ArrayList<>(entries.size());
-        for (String entry : entries) {
-            parseUrl(entry, line, problems).ifPresent(urls::add);
+        for (int i = 0; i < entries.size(); i++) {
+            parseUrl(entries.get(i), i > 0, line, problems).ifPresent(urls::add);
         }
         return urls;
+    }
+
+    /** @return how many non-blank comma-separated entries the cell holds, without building them */
+    private static int countEntries(String cell) {
+        int count = 0;
+        boolean content = false;
+        for (int i = 0; i < cell.length(); i++) {
+            char c = cell.charAt(i);
+            if (c == ',') {
+                count += content ? 1 : 0;
+                content = false;
+            } else if (!Character.isWhitespace(c)) {
+                content = true;
+            }
+        }
+        return count + (content ? 1 : 0);
+    }
+
+    /** @return whether an entry that is not a URL looks like the rest of one cut at a comma */
+    private static boolean looksLikeUrlPiece(String entry) {
+        return !entry.contains("://") && entry.indexOf(' ') < 0;
     }
 
     private static List<String> splitEntries(String cell) {
@@ -60,7 +93,7 @@ final class ImageUrlValidator {
         return entries;
     }
 
-    private Optional<URI> parseUrl(String text, long line, ProblemCollector problems) {
+    private Optional<URI> parseUrl(String text, boolean followsComma, long line, ProblemCollector problems) {
         if (text.length() > limits.maxUrlLength()) {
             problems.add(line, CsvColumn.IMAGE_URLS, "URL of " + text.length() + " characters is longer than the limit of "
                     + limits.maxUrlLength() + " (maxUrlLength): " + quote(text));
@@ -70,13 +103,17 @@ final class ImageUrlValidator {
         try {
             uri = new URI(text);
         } catch (URISyntaxException e) {
+            boolean spaced = text.indexOf(' ') > 0 && text.indexOf("://", text.indexOf(' ')) > 0;
             problems.add(line, CsvColumn.IMAGE_URLS, "malformed URL " + quote(text) + ": " + e.getReason()
-                    + (e.getIndex() >= 0 ? " at index " + e.getIndex() : ""));
+                    + (e.getIndex() >= 0 ? " at index " + e.getIndex() : "")
+                    + (spaced ? "; separate several URLs with commas" : ""));
             return Optional.empty();
         }
         String scheme = uri.getScheme();
         if (scheme == null || !isHttp(scheme)) {
-            problems.add(line, CsvColumn.IMAGE_URLS, "URL " + quote(text) + " is not an absolute http or https URL");
+            problems.add(line, CsvColumn.IMAGE_URLS, "URL " + quote(text) + " is not an absolute http or https URL"
+                    + (followsComma && looksLikeUrlPiece(text)
+                            ? "; URLs are separated by commas, so a comma inside a URL must be written %2C" : ""));
             return Optional.empty();
         }
         if (uri.getRawUserInfo() != null) {
@@ -85,7 +122,8 @@ final class ImageUrlValidator {
             return Optional.empty();
         }
         if (uri.getHost() == null || uri.getHost().isEmpty()) {
-            problems.add(line, CsvColumn.IMAGE_URLS, "URL " + quote(text) + " has no valid host");
+            problems.add(line, CsvColumn.IMAGE_URLS, "URL " + quote(text) + " has no valid host (a host name holds "
+                    + "letters, digits, '-' and '.'; write an international name in its xn-- form)");
             return Optional.empty();
         }
         if (uri.getPort() == 0 || uri.getPort() > MAX_PORT) {
@@ -109,6 +147,6 @@ final class ImageUrlValidator {
     }
 
     private static String quote(String url) {
-        return "'" + (url.length() > MAX_QUOTED_LENGTH ? url.substring(0, MAX_QUOTED_LENGTH) + "..." : url) + "'";
+        return Quoting.quote(url);
     }
 }

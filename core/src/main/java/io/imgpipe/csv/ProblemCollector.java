@@ -63,6 +63,6 @@ final class ProblemCollector {
                     + " found and not listed (only the first " + MAX_LISTED + " are), starting on line "
                     + firstOmittedLine));
         }
-        return new CsvValidationException(problems);
+        return new CsvValidationException(problems, count());
     }
 }

@@ -78,11 +78,11 @@ final class RowValidator {
         }
         long value = parsePositive(text);
         if (value == NOT_POSITIVE) {
-            problems.add(line, CsvColumn.SERIAL_NUMBER, "serial number '" + text + "' is not a positive integer");
+            problems.add(line, CsvColumn.SERIAL_NUMBER, "serial number " + Quoting.quote(text) + " is not a positive integer");
             return -1;
         }
         if (value == TOO_LARGE) {
-            problems.add(line, CsvColumn.SERIAL_NUMBER, "serial number '" + text + "' is too large; the most is "
+            problems.add(line, CsvColumn.SERIAL_NUMBER, "serial number " + Quoting.quote(text) + " is too large; the most is "
                     + Long.MAX_VALUE);
             return -1;
         }

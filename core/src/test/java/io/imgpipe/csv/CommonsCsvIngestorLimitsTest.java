@@ -109,6 +109,44 @@ class CommonsCsvIngestorLimitsTest {
     }
 
     @Test
+    void refusesACellLongerThanItsUrlsCouldBeWithoutSplittingIt() throws IOException {
+        CommonsCsvIngestor ingestor = new CommonsCsvIngestor(CsvLimits.DEFAULTS.withMaxUrlsPerRow(2).withMaxUrlLength(40));
+        String cell = "a,".repeat(100_000);
+
+        List<CsvProblem> problems = CsvFixtures.problemsOf(ingestor, lines(HEADER, "1,A,\"" + cell + "\""));
+
+        assertThat(problems).singleElement().satisfies(p -> {
+            assertThat(p.column()).isEqualTo("Input Image Urls");
+            assertThat(p.message()).contains("the cell has 200000 characters").contains("maxUrlsPerRow")
+                    .contains("maxUrlLength");
+        });
+    }
+
+    @Test
+    void refusesAFileWithMoreUrlsThanMaxUrlsNamingTheLine() throws IOException {
+        CommonsCsvIngestor ingestor = new CommonsCsvIngestor(CsvLimits.DEFAULTS.withMaxUrls(4));
+
+        List<CsvProblem> problems = CsvFixtures.problemsOf(ingestor, lines(HEADER,
+                "1,A,\"http://a.example/1.jpg, http://a.example/2.jpg\"",
+                "2,B,\"http://a.example/3.jpg, http://a.example/4.jpg\"",
+                "3,C,http://a.example/5.jpg",
+                "4,D,http://a.example/6.jpg"));
+
+        assertThat(problems).extracting(CsvProblem::line, CsvProblem::column, CsvProblem::message).containsExactly(
+                tuple(4L, null, "the file has more than 4 image URLs, the limit (maxUrls); reading stopped on this line"));
+    }
+
+    @Test
+    void acceptsExactlyMaxUrls() throws IOException {
+        CommonsCsvIngestor ingestor = new CommonsCsvIngestor(CsvLimits.DEFAULTS.withMaxUrls(3));
+
+        List<ProductRow> rows = ingestor.read(lines(HEADER, "1,A,\"http://a.example/1.jpg, http://a.example/2.jpg\"",
+                "2,B,http://a.example/3.jpg"));
+
+        assertThat(rows).hasSize(2);
+    }
+
+    @Test
     void acceptsUrlOfExactlyMaxUrlLength() throws IOException {
         String url = "http://a.example/" + "x".repeat(40 - 17);
         CommonsCsvIngestor ingestor = new CommonsCsvIngestor(CsvLimits.DEFAULTS.withMaxUrlLength(40));

@@ -39,10 +39,11 @@ class CommonsCsvIngestorProviderTest {
                 "imgpipe.csv.max-bytes", "5000000000",
                 "imgpipe.csv.max-rows", " 10 ",
                 "imgpipe.csv.max-urls-per-row", "3",
-                "imgpipe.csv.max-url-length", "100")));
+                "imgpipe.csv.max-url-length", "100",
+                "imgpipe.csv.max-urls", "25")));
 
         assertThat(ingestor).isInstanceOfSatisfying(CommonsCsvIngestor.class,
-                i -> assertThat(i.limits()).isEqualTo(new CsvLimits(5_000_000_000L, 10, 3, 100)));
+                i -> assertThat(i.limits()).isEqualTo(new CsvLimits(5_000_000_000L, 10, 3, 100, 25)));
     }
 
     @ParameterizedTest

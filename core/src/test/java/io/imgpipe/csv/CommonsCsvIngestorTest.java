@@ -4,9 +4,11 @@ import static io.imgpipe.csv.CsvFixtures.HEADER;
 import static io.imgpipe.csv.CsvFixtures.lines;
 import static io.imgpipe.csv.CsvFixtures.text;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.imgpipe.CsvProblem;
+import io.imgpipe.CsvValidationException;
 import io.imgpipe.spi.ProductRow;
 import java.io.IOException;
 import java.io.InputStream;
@@ -282,6 +284,56 @@ class CommonsCsvIngestorTest {
             assertThat(p.column()).isEqualTo(URLS);
             assertThat(p.message()).contains("'" + url + "'").contains("outside 1 to 65535");
         });
+    }
+
+    @Test
+    void hintsThatACommaInsideAUrlMustBeEncoded() throws IOException {
+        List<CsvProblem> problems = problems(lines(HEADER,
+                "1,A,\"https://res.cloudinary.com/demo/image/upload/w_300,h_200/sample.jpg\""));
+
+        assertThat(problems).singleElement().satisfies(p -> assertThat(p.message())
+                .contains("'h_200/sample.jpg' is not an absolute http or https URL")
+                .contains("a comma inside a URL must be written %2C"));
+    }
+
+    @Test
+    void hintsThatUrlsSeparatedBySpacesNeedCommas() throws IOException {
+        List<CsvProblem> problems = problems(lines(HEADER, "1,A,\"https://a.example/1.jpg https://a.example/2.jpg\""));
+
+        assertThat(problems).singleElement().satisfies(p -> assertThat(p.message())
+                .contains("separate several URLs with commas"));
+    }
+
+    @Test
+    void quotesAtMost200CharactersOfAnOffendingValue() throws IOException {
+        String huge = "9".repeat(10) + "x".repeat(100_000);
+
+        List<CsvProblem> problems = problems(lines(HEADER, huge + ",A,http://a.example/1.jpg"));
+
+        assertThat(problems).singleElement().satisfies(p -> assertThat(p.message().length()).isLessThan(400));
+    }
+
+    @Test
+    void quotesAtMost200CharactersOfEachHeaderCell() throws IOException {
+        String blob = "x".repeat(1_000_000);
+
+        List<CsvProblem> problems = problems(lines(blob));
+
+        assertThat(problems).isNotEmpty().allSatisfy(p -> assertThat(p.message().length()).isLessThan(1_000));
+    }
+
+    @Test
+    void theExceptionCountsEveryProblemFoundNotOnlyThoseListed() {
+        StringBuilder csv = new StringBuilder(HEADER).append('\n');
+        for (int i = 1; i <= 5_000; i++) {
+            csv.append(i).append(",,http://a.example/").append(i).append(".jpg\n");
+        }
+
+        CsvValidationException e = catchThrowableOfType(() -> ingestor.read(text(csv.toString())),
+                CsvValidationException.class);
+
+        assertThat(e.getMessage()).startsWith("invalid CSV (5000 problems)").endsWith("; and 4995 more");
+        assertThat(e.problems()).hasSize(ProblemCollector.MAX_LISTED + 1);
     }
 
     // ---- serial numbers, names, cells

@@ -10,9 +10,10 @@ class CsvLimitsTest {
 
     @Test
     void withCopiesChangeOnlyTheirLimit() {
-        CsvLimits limits = CsvLimits.defaults().withMaxBytes(1).withMaxRows(2).withMaxUrlsPerRow(3).withMaxUrlLength(4);
+        CsvLimits limits = CsvLimits.defaults().withMaxBytes(1).withMaxRows(2).withMaxUrlsPerRow(3).withMaxUrlLength(4)
+                .withMaxUrls(5);
 
-        assertThat(limits).isEqualTo(new CsvLimits(1, 2, 3, 4));
+        assertThat(limits).isEqualTo(new CsvLimits(1, 2, 3, 4, 5));
     }
 
     @Test
