@@ -29,12 +29,13 @@ import org.apache.commons.csv.CSVFormat;
  *
  * <h2>How it refuses</h2>
  * Validation is all-or-nothing: a {@link CsvValidationException} lists every problem found, each
- * with the 1-based physical line its record starts on (the header is line 1) and the column as the
- * specification spells it, or {@code null} for row- and file-level problems. At most 1,000
- * problems are listed, followed by one saying how many more were found. Reading stops at a
- * problem that prevents reading on: a missing or repeated header, malformed CSV (such as an
- * unterminated quote), invalid UTF-8, and exceeding {@link CsvLimits#maxBytes()} or
- * {@link CsvLimits#maxRows()}. The byte limit is enforced while reading, so an oversized upload
+ * with the 1-based physical line its record starts on (the header is line 1; for invalid UTF-8,
+ * the line holding the invalid bytes) and the column as the specification spells it, or
+ * {@code null} for row- and file-level problems. At most 1,000 problems are listed, followed by
+ * one saying how many more were found. Reading stops at a problem that prevents reading on: a
+ * missing or repeated header, malformed CSV (such as an unterminated quote), invalid UTF-8, and
+ * exceeding {@link CsvLimits#maxBytes()}, {@link CsvLimits#maxRows()} or
+ * {@link CsvLimits#maxUrls()}. The byte limit is enforced while reading, so an oversized upload
  * is refused after at most {@code maxBytes + 1} bytes.
  *
  * <p>The file is parsed record by record and never held whole in memory; only the resulting rows
