@@ -91,7 +91,11 @@ final class S3Errors {
         if (code.equals("NoSuchBucket") || (bucketCheck && status == 404)) {
             return new Classified("the bucket does not exist" + detail, false, null);
         }
-        if (status == 403 || code.equals("AccessDenied")) {
+        if (code.equals("ExpiredToken") || code.equals("TokenRefreshRequired")) {
+            return new Classified("access denied: the session token has expired; the credentials provider renews it,"
+                    + " so a retry may succeed" + detail, true, retryAfter);
+        }
+        if (status == 403 || code.equals("AccessDenied") || code.equals("InvalidToken")) {
             return new Classified(accessDeniedReason(code) + detail, false, null);
         }
         if (CORRUPTION_CODES.contains(code)) {

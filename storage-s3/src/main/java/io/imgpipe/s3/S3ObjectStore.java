@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Objects;
 import java.util.Optional;
@@ -63,15 +64,21 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  *
  * <p><b>Errors.</b> Failures are {@link ObjectStoreException}s naming the bucket and key.
  * Throttling, 5xx answers, timeouts, I/O errors and bytes corrupted in transit
- * ({@code BadDigest}) are retryable, and an HTTP {@code Retry-After} is carried over; access
- * denied, a missing bucket and other 4xx answers are not. The SDK's own retry policy (by default
- * up to three retries with back-off) runs first, inside one call.
+ * ({@code BadDigest}) are retryable, and an HTTP {@code Retry-After} is carried over, as is an
+ * expired session token (the credentials provider renews it); access denied, a missing bucket and
+ * other 4xx answers are not. The SDK's own retry policy (by default up to three retries with
+ * back-off) runs first, inside one call. A client the store creates gives each HTTP attempt at
+ * most 30 seconds and a whole call, retries included, at most 2 minutes; pass a client of your
+ * own for other timeouts.
  *
  * <p><b>Clients and closing.</b> Without {@link Builder#client(S3Client)} the store creates an
  * S3 client with the Apache HttpClient 5 transport, the configured region, endpoint and
  * addressing, and the credentials given to {@link Builder#credentialsProvider} or else the SDK's
  * default credentials chain. In {@link UrlMode#PRESIGNED} mode it likewise creates an
- * {@link S3Presigner} unless one is given. {@link #close()} closes the client and presigner the
+ * {@link S3Presigner} unless one is given. URLs and a created presigner use the configured
+ * endpoint, or else the endpoint override of a given client; {@link S3StoreConfig#pathStyleAccess()}
+ * must match the addressing a given client uses. A presigned URL signed with temporary credentials
+ * (an instance role, a web identity) stops working when they expire, whatever its expiry says. {@link #close()} closes the client and presigner the
  * store created and never one it was given; those stay open and usable.
  *
  * <p>Thread-safe: the SDK clients are, and the store holds no other mutable state.
@@ -79,6 +86,10 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 public final class S3ObjectStore implements ObjectStore {
 
     private static final Logger log = LoggerFactory.getLogger(S3ObjectStore.class);
+    /** The longest one HTTP attempt of a call may take, on a client the store creates. */
+    static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(30);
+    /** The longest a call may take in all, retries included, on a client the store creates. */
+    static final Duration CALL_TIMEOUT = Duration.ofMinutes(2);
 
     private final S3StoreConfig config;
     private final S3Client client;
@@ -89,15 +100,15 @@ public final class S3ObjectStore implements ObjectStore {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private S3ObjectStore(S3StoreConfig config, S3Client client, boolean ownsClient, S3Presigner presigner,
-            boolean ownsPresigner, Region region) {
+            boolean ownsPresigner, Region region, URI endpoint) {
         this.config = config;
         this.client = client;
         this.ownsClient = ownsClient;
         this.presigner = presigner;
         this.ownsPresigner = ownsPresigner;
         S3Utilities.Builder utilitiesBuilder = S3Utilities.builder().region(region).s3Configuration(serviceConfiguration(config));
-        if (config.endpointOverride() != null) {
-            utilitiesBuilder.endpoint(config.endpointOverride());
+        if (endpoint != null) {
+            utilitiesBuilder.endpoint(endpoint);
         }
         this.utilities = utilitiesBuilder.build();
     }
@@ -374,11 +385,12 @@ public final class S3ObjectStore implements ObjectStore {
             S3Client s3 = ownsClient ? createClient() : client;
             try {
                 Region region = region(s3);
+                URI endpoint = endpoint(s3);
                 boolean ownsPresigner = config.urlMode() == UrlMode.PRESIGNED && presigner == null;
-                S3Presigner signer = ownsPresigner ? createPresigner(s3, region) : presigner;
-                S3ObjectStore store = new S3ObjectStore(config, s3, ownsClient, signer, ownsPresigner, region);
+                S3Presigner signer = ownsPresigner ? createPresigner(s3, region, endpoint) : presigner;
+                S3ObjectStore store = new S3ObjectStore(config, s3, ownsClient, signer, ownsPresigner, region, endpoint);
                 log.info("S3 object store ready for bucket '{}' (region {}, endpoint {}, {} URLs)", config.bucket(),
-                        region, config.endpointOverride() == null ? "AWS" : config.endpointOverride(), config.urlMode());
+                        region, endpoint == null ? "AWS" : endpoint, config.urlMode());
                 return store;
             } catch (RuntimeException e) {
                 if (ownsClient) {
@@ -396,12 +408,21 @@ public final class S3ObjectStore implements ObjectStore {
             return clientRegion != null ? clientRegion : Region.US_EAST_1;
         }
 
+        /** @return the configured endpoint, else that of a given client, else {@code null} (AWS) */
+        private URI endpoint(S3Client s3) {
+            if (config.endpointOverride() != null) {
+                return config.endpointOverride();
+            }
+            return s3.serviceClientConfiguration().endpointOverride().orElse(null);
+        }
+
         private S3Client createClient() {
             S3ClientBuilder builder = S3Client.builder()
                     .httpClientBuilder(Apache5HttpClient.builder())
                     .forcePathStyle(config.pathStyleAccess())
                     .serviceConfiguration(c -> c.chunkedEncodingEnabled(false))
-                    .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED);
+                    .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                    .overrideConfiguration(o -> o.apiCallAttemptTimeout(ATTEMPT_TIMEOUT).apiCallTimeout(CALL_TIMEOUT));
             if (config.region() != null) {
                 builder.region(Region.of(config.region()));
             } else if (config.endpointOverride() != null) {
@@ -422,7 +443,7 @@ public final class S3ObjectStore implements ObjectStore {
             }
         }
 
-        private S3Presigner createPresigner(S3Client s3, Region region) {
+        private S3Presigner createPresigner(S3Client s3, Region region, URI endpoint) {
             IdentityProvider<? extends AwsCredentialsIdentity> credentials = credentialsProvider != null
                     ? credentialsProvider : s3.serviceClientConfiguration().credentialsProvider();
             S3Presigner.Builder builder = S3Presigner.builder()
@@ -431,8 +452,8 @@ public final class S3ObjectStore implements ObjectStore {
             if (credentials != null) {
                 builder.credentialsProvider(NonClosingIdentityProvider.wrap(credentials));
             }
-            if (config.endpointOverride() != null) {
-                builder.endpointOverride(config.endpointOverride());
+            if (endpoint != null) {
+                builder.endpointOverride(endpoint);
             }
             try {
                 return builder.build();

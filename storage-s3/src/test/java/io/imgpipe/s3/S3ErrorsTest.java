@@ -54,6 +54,24 @@ class S3ErrorsTest {
     }
 
     @Test
+    void anExpiredSessionTokenAnswered400IsRetryableAndSaysSo() {
+        ObjectStoreException e = S3Errors.forKey("put", "images", "k", "k",
+                serviceError(400, "ExpiredToken", "The provided token has expired.", null));
+
+        assertThat(e.retryable()).isTrue();
+        assertThat(e.getMessage()).contains("session token has expired");
+    }
+
+    @Test
+    void anInvalidSessionTokenIsAccessDenied() {
+        ObjectStoreException e = S3Errors.forKey("put", "images", "k", "k",
+                serviceError(400, "InvalidToken", "The provided token is malformed.", null));
+
+        assertThat(e.retryable()).isFalse();
+        assertThat(e.getMessage()).contains("session token is expired or invalid");
+    }
+
+    @Test
     void missingBucketIsNotRetryable() {
         ObjectStoreException e = S3Errors.forKey("put", "images", "k", "k",
                 serviceError(404, "NoSuchBucket", "The specified bucket does not exist", null));

@@ -10,7 +10,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
@@ -63,6 +65,31 @@ class S3ObjectStoreUrlTest {
         try (S3ObjectStore store = store(S3StoreConfig.builder("images").region("eu-west-1").keyPrefix(prefix)
                 .baseUrlMode(URI.create(baseUrl)))) {
             assertThat(store.url("r1/0.jpg")).isEqualTo(URI.create(expected));
+        }
+    }
+
+    @Test
+    void urlsUseTheEndpointOfAGivenClientWhenNoneIsConfigured() {
+        try (S3Client minio = S3Client.builder().region(Region.US_EAST_1).credentialsProvider(CREDENTIALS)
+                .endpointOverride(ENDPOINT).forcePathStyle(true).build();
+                S3ObjectStore publicUrls = S3ObjectStore.builder(S3StoreConfig.builder("images").pathStyleAccess(true)
+                        .build()).client(minio).build();
+                S3ObjectStore presigned = S3ObjectStore.builder(S3StoreConfig.builder("images").pathStyleAccess(true)
+                        .urlMode(UrlMode.PRESIGNED).build()).client(minio).build()) {
+            assertThat(publicUrls.url("r1/0.jpg")).isEqualTo(URI.create("http://127.0.0.1:9000/images/r1/0.jpg"));
+            URI signed = presigned.url("r1/0.jpg");
+            assertThat(signed.getScheme() + "://" + signed.getAuthority() + signed.getPath())
+                    .isEqualTo("http://127.0.0.1:9000/images/r1/0.jpg");
+        }
+    }
+
+    @Test
+    void aCreatedClientBoundsEachAttemptAndEachCall() {
+        try (S3ObjectStore store = store(S3StoreConfig.builder("images").region("eu-west-1"))) {
+            ClientOverrideConfiguration override = store.client().serviceClientConfiguration().overrideConfiguration();
+
+            assertThat(override.apiCallAttemptTimeout()).contains(S3ObjectStore.ATTEMPT_TIMEOUT);
+            assertThat(override.apiCallTimeout()).contains(S3ObjectStore.CALL_TIMEOUT);
         }
     }
 
