@@ -29,17 +29,20 @@ import io.imgpipe.spi.ProductRepository;
 import io.imgpipe.spi.ProductRepositoryProvider;
 import io.imgpipe.spi.ProductRow;
 import io.imgpipe.spi.ProviderConfig;
+import io.imgpipe.spi.RequestRecord;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Writer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -232,6 +235,41 @@ public final class ProcessingEngine implements AutoCloseable {
      */
     public boolean outputCsv(String requestId, Writer out) throws IOException {
         return statusReader.writeOutputCsv(requestId, out);
+    }
+
+    /**
+     * Deletes a finished request: first every output image it may have stored from the object
+     * store (completed ones, and any a failed attempt left behind), then the request, its products
+     * and images from the repository. If deleting an output fails, nothing is deleted from the
+     * repository, and calling again finishes the job (deleting a missing object is not an error).
+     *
+     * @param requestId any string
+     * @return {@code true} if the request was deleted, {@code false} if there is no such request
+     * @throws IllegalStateException if the request is not finished (workers may still write its
+     *     outputs), or the engine is closed
+     * @throws ObjectStoreException if an output could not be deleted
+     * @throws RepositoryException if the repository failed
+     */
+    public boolean delete(String requestId) {
+        Objects.requireNonNull(requestId, "requestId");
+        requireOpen();
+        Optional<RequestRecord> request = repository.findRequest(requestId);
+        if (request.isEmpty()) {
+            return false;
+        }
+        if (request.get().finishedAt() == null) {
+            throw new IllegalStateException("request " + requestId + " is not finished (" + request.get().progress()
+                    + "); only a finished request can be deleted");
+        }
+        Set<String> keys = new LinkedHashSet<>();
+        repository.forEachProduct(requestId, product -> product.images().forEach(image -> keys.add(
+                image.outputKey() != null ? image.outputKey() : planner.outputKey(requestId, image.taskId()))));
+        for (String key : keys) {
+            objectStore.delete(key);
+        }
+        boolean deleted = repository.deleteRequest(requestId);
+        log.info("request {} deleted with {} output objects", requestId, keys.size());
+        return deleted;
     }
 
     /** @return whether the repository and the object store answer */

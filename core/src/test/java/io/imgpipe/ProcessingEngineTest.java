@@ -63,6 +63,40 @@ class ProcessingEngineTest {
     }
 
     @Test
+    void deletesAFinishedRequestWithEveryOutputItMayHaveStored() throws Exception {
+        h.server.serve("/a.jpg", Reply.ok("image/jpeg", jpeg));
+        h.server.serve("/gone.jpg", Reply.status(404));
+        ProcessingEngine engine = h.startEngine();
+        String id = h.submit(engine, h.csv(List.of(List.of("/a.jpg", "/gone.jpg"))));
+        h.awaitCompletion(engine, id);
+        String leftover = id + "/1-2.jpg"; // as if an earlier attempt stored it before failing
+        h.store.put(leftover, jpeg, "image/jpeg");
+        String kept = h.submit(engine, h.csv(List.of(List.of("/a.jpg"))));
+        h.awaitCompletion(engine, kept);
+
+        assertThat(engine.delete(id)).isTrue();
+
+        assertThat(engine.status(id)).isEmpty();
+        assertThat(h.store.get(id + "/1-1.jpg")).isEmpty();
+        assertThat(h.store.get(leftover)).isEmpty();
+        assertThat(h.store.get(kept + "/1-1.jpg")).as("another request's output").isPresent();
+        assertThat(engine.status(kept)).isPresent();
+        assertThat(engine.delete(id)).as("deleted already").isFalse();
+    }
+
+    @Test
+    void refusesToDeleteARequestThatIsNotFinished() throws Exception {
+        h.server.serve("/a.jpg", Reply.ok("image/jpeg", jpeg));
+        ProcessingEngine api = h.buildEngine(b -> { });
+        String id = h.submit(api, h.csv(List.of(List.of("/a.jpg"))));
+
+        assertThatThrownBy(() -> api.delete(id)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(id).hasMessageContaining("not finished");
+        assertThat(api.status(id)).isPresent();
+        assertThat(api.delete("no-such-request")).isFalse();
+    }
+
+    @Test
     void failsA404SourceAtOnceAndStillFinishesTheRequest() throws Exception {
         h.server.serve("/ok.jpg", Reply.ok("image/jpeg", jpeg));
         ProcessingEngine engine = h.startEngine();

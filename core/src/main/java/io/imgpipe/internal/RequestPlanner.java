@@ -34,6 +34,15 @@ public final class RequestPlanner {
     }
 
     /**
+     * @param requestId a request's id
+     * @param taskId one of its tasks
+     * @return the key the task's output is stored under
+     */
+    public String outputKey(String requestId, String taskId) {
+        return requestId + "/" + taskId + "." + outputExtension;
+    }
+
+    /**
      * @param requestId the new request's id
      * @param rows the validated rows, in input order
      * @param options the submission options
@@ -53,7 +62,7 @@ public final class RequestPlanner {
                 if (taskId == null) {
                     taskId = row.serialNumber() + "-" + position;
                     taskIdByUrl.put(url, taskId);
-                    tasks.add(new NewTask(taskId, url, requestId + "/" + taskId + "." + outputExtension));
+                    tasks.add(new NewTask(taskId, url, outputKey(requestId, taskId)));
                 }
                 images.add(new NewImage(position, url, taskId));
                 position++;

@@ -294,6 +294,28 @@ public final class InMemoryProductRepository implements ProductRepository {
         }
     }
 
+    @Override
+    public boolean deleteRequest(String requestId) {
+        synchronized (lock) {
+            ensureOpen();
+            MemoryRequest request = requests.get(requestId);
+            if (request == null) {
+                return false;
+            }
+            if (!request.isFinished()) {
+                throw new IllegalStateException("request " + requestId + " is not finished; only a finished request "
+                        + "can be deleted");
+            }
+            requests.remove(requestId);
+            finishable.remove(request);
+            openNotifications.remove(request);
+            for (MemoryTask task : request.tasks()) {
+                claimQueue.remove(task);
+            }
+            return true;
+        }
+    }
+
     /**
      * {@inheritDoc}
      *

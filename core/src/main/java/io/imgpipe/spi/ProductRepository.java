@@ -194,6 +194,20 @@ public interface ProductRepository extends AutoCloseable {
     boolean markNotified(String requestId, String owner, Instant now);
 
     /**
+     * Deletes a finished request: its record, its products and tasks, and its notification (sent
+     * or not), so that it is no longer found, listed, claimed or announced. Objects in the object
+     * store are not touched ({@code ProcessingEngine.delete} removes those first). A request that
+     * is not finished is refused: workers may still be writing its results.
+     *
+     * @param requestId any string
+     * @return {@code true} if it was deleted, {@code false} if there is no such request (or it was
+     *     deleted already)
+     * @throws IllegalStateException if the request exists but is not finished
+     * @throws io.imgpipe.RepositoryException if the repository failed
+     */
+    boolean deleteRequest(String requestId);
+
+    /**
      * Checks the store is reachable (for health checks).
      *
      * @throws RepositoryException if it is not

@@ -103,6 +103,11 @@ public class ForwardingProductRepository implements ProductRepository {
     }
 
     @Override
+    public boolean deleteRequest(String requestId) {
+        return delegate.deleteRequest(requestId);
+    }
+
+    @Override
     public void ping() {
         delegate.ping();
     }

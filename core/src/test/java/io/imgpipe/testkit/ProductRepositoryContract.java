@@ -1154,6 +1154,68 @@ public abstract class ProductRepositoryContract {
         assertThat(repository.markNotified("nope", "w1", T0)).isFalse();
     }
 
+    // ---------------------------------------------------------------- deletion
+
+    @Test
+    void deletedRequestIsNoLongerFoundListedOrAnnounced() {
+        finishedRequest("req-1", "finisher");
+
+        assertThat(repository.deleteRequest("req-1")).isTrue();
+
+        assertThat(repository.findRequest("req-1")).isEmpty();
+        List<ProductRecord> products = new ArrayList<>();
+        repository.forEachProduct("req-1", products::add);
+        assertThat(products).isEmpty();
+        assertThat(repository.claimNotifications("other", 10, T0.plus(Duration.ofDays(365)), NOTIFICATION_LEASE))
+                .isEmpty();
+        assertThat(repository.findFinishable(10)).isEmpty();
+    }
+
+    @Test
+    void deletingLeavesOtherRequestsAlone() {
+        finishedRequest("req-1", "finisher");
+        finishedRequest("req-2", "finisher");
+        repository.create(requestWithImages("req-3", 2));
+
+        repository.deleteRequest("req-1");
+
+        assertThat(repository.findRequest("req-2")).isPresent();
+        assertThat(repository.claimNotifications("other", 10, T0.plus(Duration.ofDays(365)), NOTIFICATION_LEASE))
+                .extracting(RequestRecord::requestId).containsExactly("req-2");
+        assertThat(repository.claim("w1", 10, T0, LEASE)).hasSize(2)
+                .allSatisfy(task -> assertThat(task.lease().requestId()).isEqualTo("req-3"));
+    }
+
+    @Test
+    void deletingAnUnknownOrDeletedRequestReturnsFalse() {
+        finishedRequest("req-1", "finisher");
+        repository.deleteRequest("req-1");
+
+        assertThat(repository.deleteRequest("req-1")).isFalse();
+        assertThat(repository.deleteRequest("no-such-request")).isFalse();
+    }
+
+    @Test
+    void anUnfinishedRequestIsNotDeleted() {
+        repository.create(requestWithImages("req-1", 2));
+        claimOne("w1", T0);
+
+        assertThatThrownBy(() -> repository.deleteRequest("req-1")).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("req-1").hasMessageContaining("not finished");
+
+        assertThat(repository.findRequest("req-1")).isPresent();
+        assertThat(repository.claim("w2", 10, T0, LEASE)).hasSize(1);
+    }
+
+    @Test
+    void aFinishedRequestWhoseNotificationWasSentCanBeDeleted() {
+        finishedRequest("req-1", "finisher");
+        repository.markNotified("req-1", "finisher", T0);
+
+        assertThat(repository.deleteRequest("req-1")).isTrue();
+        assertThat(repository.findRequest("req-1")).isEmpty();
+    }
+
     // ---------------------------------------------------------------- health
 
     @Test

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The original system's product endpoints: {@code POST /product/upload},
- * {@code GET /product/status/{requestId}} and {@code GET /product/status/{requestId}/csv}.
+ * {@code GET /product/status/{requestId}}, {@code GET /product/status/{requestId}/csv} and
+ * {@code DELETE /product/status/{requestId}}.
  * Thread-safe; holds no state of its own.
  */
 final class ProductApi {
@@ -134,6 +135,39 @@ final class ProductApi {
             return;
         }
         ctx.json(StatusBody.of(status.get()));
+    }
+
+    /**
+     * {@code DELETE /product/status/{requestId}}: deletes a finished request with its output images;
+     * {@code 204} when deleted, {@code 404} for an unknown or malformed id, {@code 409} while the
+     * request is not finished, {@code 500} if the store or the repository failed (calling again
+     * finishes the job).
+     *
+     * @param ctx the exchange
+     */
+    void delete(Context ctx) {
+        String requestId = ctx.pathParam("requestId");
+        if (!REQUEST_ID.matcher(requestId).matches()) {
+            ctx.status(HttpStatus.NOT_FOUND).json(ErrorBody.of(NOT_FOUND));
+            return;
+        }
+        boolean deleted;
+        try {
+            deleted = engine.delete(requestId);
+        } catch (IllegalStateException e) {
+            ctx.status(HttpStatus.CONFLICT).json(ErrorBody.of("Request is not finished"));
+            return;
+        } catch (RuntimeException e) {
+            log.error("deleting request {} failed", requestId, e);
+            ctx.status(HttpStatus.INTERNAL_SERVER_ERROR).json(ErrorBody.of("Failed to delete request"));
+            return;
+        }
+        if (!deleted) {
+            ctx.status(HttpStatus.NOT_FOUND).json(ErrorBody.of(NOT_FOUND));
+            return;
+        }
+        log.info("request {} deleted", requestId);
+        ctx.status(HttpStatus.NO_CONTENT);
     }
 
     /**

@@ -158,6 +158,7 @@ public final class Server {
             javalin.routes.post("/product/upload", ctx -> withServices(ctx, s -> s.products.upload(ctx)));
             javalin.routes.get("/product/status/{requestId}", ctx -> withServices(ctx, s -> s.products.status(ctx)));
             javalin.routes.get("/product/status/{requestId}/csv", ctx -> withServices(ctx, s -> s.products.outputCsv(ctx)));
+            javalin.routes.delete("/product/status/{requestId}", ctx -> withServices(ctx, s -> s.products.delete(ctx)));
             if (config.s3() == null) {
                 javalin.routes.get("/" + Backend.FILES_PATH + "/<key>", ctx -> withServices(ctx, s -> s.files.serve(ctx)));
             }

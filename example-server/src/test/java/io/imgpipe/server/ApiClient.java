@@ -55,6 +55,10 @@ final class ApiClient {
         return send(HttpRequest.newBuilder(absolute).GET().build());
     }
 
+    HttpResponse<byte[]> delete(String path) {
+        return send(HttpRequest.newBuilder(url(path)).DELETE().build());
+    }
+
     /** @return the response to a POST of a plain body */
     HttpResponse<byte[]> send(String path, String contentType, String body) {
         return send(HttpRequest.newBuilder(url(path))

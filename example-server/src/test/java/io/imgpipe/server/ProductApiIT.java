@@ -17,6 +17,7 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -138,6 +139,33 @@ class ProductApiIT {
         assertThat(rows.get(1).get(3)).isEqualTo(compressedUrls(status.get("product").get(0)));
         assertThat(rows.get(2).get(1)).isEqualTo("Scarf");
         assertThat(rows.get(2).get(3)).isEqualTo(compressedUrls(status.get("product").get(1)));
+    }
+
+    @Test
+    void deletesAFinishedRequestWithItsOutputImages() {
+        String requestId = api.uploadCsv("S. No.,Product Name,Input Image Urls\n1,Hat," + images.url("/c.jpg") + "\n");
+        JsonNode status = api.awaitFinished(requestId);
+        URI output = URI.create(status.get("product").get(0).get("images").get(0).get("compressedUrl").asText());
+        assertThat(api.get(output).statusCode()).isEqualTo(200);
+
+        HttpResponse<byte[]> deleted = api.delete("/product/status/" + requestId);
+
+        assertThat(deleted.statusCode()).isEqualTo(204);
+        assertThat(api.get("/product/status/" + requestId).statusCode()).isEqualTo(404);
+        assertThat(api.get(output).statusCode()).as("the output image is gone too").isEqualTo(404);
+        assertThat(api.delete("/product/status/" + requestId).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void refusesToDeleteARequestStillInProgress() {
+        images.serve("/slow.jpg", Reply.ok("image/jpeg", TestImages.jpeg(64, 48, 5)).delayedBy(Duration.ofSeconds(3)));
+        String requestId = api.uploadCsv("S. No.,Product Name,Input Image Urls\n1,Hat," + images.url("/slow.jpg") + "\n");
+
+        HttpResponse<byte[]> response = api.delete("/product/status/" + requestId);
+
+        assertThat(response.statusCode()).isEqualTo(409);
+        assertThat(json(response).get("error").asText()).isEqualTo("Request is not finished");
+        assertThat(api.awaitFinished(requestId).get("status").asText()).isEqualTo("completed");
     }
 
     @Test

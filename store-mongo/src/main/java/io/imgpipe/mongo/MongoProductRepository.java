@@ -78,12 +78,14 @@ public final class MongoProductRepository implements ProductRepository {
     private final ProductPages pages;
     private final RequestLifecycle lifecycle;
     private final Housekeeping housekeeping;
+    private final Clock clock;
     private final HeldLeases heldLeases = new HeldLeases();
     private final Set<String> markedProcessing =
             Collections.synchronizedSet(Collections.newSetFromMap(new BoundedMap(MARKED_PROCESSING_CAPACITY)));
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private MongoProductRepository(MongoRepositoryConfig config, MongoClient client, boolean ownsClient, Clock clock) {
+        this.clock = clock;
         this.client = client;
         this.ownsClient = ownsClient;
         this.database = client.getDatabase(config.database());
@@ -280,6 +282,22 @@ public final class MongoProductRepository implements ProductRepository {
         Objects.requireNonNull(now, "now");
         ensureOpen();
         return call("marking request " + requestId + " notified", () -> lifecycle.markNotified(requestId, owner, now));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The request is marked {@code abandoned} with one conditional update on its being
+     * {@code finished} (its notification removed with it), then its products and tasks are
+     * deleted; the invisible marker stays until housekeeping removes it after
+     * {@link MongoRepositoryConfig#creationTimeout()}, as for a given-up creation, and housekeeping
+     * finishes the deletion if this process dies half-way.
+     */
+    @Override
+    public boolean deleteRequest(String requestId) {
+        Objects.requireNonNull(requestId, "requestId");
+        ensureOpen();
+        return call("deleting request " + requestId, () -> lifecycle.delete(requestId, clock.instant()));
     }
 
     @Override

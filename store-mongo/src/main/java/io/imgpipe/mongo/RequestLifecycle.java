@@ -45,6 +45,29 @@ final class RequestLifecycle {
         this.pages = pages;
     }
 
+    /**
+     * Deletes a finished request: marks it {@code abandoned} (invisible, its notification removed)
+     * with one conditional update, then deletes its products and tasks. Housekeeping removes the
+     * marker later, and deletes the rows again, so a crash half-way leaves nothing visible.
+     *
+     * @return {@code true} if deleted, {@code false} if there is no such visible request
+     * @throws IllegalStateException if the request is visible but not finished
+     */
+    boolean delete(String requestId, Instant now) {
+        long marked = collections.requests().updateOne(
+                and(eq(Schema.ID, requestId), eq(Requests.STATE, Requests.FINISHED)),
+                Updates.combine(RequestCreator.abandon(now), Updates.unset(Requests.NOTIFICATION))).getMatchedCount();
+        if (marked == 0) {
+            if (visible(requestId).isPresent()) {
+                throw new IllegalStateException("request " + requestId + " is not finished; only a finished request "
+                        + "can be deleted");
+            }
+            return false;
+        }
+        RequestCreator.deleteAll(collections, requestId);
+        return true;
+    }
+
     /** @return the request document if it exists and is visible (committed, open or finished) */
     Optional<Document> visible(String requestId) {
         Document request = collections.requests().find(eq(Schema.ID, requestId)).first();

@@ -10,6 +10,7 @@ import com.mongodb.MongoClientSettings;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Updates;
 import com.mongodb.event.CommandListener;
 import com.mongodb.event.CommandStartedEvent;
 import io.imgpipe.RepositoryException;
@@ -705,6 +706,43 @@ class MongoRepositoryBehaviourIT {
         } finally {
             oldDatabase.drop();
         }
+    }
+
+    @Test
+    void deletingMarksTheRequestAbandonedAndHousekeepingRemovesTheMarkerLater() {
+        finishOneImageRequest("r1");
+
+        assertThat(repository.deleteRequest("r1")).isTrue();
+
+        Document marker = database.getCollection(config.requestsCollection()).find(eq("_id", "r1")).first();
+        assertThat(marker.getString("state")).isEqualTo("abandoned");
+        assertThat(marker.get("notification")).isNull();
+        assertThat(countFor(config.tasksCollection(), "requestId", "r1")).isZero();
+        assertThat(countFor(config.productsCollection(), "requestId", "r1")).isZero();
+        clock.advance(CREATION_TIMEOUT.plusSeconds(1));
+        repository.runHousekeeping();
+        assertThat(countFor(config.requestsCollection(), "_id", "r1")).isZero();
+    }
+
+    @Test
+    void housekeepingFinishesADeletionWhoseProcessDiedAfterMarkingIt() {
+        finishOneImageRequest("r1");
+        database.getCollection(config.requestsCollection()).updateOne(eq("_id", "r1"),
+                Updates.combine(RequestCreator.abandon(clock.instant()),
+                        Updates.unset("notification")));
+
+        assertThat(repository.findRequest("r1")).isEmpty();
+        repository.runHousekeeping();
+
+        assertThat(countFor(config.tasksCollection(), "requestId", "r1")).isZero();
+        assertThat(countFor(config.productsCollection(), "requestId", "r1")).isZero();
+    }
+
+    private void finishOneImageRequest(String requestId) {
+        repository.create(request(requestId, T0, List.of(List.of("https://a.example/1.jpg"))));
+        ClaimedTask task = repository.claim("w1", 1, T0, LEASE).get(0);
+        assertThat(repository.complete(task.lease(), URI.create("https://cdn.example/1.jpg"), T0)).isTrue();
+        assertThat(repository.finishIfDone(requestId, "w1", T0, LEASE)).isPresent();
     }
 
     private ClaimedTask claimTask(String taskId) {
