@@ -245,8 +245,9 @@ public final class ProcessingEngine implements AutoCloseable {
      *
      * @param requestId any string
      * @return {@code true} if the request was deleted, {@code false} if there is no such request
-     * @throws IllegalStateException if the request is not finished (workers may still write its
-     *     outputs), or the engine is closed
+     * @throws RequestNotFinishedException if the request is not finished (workers may still write
+     *     its outputs)
+     * @throws IllegalStateException if the engine is closed
      * @throws ObjectStoreException if an output could not be deleted
      * @throws RepositoryException if the repository failed
      */
@@ -258,17 +259,24 @@ public final class ProcessingEngine implements AutoCloseable {
             return false;
         }
         if (request.get().finishedAt() == null) {
-            throw new IllegalStateException("request " + requestId + " is not finished (" + request.get().progress()
-                    + "); only a finished request can be deleted");
+            throw new RequestNotFinishedException(requestId, "request " + requestId + " is not finished ("
+                    + request.get().progress() + "); only a finished request can be deleted");
         }
         Set<String> keys = new LinkedHashSet<>();
-        repository.forEachProduct(requestId, product -> product.images().forEach(image -> keys.add(
-                image.outputKey() != null ? image.outputKey() : planner.outputKey(requestId, image.taskId()))));
+        String ownPrefix = requestId + "/";
+        repository.forEachProduct(requestId, product -> product.images().forEach(image -> {
+            keys.add(planner.outputKey(requestId, image.taskId()));
+            if (image.outputKey() != null && image.outputKey().startsWith(ownPrefix)) {
+                keys.add(image.outputKey());
+            }
+        }));
         for (String key : keys) {
             objectStore.delete(key);
         }
         boolean deleted = repository.deleteRequest(requestId);
-        log.info("request {} deleted with {} output objects", requestId, keys.size());
+        if (deleted) {
+            log.info("request {} deleted with {} output objects", requestId, keys.size());
+        }
         return deleted;
     }
 

@@ -90,7 +90,7 @@ class ProcessingEngineTest {
         ProcessingEngine api = h.buildEngine(b -> { });
         String id = h.submit(api, h.csv(List.of(List.of("/a.jpg"))));
 
-        assertThatThrownBy(() -> api.delete(id)).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> api.delete(id)).isInstanceOf(RequestNotFinishedException.class)
                 .hasMessageContaining(id).hasMessageContaining("not finished");
         assertThat(api.status(id)).isPresent();
         assertThat(api.delete("no-such-request")).isFalse();

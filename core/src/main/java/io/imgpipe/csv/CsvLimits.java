@@ -16,11 +16,26 @@ import io.imgpipe.ConfigurationException;
  */
 public record CsvLimits(long maxBytes, int maxRows, int maxUrlsPerRow, int maxUrlLength, int maxUrls) {
 
+    /** The default {@link #maxUrls()}. */
+    public static final int DEFAULT_MAX_URLS = 500_000;
+
     /**
      * Default: 64 MiB, 200,000 rows, 50 URLs per row, 2,048 characters per URL, 500,000 URLs in
      * all (about 200 MB of heap while the file is read and stored).
      */
-    public static final CsvLimits DEFAULTS = new CsvLimits(64L * 1024 * 1024, 200_000, 50, 2048, 500_000);
+    public static final CsvLimits DEFAULTS = new CsvLimits(64L * 1024 * 1024, 200_000, 50, 2048, DEFAULT_MAX_URLS);
+
+    /**
+     * Limits with the default {@link #maxUrls()}, as before that limit existed.
+     *
+     * @param maxBytes the most bytes in the file
+     * @param maxRows the most data rows
+     * @param maxUrlsPerRow the most image URLs in one row's cell
+     * @param maxUrlLength the most characters in one URL
+     */
+    public CsvLimits(long maxBytes, int maxRows, int maxUrlsPerRow, int maxUrlLength) {
+        this(maxBytes, maxRows, maxUrlsPerRow, maxUrlLength, DEFAULT_MAX_URLS);
+    }
 
     /** Checks every limit is positive. */
     public CsvLimits {

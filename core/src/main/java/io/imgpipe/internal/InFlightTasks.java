@@ -76,6 +76,14 @@ public final class InFlightTasks {
             return lease.get();
         }
 
+        /**
+         * @return whether a renewal found the current lease taken over by another worker (its
+         *     writes will be refused, and its output would only be written after the new holder's)
+         */
+        public boolean leaseLost() {
+            return lease.get().equals(lostLease);
+        }
+
         /** @return whether an outcome write has returned for this entry */
         public boolean ended() {
             return ended;

@@ -86,7 +86,12 @@ public final class TaskPipeline {
             return;
         }
         try {
-            URI outputUrl = process(task);
+            URI outputUrl = process(entry);
+            if (outputUrl == null) {
+                log.info("task {} of request {}: another worker took the lease over; not storing this output",
+                        task.lease().taskId(), task.lease().requestId());
+                return;
+            }
             if (entry.end(lease -> repository.complete(lease, outputUrl, clock.instant()))) {
                 log.debug("task {} of request {} completed: {}", task.lease().taskId(), task.lease().requestId(), outputUrl);
                 finisher.finishIfDone(task.lease().requestId());
@@ -139,7 +144,9 @@ public final class TaskPipeline {
         }
     }
 
-    private URI process(ClaimedTask task) throws InterruptedException {
+    /** @return the output's URL, or {@code null} if the lease was lost before the output was stored */
+    private URI process(InFlightTasks.Held entry) throws InterruptedException {
+        ClaimedTask task = entry.task();
         FetchedImage fetched = fetcher.fetch(task.url());
         ImageInfo info = compressor.probe(fetched.body());
         long taken = pixelBudget.acquire(info.pixels());
@@ -148,6 +155,9 @@ public final class TaskPipeline {
             output = compressOnCpu(fetched.body());
         } finally {
             pixelBudget.release(taken);
+        }
+        if (entry.leaseLost()) {
+            return null;
         }
         objectStore.put(task.outputKey(), output.data(), output.contentType());
         return objectStore.url(task.outputKey());

@@ -51,8 +51,9 @@ import org.slf4j.LoggerFactory;
  * <h2>Limits of a file system</h2>
  * A key cannot name both an object and a "directory" of other objects: with {@code a/b.jpg}
  * stored, a put to {@code a} fails (not retryable), {@code get("a")} is empty and
- * {@code delete("a")} does nothing. Deleting an object leaves its (possibly empty) directories in
- * place. Whether keys differing only in case are distinct depends on the file system.
+ * {@code delete("a")} does nothing. Deleting an object also deletes the directories below the
+ * root that it leaves empty; a put racing such a delete re-creates its directory. Whether keys
+ * differing only in case are distinct depends on the file system.
  *
  * <h2>Errors</h2>
  * An invalid key is an {@link IllegalArgumentException}. Other failures are
@@ -72,6 +73,9 @@ public final class FileSystemObjectStore implements ObjectStore {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final FileSystemStoreConfig config;
+    /** How often a put re-creates a directory that a concurrent delete pruned under it. */
+    private static final int MAX_DIRECTORY_RACES = 10;
+
     private final Path root;
     private final Path realRoot;
     private final String urlPrefix;
@@ -133,12 +137,27 @@ public final class FileSystemObjectStore implements ObjectStore {
         Path target = resolve(key);
         Path temp = null;
         try {
-            requireInsideRoot(key, target);
-            Files.createDirectories(target.getParent());
-            requireInsideRoot(key, target);
-            temp = writeTemporaryCopy(target, data);
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            temp = null;
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    requireInsideRoot(key, target);
+                    Files.createDirectories(target.getParent());
+                    requireInsideRoot(key, target);
+                    temp = writeTemporaryCopy(target, data);
+                    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                    temp = null;
+                    break;
+                } catch (NoSuchFileException | FileAlreadyExistsException e) {
+                    // a concurrent delete pruned the directory between our steps (creating it, checking
+                    // it, writing into it): do them again; a lasting clash fails the same way each time
+                    if (attempt == MAX_DIRECTORY_RACES) {
+                        throw e;
+                    }
+                    if (temp != null) {
+                        deleteTemporary(temp);
+                        temp = null;
+                    }
+                }
+            }
         } catch (IOException e) {
             throw failure("write", key, target, e);
         } finally {
@@ -178,14 +197,28 @@ public final class FileSystemObjectStore implements ObjectStore {
         Path target = resolve(key);
         try {
             requireInsideRoot(key, target);
-            if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
-                Files.deleteIfExists(target);
+            if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS) && Files.deleteIfExists(target)) {
+                pruneEmptyDirectories(target.getParent());
             }
         } catch (IOException e) {
             if (fileOnPath(target) != null) {
                 return;
             }
             throw failure("delete", key, target, e);
+        }
+    }
+
+    /** Deletes {@code dir} and its parents below the root while they are empty. */
+    private void pruneEmptyDirectories(Path dir) {
+        for (Path current = dir; current != null && current.startsWith(root) && !current.equals(root);
+                current = current.getParent()) {
+            try {
+                Files.delete(current);
+            } catch (NoSuchFileException e) {
+                // already gone: look at the parent
+            } catch (IOException e) {
+                return; // not empty (or not ours to delete): stop here
+            }
         }
     }
 

@@ -308,11 +308,10 @@ public final class InMemoryProductRepository implements ProductRepository {
             }
             requests.remove(requestId);
             finishable.remove(request);
-            openNotifications.remove(request);
-            for (MemoryTask task : request.tasks()) {
-                claimQueue.remove(task);
+            if (request.isNotificationOpen()) {
+                openNotifications.remove(request);
             }
-            return true;
+            return true; // a finished request's tasks have all left the claim queue
         }
     }
 

@@ -7,6 +7,7 @@ import io.imgpipe.RepositoryException;
 import io.imgpipe.local.InMemoryProductRepository;
 import io.imgpipe.spi.ClaimedTask;
 import io.imgpipe.spi.Lease;
+import io.imgpipe.testkit.ForwardingProductRepository;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,6 +60,24 @@ class InFlightTasksTest {
         assertThat(next.task().attempt()).isEqualTo(2);
         assertThat(next.lease().token()).isEqualTo("T2");
         assertThat(inFlight.size()).isOne();
+    }
+
+    @Test
+    void aLeaseThatARenewalFoundTakenOverIsLostUntilAReClaimReplacesIt() {
+        InFlightTasks refusing = new InFlightTasks(new ForwardingProductRepository(new InMemoryProductRepository()) {
+            @Override
+            public boolean renew(Lease lease, Instant newExpiry) {
+                return false;
+            }
+        }, Duration.ofSeconds(60));
+        InFlightTasks.Held entry = refusing.add(claim("T1", 1));
+        assertThat(entry.leaseLost()).isFalse();
+
+        refusing.renewExpiring(Instant.now().plusSeconds(45));
+
+        assertThat(entry.leaseLost()).isTrue();
+        assertThat(refusing.add(claim("T2", 2))).as("adopted").isNull();
+        assertThat(entry.leaseLost()).isFalse();
     }
 
     @Test

@@ -13,8 +13,13 @@ import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -153,6 +158,44 @@ class FileSystemObjectStoreTest extends ObjectStoreContract {
         store().delete("req-1");
 
         assertThat(store().get("req-1/a.jpg")).isPresent();
+    }
+
+    @Test
+    void deleteRemovesTheDirectoriesItLeavesEmptyButNotTheRootOrASibling() {
+        store().put("req-1/p/a.jpg", payload(1_000, 1), JPEG);
+        store().put("req-2/b.jpg", payload(1_000, 2), JPEG);
+
+        store().delete("req-1/p/a.jpg");
+
+        assertThat(root().resolve("req-1")).doesNotExist();
+        assertThat(root().resolve("req-2/b.jpg")).isRegularFile();
+        store().delete("req-2/b.jpg");
+        assertThat(root()).isDirectory().isEmptyDirectory();
+    }
+
+    @Test
+    void putsAndDeletesOfOtherKeysInOneDirectoryDoNotDisturbEachOther() throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<?>> workers = new ArrayList<>();
+            for (String name : List.of("a", "b")) {
+                workers.add(threads.submit(() -> {
+                    for (int i = 0; i < 2_000; i++) {
+                        store().put("req-1/" + name + ".jpg", payload(10, i), JPEG); // the other may be pruning req-1
+                        assertThat(store().get("req-1/" + name + ".jpg")).isPresent();
+                        store().delete("req-1/" + name + ".jpg");
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> worker : workers) {
+                worker.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+
+        assertThat(root().resolve("req-1")).doesNotExist();
     }
 
     @Test

@@ -1208,6 +1208,48 @@ public abstract class ProductRepositoryContract {
     }
 
     @Test
+    void deletingWhileAnotherRequestHasATaskInProcessing() {
+        repository.create(requestWithImages("req-1", 1));
+        repository.create(requestWithImages("req-2", 1));
+        List<ClaimedTask> claimed = repository.claim("w1", 10, T0, LEASE);
+        ClaimedTask first = claimed.stream().filter(t -> t.lease().requestId().equals("req-1")).findFirst().orElseThrow();
+        assertThat(repository.complete(first.lease(), URI.create("https://cdn.example.com/1.jpg"), T0)).isTrue();
+        assertThat(repository.finishIfDone("req-1", "finisher", T0, NOTIFICATION_LEASE)).isPresent();
+
+        assertThat(repository.deleteRequest("req-1")).isTrue();
+
+        assertThat(repository.findRequest("req-2")).isPresent();
+        assertThat(repository.claim("w2", 10, T0.plus(LEASE), LEASE)).hasSize(1);
+    }
+
+    @Test
+    void deletingAnAnnouncedRequestWhileAnotherNotificationIsOpen() {
+        finishedRequest("req-1", "finisher");
+        assertThat(repository.markNotified("req-1", "finisher", T0)).isTrue();
+        finishedRequest("req-2", "finisher");
+
+        assertThat(repository.deleteRequest("req-1")).isTrue();
+
+        assertThat(repository.claimNotifications("other", 10, T0.plus(Duration.ofDays(365)), NOTIFICATION_LEASE))
+                .extracting(RequestRecord::requestId).containsExactly("req-2");
+    }
+
+    @Test
+    void aNotificationClaimedByAnotherEngineCannotBeRenewedOrClosedOnceItsRequestIsDeleted() {
+        finishedRequest("req-1", "finisher");
+        Instant later = T0.plus(NOTIFICATION_LEASE);
+        assertThat(repository.claimNotifications("other", 10, later, NOTIFICATION_LEASE)).hasSize(1);
+
+        assertThat(repository.deleteRequest("req-1")).isTrue();
+
+        assertThat(repository.renewNotification("req-1", "other", later.plus(NOTIFICATION_LEASE))).isFalse();
+        assertThat(repository.markNotified("req-1", "other", later)).isFalse();
+        assertThat(repository.finishIfDone("req-1", "x", later, NOTIFICATION_LEASE)).isEmpty();
+        assertThat(repository.claimNotifications("third", 10, T0.plus(Duration.ofDays(365)), NOTIFICATION_LEASE))
+                .isEmpty();
+    }
+
+    @Test
     void aFinishedRequestWhoseNotificationWasSentCanBeDeleted() {
         finishedRequest("req-1", "finisher");
         repository.markNotified("req-1", "finisher", T0);

@@ -2,6 +2,7 @@ package io.imgpipe.server;
 
 import io.imgpipe.CsvValidationException;
 import io.imgpipe.ProcessingEngine;
+import io.imgpipe.RequestNotFinishedException;
 import io.imgpipe.RequestStatus;
 import io.imgpipe.SubmitOptions;
 import io.imgpipe.server.ApiResponses.Accepted;
@@ -154,7 +155,7 @@ final class ProductApi {
         boolean deleted;
         try {
             deleted = engine.delete(requestId);
-        } catch (IllegalStateException e) {
+        } catch (RequestNotFinishedException e) {
             ctx.status(HttpStatus.CONFLICT).json(ErrorBody.of("Request is not finished"));
             return;
         } catch (RuntimeException e) {

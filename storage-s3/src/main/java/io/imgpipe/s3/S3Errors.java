@@ -116,9 +116,8 @@ final class S3Errors {
                 return "access denied: the request signature does not match, check the secret access key";
             case "RequestTimeTooSkewed":
                 return "access denied: this machine's clock is too far from the store's";
-            case "ExpiredToken":
             case "InvalidToken":
-                return "access denied: the session token is expired or invalid";
+                return "access denied: the session token is invalid";
             default:
                 return "access denied: check the credentials and the bucket policy";
         }

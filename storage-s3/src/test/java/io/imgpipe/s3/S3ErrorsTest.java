@@ -68,7 +68,7 @@ class S3ErrorsTest {
                 serviceError(400, "InvalidToken", "The provided token is malformed.", null));
 
         assertThat(e.retryable()).isFalse();
-        assertThat(e.getMessage()).contains("session token is expired or invalid");
+        assertThat(e.getMessage()).contains("session token is invalid");
     }
 
     @Test
