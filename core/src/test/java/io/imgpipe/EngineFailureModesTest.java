@@ -1,5 +1,6 @@
 package io.imgpipe;
 
+import static io.imgpipe.EngineHarness.onlyImage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.imgpipe.image.ThumbnailatorCompressor;
@@ -43,23 +44,6 @@ class EngineFailureModesTest {
     @AfterEach
     void tearDown() throws Exception {
         h.close();
-    }
-
-    private static ImageStatus onlyImage(RequestStatus status) {
-        return status.products().get(0).images().get(0);
-    }
-
-    private static RequestStatus awaitEnded(ProcessingEngine engine, String id) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            RequestStatus s = engine.status(id).orElseThrow();
-            ImageStatus image = onlyImage(s);
-            if (image.status() == Status.COMPLETED || image.status() == Status.FAILED) {
-                return s;
-            }
-            Thread.sleep(50);
-        }
-        return engine.status(id).orElseThrow();
     }
 
     /**
@@ -109,7 +93,7 @@ class EngineFailureModesTest {
         try {
             engine.start();
             String id = h.submit(engine, h.csv(List.of(List.of("/a.jpg"))));
-            ImageStatus image = onlyImage(awaitEnded(engine, id));
+            ImageStatus image = onlyImage(EngineHarness.awaitFinished(engine, id));
             assertThat(image.status()).as("image processed successfully once must end completed")
                     .isEqualTo(Status.COMPLETED);
         } finally {
@@ -205,7 +189,7 @@ class EngineFailureModesTest {
                 .config(EngineHarness.fastConfig().leaseDuration(Duration.ofMillis(700)).maxAttempts(2).build()));
 
         String id = h.submit(engine, h.csv(List.of(List.of("/a.jpg"))));
-        ImageStatus image = onlyImage(awaitEnded(engine, id));
+        ImageStatus image = onlyImage(EngineHarness.awaitFinished(engine, id));
         assertThat(image.status()).isEqualTo(Status.FAILED);
         assertThat(image.error()).contains("decoder bug");
     }
@@ -231,7 +215,7 @@ class EngineFailureModesTest {
         try {
             engine.start();
             String id = h.submit(engine, h.csv(List.of(List.of("/slow.jpg"))));
-            ImageStatus image = onlyImage(awaitEnded(engine, id));
+            ImageStatus image = onlyImage(EngineHarness.awaitFinished(engine, id));
             assertThat(renewCalls.get()).as("renewals after the failed round").isGreaterThan(1);
             assertThat(image.attempts()).isEqualTo(1);
         } finally {

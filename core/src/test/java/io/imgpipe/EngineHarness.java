@@ -117,6 +117,28 @@ final class EngineHarness implements AutoCloseable {
         return engine.status(requestId).orElseThrow();
     }
 
+    /** @return the one image of a one-product, one-image request */
+    static ImageStatus onlyImage(RequestStatus status) {
+        return status.products().get(0).images().get(0);
+    }
+
+    /**
+     * Polls until the request has finished, for engines built without this harness's completion
+     * recorder (with a repository of their own).
+     */
+    static RequestStatus awaitFinished(ProcessingEngine engine, String requestId) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            RequestStatus status = engine.status(requestId).orElseThrow();
+            if (status.finishedAt() != null) {
+                return status;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("request " + requestId + " did not finish within " + WAIT + "; status: "
+                + engine.status(requestId));
+    }
+
     /** A CSV with a header and one line per product: each entry is a list of image paths on the server. */
     String csv(List<List<String>> productImagePaths) {
         StringBuilder csv = new StringBuilder("S. No.,Product Name,Input Image Urls\r\n");

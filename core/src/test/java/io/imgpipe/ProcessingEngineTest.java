@@ -1,5 +1,6 @@
 package io.imgpipe;
 
+import static io.imgpipe.EngineHarness.onlyImage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -39,10 +40,6 @@ class ProcessingEngineTest {
     @AfterEach
     void tearDown() throws Exception {
         h.close();
-    }
-
-    private ImageStatus onlyImage(RequestStatus status) {
-        return status.products().get(0).images().get(0);
     }
 
     @Test

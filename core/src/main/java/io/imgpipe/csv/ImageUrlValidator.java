@@ -96,7 +96,7 @@ final class ImageUrlValidator {
     private Optional<URI> parseUrl(String text, boolean followsComma, long line, ProblemCollector problems) {
         if (text.length() > limits.maxUrlLength()) {
             problems.add(line, CsvColumn.IMAGE_URLS, "URL of " + text.length() + " characters is longer than the limit of "
-                    + limits.maxUrlLength() + " (maxUrlLength): " + quote(text));
+                    + limits.maxUrlLength() + " (maxUrlLength): " + Quoting.quote(text));
             return Optional.empty();
         }
         URI uri;
@@ -104,30 +104,30 @@ final class ImageUrlValidator {
             uri = new URI(text);
         } catch (URISyntaxException e) {
             boolean spaced = text.indexOf(' ') > 0 && text.indexOf("://", text.indexOf(' ')) > 0;
-            problems.add(line, CsvColumn.IMAGE_URLS, "malformed URL " + quote(text) + ": " + e.getReason()
+            problems.add(line, CsvColumn.IMAGE_URLS, "malformed URL " + Quoting.quote(text) + ": " + e.getReason()
                     + (e.getIndex() >= 0 ? " at index " + e.getIndex() : "")
                     + (spaced ? "; separate several URLs with commas" : ""));
             return Optional.empty();
         }
         String scheme = uri.getScheme();
         if (scheme == null || !isHttp(scheme)) {
-            problems.add(line, CsvColumn.IMAGE_URLS, "URL " + quote(text) + " is not an absolute http or https URL"
+            problems.add(line, CsvColumn.IMAGE_URLS, "URL " + Quoting.quote(text) + " is not an absolute http or https URL"
                     + (followsComma && looksLikeUrlPiece(text)
                             ? "; URLs are separated by commas, so a comma inside a URL must be written %2C" : ""));
             return Optional.empty();
         }
         if (uri.getRawUserInfo() != null) {
-            problems.add(line, CsvColumn.IMAGE_URLS, "URL " + quote(text.replace(uri.getRawUserInfo() + "@", "***@"))
+            problems.add(line, CsvColumn.IMAGE_URLS, "URL " + Quoting.quote(text.replace(uri.getRawUserInfo() + "@", "***@"))
                     + " contains credentials (user-info), which are not allowed");
             return Optional.empty();
         }
         if (uri.getHost() == null || uri.getHost().isEmpty()) {
-            problems.add(line, CsvColumn.IMAGE_URLS, "URL " + quote(text) + " has no valid host (a host name holds "
+            problems.add(line, CsvColumn.IMAGE_URLS, "URL " + Quoting.quote(text) + " has no valid host (a host name holds "
                     + "letters, digits, '-' and '.'; write an international name in its xn-- form)");
             return Optional.empty();
         }
         if (uri.getPort() == 0 || uri.getPort() > MAX_PORT) {
-            problems.add(line, CsvColumn.IMAGE_URLS, "URL " + quote(text) + " has port " + uri.getPort()
+            problems.add(line, CsvColumn.IMAGE_URLS, "URL " + Quoting.quote(text) + " has port " + uri.getPort()
                     + ", outside 1 to " + MAX_PORT);
             return Optional.empty();
         }
@@ -146,7 +146,4 @@ final class ImageUrlValidator {
         return URI.create(lower + uri.toString().substring(scheme.length()));
     }
 
-    private static String quote(String url) {
-        return Quoting.quote(url);
-    }
 }

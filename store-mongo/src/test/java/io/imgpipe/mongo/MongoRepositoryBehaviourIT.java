@@ -329,10 +329,7 @@ class MongoRepositoryBehaviourIT {
     @Test
     void commitFailsWhenHousekeepingGaveUpTheCreation() {
         NewRequest request = TestRequests.large("r1", T0, 3, 1);
-        repository.creator().begin(request, "token-1");
-        repository.creator().insertTasks(request, "token-1");
-        clock.advance(CREATION_TIMEOUT.plusSeconds(1));
-        repository.runHousekeeping();
+        givenUpAfterWritingItsTasks(request);
 
         assertThatThrownBy(() -> repository.creator().commit("r1", "token-1"))
                 .isInstanceOfSatisfying(RepositoryException.class, e -> assertThat(e.retryable()).isTrue())
@@ -375,11 +372,7 @@ class MongoRepositoryBehaviourIT {
     @Test
     void creatorGivenUpByHousekeepingStopsBeforeItsNextBatch() {
         NewRequest request = TestRequests.large("r1", T0, 30, 2);
-        RequestCreator creator = repository.creator();
-        creator.begin(request, "token-1");
-        creator.insertTasks(request, "token-1");
-        clock.advance(CREATION_TIMEOUT.plusSeconds(1));
-        repository.runHousekeeping();
+        RequestCreator creator = givenUpAfterWritingItsTasks(request);
 
         assertThatThrownBy(() -> creator.insertProducts(request, "token-1"))
                 .isInstanceOfSatisfying(RepositoryException.class, e -> assertThat(e.retryable()).isTrue())
@@ -390,11 +383,7 @@ class MongoRepositoryBehaviourIT {
     @Test
     void rowsOfABatchThatLandsAfterTheCreationWasGivenUpAreDeleted() {
         NewRequest request = TestRequests.large("r1", T0, 30, 2);
-        RequestCreator creator = repository.creator();
-        creator.begin(request, "token-1");
-        creator.insertTasks(request, "token-1");
-        clock.advance(CREATION_TIMEOUT.plusSeconds(1));
-        repository.runHousekeeping();
+        givenUpAfterWritingItsTasks(request);
         assertThat(countFor(config.tasksCollection(), "requestId", "r1")).isZero();
         List<Document> lateBatch = new ArrayList<>();
         for (int ordinal = 0; ordinal < 10; ordinal++) {
@@ -757,6 +746,16 @@ class MongoRepositoryBehaviourIT {
         }
         assertThat(wanted).as("claimed task %s", taskId).isNotNull();
         return wanted;
+    }
+
+    /** Begins the request as creator "token-1", writes its tasks, and lets housekeeping give it up. */
+    private RequestCreator givenUpAfterWritingItsTasks(NewRequest request) {
+        RequestCreator creator = repository.creator();
+        creator.begin(request, "token-1");
+        creator.insertTasks(request, "token-1");
+        clock.advance(CREATION_TIMEOUT.plusSeconds(1));
+        repository.runHousekeeping();
+        return creator;
     }
 
     private void writeWithoutCommit(NewRequest request) {
