@@ -227,11 +227,10 @@ abstract class S3CompatibleStoreTests extends ObjectStoreContract {
         store.close();
 
         // its connection pool says "shut down"; with call timeouts on, the client's timeout scheduler,
-        // terminated by the same close, refuses the call first
+        // shut down by the same close (terminated or still shutting down), refuses the call first
         assertThatThrownBy(() -> created.headBucket(r -> r.bucket(bucket))).satisfiesAnyOf(
                 closed -> assertThat(closed).hasMessageContaining("shut down"),
-                closed -> assertThat(closed).isInstanceOf(RejectedExecutionException.class)
-                        .hasMessageContaining("Terminated"));
+                closed -> assertThat(closed).isInstanceOf(RejectedExecutionException.class));
     }
 
     @Test
