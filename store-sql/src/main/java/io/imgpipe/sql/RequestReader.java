@@ -1,0 +1,177 @@
+package io.imgpipe.sql;
+
+import io.imgpipe.Status;
+import io.imgpipe.spi.ImageRecord;
+import io.imgpipe.spi.ProductRecord;
+import io.imgpipe.spi.RequestRecord;
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads requests and their products. A request is read by its unique id, its metadata by key
+ * and its progress from its counts (never by scanning its tasks); products come in pages of
+ * {@value #PRODUCTS_PER_PAGE} in {@code row_index} order, each page one query that joins products,
+ * images and tasks by primary key.
+ */
+final class RequestReader {
+
+    static final int PRODUCTS_PER_PAGE = 1_000;
+
+    private final Tables tables;
+    private final RequestCounts counts;
+    private final String byId;
+    private final String bySeq;
+    private final String metadata;
+    private final String productPage;
+    private final String finishable;
+
+    RequestReader(Tables tables, RequestCounts counts) {
+        this.tables = tables;
+        this.counts = counts;
+        String columns = "SELECT seq, id, created_at, finished_at, final_status, product_count FROM " + tables.requests();
+        this.byId = columns + " WHERE id = ?";
+        this.bySeq = columns + " WHERE seq = ?";
+        this.metadata = "SELECT name, value FROM " + tables.metadata() + " WHERE request_seq = ?";
+        this.productPage = "SELECT p.row_index, p.serial_number, p.name, i.position, COALESCE(i.url, t.url), t.task_id,"
+                + " t.status, t.output_key, t.output_url, t.error, t.attempts"
+                + " FROM (SELECT request_seq, row_index, serial_number, name FROM " + tables.products()
+                + " WHERE request_seq = ? AND row_index > ? ORDER BY row_index LIMIT " + PRODUCTS_PER_PAGE + ") p"
+                + " LEFT JOIN " + tables.images() + " i ON i.request_seq = p.request_seq AND i.row_index = p.row_index"
+                + " LEFT JOIN " + tables.tasks() + " t ON t.request_seq = i.request_seq AND t.task_no = i.task_no"
+                + " ORDER BY p.row_index, i.position";
+        this.finishable = "SELECT r.id FROM " + tables.requests() + " r WHERE r.finished_at IS NULL AND NOT EXISTS"
+                + " (SELECT 1 FROM " + tables.tasks() + " t WHERE t.request_seq = r.seq AND t.available_at IS NOT NULL)"
+                + " ORDER BY r.seq LIMIT ?";
+    }
+
+    /** The stored columns of a request, before its metadata and counts are read. */
+    record RequestRow(long seq, String requestId, long createdAt, Long finishedAt, String finalStatus,
+            int productCount) {
+
+        boolean isFinished() {
+            return finishedAt != null;
+        }
+    }
+
+    Optional<RequestRow> row(Connection connection, String requestId) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(byId)) {
+            select.setString(1, requestId);
+            return readRow(select);
+        }
+    }
+
+    Optional<RequestRow> row(Connection connection, long seq) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(bySeq)) {
+            select.setLong(1, seq);
+            return readRow(select);
+        }
+    }
+
+    Optional<RequestRecord> find(Connection connection, String requestId) throws SQLException {
+        Optional<RequestRow> row = row(connection, requestId);
+        return row.isEmpty() ? Optional.empty() : Optional.of(record(connection, row.get()));
+    }
+
+    /** @return the request as the SPI reports it, with its metadata and progress */
+    RequestRecord record(Connection connection, RequestRow row) throws SQLException {
+        Map<String, String> values = new HashMap<>();
+        try (PreparedStatement select = connection.prepareStatement(metadata)) {
+            select.setLong(1, row.seq());
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    values.put(rows.getString(1), rows.getString(2));
+                }
+            }
+        }
+        Counts current = counts.read(connection, row.seq());
+        Status status = row.isFinished() ? Status.fromWireName(row.finalStatus()) : Status.of(current.progress());
+        return new RequestRecord(row.requestId(), status, Times.instant(row.createdAt()),
+                row.isFinished() ? Times.instant(row.finishedAt()) : null, values, row.productCount(),
+                current.progress());
+    }
+
+    /**
+     * @param afterRowIndex the last row index of the previous page, or -1 for the first page
+     * @return the next page of products with their images, in {@code row_index} order
+     */
+    List<ProductRecord> productPage(Connection connection, long requestSeq, int afterRowIndex) throws SQLException {
+        List<ProductRecord> products = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement(productPage)) {
+            select.setLong(1, requestSeq);
+            select.setInt(2, afterRowIndex);
+            try (ResultSet rows = select.executeQuery()) {
+                int rowIndex = Integer.MIN_VALUE;
+                long serial = 0;
+                String name = null;
+                List<ImageRecord> images = new ArrayList<>();
+                while (rows.next()) {
+                    int nextRow = rows.getInt(1);
+                    if (nextRow != rowIndex) {
+                        if (name != null) {
+                            products.add(new ProductRecord(rowIndex, serial, name, images));
+                        }
+                        rowIndex = nextRow;
+                        serial = rows.getLong(2);
+                        name = rows.getString(3);
+                        images = new ArrayList<>();
+                    }
+                    int position = rows.getInt(4);
+                    if (!rows.wasNull()) {
+                        images.add(image(rows, position));
+                    }
+                }
+                if (name != null) {
+                    products.add(new ProductRecord(rowIndex, serial, name, images));
+                }
+            }
+        }
+        return products;
+    }
+
+    List<String> findFinishable(Connection connection, int limit) throws SQLException {
+        List<String> ids = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement(finishable)) {
+            select.setInt(1, limit);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    ids.add(rows.getString(1));
+                }
+            }
+        }
+        return ids;
+    }
+
+    /** The tables read, for the other parts of the repository. */
+    Tables tables() {
+        return tables;
+    }
+
+    private static ImageRecord image(ResultSet rows, int position) throws SQLException {
+        Status status = Status.fromWireName(rows.getString(7));
+        String outputKey = status == Status.COMPLETED ? rows.getString(8) : null;
+        String outputUrl = status == Status.COMPLETED ? rows.getString(9) : null;
+        String error = status == Status.PENDING || status == Status.FAILED ? rows.getString(10) : null;
+        return new ImageRecord(position, URI.create(rows.getString(5)), rows.getString(6), status, outputKey,
+                outputUrl == null ? null : URI.create(outputUrl), error, rows.getInt(11));
+    }
+
+    private static Optional<RequestRow> readRow(PreparedStatement select) throws SQLException {
+        try (ResultSet rows = select.executeQuery()) {
+            if (!rows.next()) {
+                return Optional.empty();
+            }
+            long finished = rows.getLong(4);
+            Long finishedAt = rows.wasNull() ? null : finished;
+            return Optional.of(new RequestRow(rows.getLong(1), rows.getString(2), rows.getLong(3), finishedAt,
+                    rows.getString(5), rows.getInt(6)));
+        }
+    }
+}
