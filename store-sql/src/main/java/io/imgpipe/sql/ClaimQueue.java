@@ -49,7 +49,7 @@ final class ClaimQueue {
                 + " WHERE finished_at IS NULL AND (last_served > ? OR (last_served = ? AND seq > ?))"
                 + " ORDER BY last_served, seq LIMIT " + REQUESTS_PER_READ;
         this.claimableTasks = "SELECT task_no, task_id, url, output_key, image_count, status, attempts FROM "
-                + tables.tasks() + " WHERE request_seq = ? AND task_no > ? AND available_at <= ?"
+                + tables.tasks() + dialect.useClaimableIndex() + " WHERE request_seq = ? AND task_no > ? AND available_at <= ?"
                 + " ORDER BY task_no LIMIT ?" + dialect.lockClaimedRows();
         this.takeTask = "UPDATE " + tables.tasks() + " SET status = 'processing', attempts = attempts + 1,"
                 + " lease_owner = ?, lease_token = ?, lease_expires_at = ?, available_at = ?, error = NULL"

@@ -29,6 +29,12 @@ final class RequestLifecycle {
                 + " WHERE seq = ? AND finished_at IS NULL";
     }
 
+    /** @return whether the request exists, is not finished, and has no open task (a read, to skip the write) */
+    boolean mayFinish(Connection connection, String requestId) throws SQLException {
+        Optional<RequestRow> row = reader.row(connection, requestId);
+        return row.isPresent() && !row.get().isFinished() && counts.read(connection, row.get().seq()).openTasks() == 0;
+    }
+
     Optional<RequestRecord> finishIfDone(Connection connection, String requestId, String owner, Instant now,
             Instant notificationExpiry) throws SQLException {
         Optional<RequestRow> row = reader.row(connection, requestId);

@@ -49,7 +49,7 @@ final class RequestReader {
                 + " ORDER BY p.row_index, i.position";
         this.finishable = "SELECT r.id FROM " + tables.requests() + " r WHERE r.finished_at IS NULL AND NOT EXISTS"
                 + " (SELECT 1 FROM " + tables.tasks() + " t WHERE t.request_seq = r.seq AND t.available_at IS NOT NULL)"
-                + " ORDER BY r.seq LIMIT ?";
+                + " ORDER BY r.last_served, r.seq LIMIT ?";
     }
 
     /** The stored columns of a request, before its metadata and counts are read. */

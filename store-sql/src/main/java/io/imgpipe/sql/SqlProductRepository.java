@@ -213,6 +213,9 @@ public final class SqlProductRepository implements ProductRepository {
     /**
      * {@inheritDoc}
      *
+     * <p>A read first checks the request's counts, so a call while tasks are open (as after
+     * almost every task) writes nothing; then one conditional update finishes it.
+     *
      * @throws IllegalArgumentException if {@code notificationLease} is not positive
      */
     @Override
@@ -224,15 +227,18 @@ public final class SqlProductRepository implements ProductRepository {
         if (requestId == null) {
             return Optional.empty();
         }
+        String what = "finishing request " + requestId;
+        if (!database.read(what, connection -> lifecycle.mayFinish(connection, requestId))) {
+            return Optional.empty();
+        }
         Instant expiry = now.plus(notificationLease);
-        return database.write("finishing request " + requestId,
-                connection -> lifecycle.finishIfDone(connection, requestId, owner, now, expiry));
+        return database.write(what, connection -> lifecycle.finishIfDone(connection, requestId, owner, now, expiry));
     }
 
     /**
      * {@inheritDoc}
      *
-     * <p>Oldest first.
+     * <p>Least recently served first.
      */
     @Override
     public List<String> findFinishable(int limit) {
