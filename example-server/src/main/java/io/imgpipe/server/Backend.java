@@ -9,10 +9,14 @@ import io.imgpipe.local.FileSystemStoreConfig;
 import io.imgpipe.mongo.MongoProductRepository;
 import io.imgpipe.mongo.MongoRepositoryConfig;
 import io.imgpipe.s3.S3ObjectStore;
+import io.imgpipe.server.ServerConfig.PostgresSettings;
 import io.imgpipe.server.ServerConfig.S3Settings;
 import io.imgpipe.spi.ObjectStore;
 import io.imgpipe.spi.ProductRepository;
+import io.imgpipe.sql.SqlProductRepository;
+import io.imgpipe.sql.SqlRepositoryConfig;
 import java.net.URI;
+import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Optional;
@@ -26,15 +30,17 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 /**
  * The repository and object store the server runs on, chosen by the configuration:
  * <ul>
- *   <li>no {@code MONGODB_URI}: the {@link EmbeddedMongo} under {@code DATA_DIR}, through the same
- *       {@link MongoProductRepository} as a real MongoDB;</li>
+ *   <li>neither {@code DATABASE_URL} nor {@code MONGODB_URI}: the {@link EmbeddedSqlite} store under
+ *       {@code DATA_DIR} (a {@link SqlProductRepository} on one SQLite file);</li>
+ *   <li>{@code DATABASE_URL}: a {@link SqlProductRepository} on PostgreSQL, with a pool of its own;</li>
+ *   <li>{@code MONGODB_URI}: a {@link MongoProductRepository};</li>
  *   <li>no {@code S3_BUCKET_NAME}: a {@link FileSystemObjectStore} under {@code DATA_DIR/images},
  *       its files served by this server at {@code PUBLIC_BASE_URL/files/};</li>
- *   <li>otherwise MongoDB and S3 (or an S3-compatible store).</li>
+ *   <li>{@code S3_BUCKET_NAME}: S3 (or an S3-compatible store).</li>
  * </ul>
  *
  * <p>Thread-safe. {@link #close()} closes everything this opened, in reverse order: object store,
- * repository, MongoDB client, embedded store (committing it).
+ * repository, MongoDB client, embedded store (releasing the data directory).
  */
 final class Backend implements AutoCloseable {
 
@@ -45,15 +51,13 @@ final class Backend implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Backend.class);
 
-    private final EmbeddedMongo embedded;
     private final ProductRepository repository;
     private final ObjectStore objectStore;
     private final FileSystemObjectStore localFiles;
     private final Deque<AutoCloseable> opened;
 
-    private Backend(EmbeddedMongo embedded, ProductRepository repository, ObjectStore objectStore,
-            FileSystemObjectStore localFiles, Deque<AutoCloseable> opened) {
-        this.embedded = embedded;
+    private Backend(ProductRepository repository, ObjectStore objectStore, FileSystemObjectStore localFiles,
+            Deque<AutoCloseable> opened) {
         this.repository = repository;
         this.objectStore = objectStore;
         this.localFiles = localFiles;
@@ -71,25 +75,7 @@ final class Backend implements AutoCloseable {
     static Backend open(ServerConfig config, URI publicBaseUrl) {
         Deque<AutoCloseable> opened = new ArrayDeque<>();
         try {
-            EmbeddedMongo embedded = null;
-            String connectionString;
-            String database;
-            if (config.embeddedStore()) {
-                embedded = EmbeddedMongo.open(config.dataDir());
-                opened.push(embedded);
-                connectionString = embedded.connectionString();
-                database = MongoRepositoryConfig.DEFAULT_DATABASE;
-            } else {
-                connectionString = config.mongo().uri();
-                database = config.mongo().database();
-            }
-            MongoClient client = newClient(connectionString);
-            opened.push(client);
-            MongoProductRepository repository = MongoProductRepository
-                    .builder(MongoRepositoryConfig.forClient().withDatabase(database))
-                    .client(client)
-                    .build();
-            opened.push(repository);
+            ProductRepository repository = openRepository(config, opened);
             FileSystemObjectStore localFiles = null;
             ObjectStore objectStore;
             if (config.s3() == null) {
@@ -100,10 +86,10 @@ final class Backend implements AutoCloseable {
                 objectStore = newS3Store(config.s3());
             }
             opened.push(objectStore);
-            log.info("backend: {} repository, {} object store", config.embeddedStore() ? "embedded"
-                    : "MongoDB " + config.mongo(),
+            log.info("backend: {} repository, {} object store", config.embeddedStore() ? "embedded SQLite"
+                    : config.postgres() != null ? "PostgreSQL " + config.postgres() : "MongoDB " + config.mongo(),
                     localFiles != null ? "file-system (" + localFiles.root() + ")" : "S3 (bucket " + config.s3().store().bucket() + ")");
-            return new Backend(embedded, repository, objectStore, localFiles, opened);
+            return new Backend(repository, objectStore, localFiles, opened);
         } catch (RuntimeException e) {
             closeAll(opened);
             throw e;
@@ -125,21 +111,33 @@ final class Backend implements AutoCloseable {
         return Optional.ofNullable(localFiles);
     }
 
-    /**
-     * Makes every write so far durable. With MongoDB the driver's write concern already did; the
-     * embedded store writes in the background, so this commits it.
-     *
-     * @throws io.imgpipe.RepositoryException if committing fails
-     */
-    void makeDurable() {
-        if (embedded != null) {
-            embedded.commit();
-        }
-    }
-
     @Override
     public void close() {
         closeAll(opened);
+    }
+
+    private static ProductRepository openRepository(ServerConfig config, Deque<AutoCloseable> opened) {
+        if (config.embeddedStore()) {
+            EmbeddedSqlite embedded = EmbeddedSqlite.open(config.dataDir(), Clock.systemUTC());
+            opened.push(embedded);
+            return embedded.repository();
+        }
+        if (config.postgres() != null) {
+            PostgresSettings postgres = config.postgres();
+            SqlProductRepository repository = SqlProductRepository.builder(SqlRepositoryConfig.forUrl(postgres.url())
+                    .withUser(postgres.user()).withPassword(postgres.password()).withSchema(postgres.schema()))
+                    .build();
+            opened.push(repository);
+            return repository;
+        }
+        MongoClient client = newClient(config.mongo().uri());
+        opened.push(client);
+        MongoProductRepository repository = MongoProductRepository
+                .builder(MongoRepositoryConfig.forClient().withDatabase(config.mongo().database()))
+                .client(client)
+                .build();
+        opened.push(repository);
+        return repository;
     }
 
     private static MongoClient newClient(String connectionString) {

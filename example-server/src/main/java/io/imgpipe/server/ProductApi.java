@@ -49,19 +49,16 @@ final class ProductApi {
     private static final String NOT_FOUND = "Products not found";
 
     private final ProcessingEngine engine;
-    private final Backend backend;
     private final Path uploadDir;
     private final long maxUploadBytes;
 
     /**
      * @param engine takes uploads and answers status
-     * @param backend made durable after each upload
      * @param uploadDir where uploads are spooled while they are read
      * @param maxUploadBytes the largest CSV accepted
      */
-    ProductApi(ProcessingEngine engine, Backend backend, Path uploadDir, long maxUploadBytes) {
+    ProductApi(ProcessingEngine engine, Path uploadDir, long maxUploadBytes) {
         this.engine = engine;
-        this.backend = backend;
         this.uploadDir = uploadDir;
         this.maxUploadBytes = maxUploadBytes;
     }
@@ -93,7 +90,6 @@ final class ProductApi {
             try (InputStream csv = file.getInputStream()) {
                 requestId = engine.submit(csv, options);
             }
-            backend.makeDurable();
             ctx.json(new Accepted(requestId));
         } catch (UploadRefusedException e) {
             ErrorBody body = e.status() == 413 ? ErrorBody.of(e.getMessage())

@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * {@code 503} and {@code /health} says {@code starting}. {@link #stop()} is graceful: the engine
  * stops claiming at once, HTTP stops taking requests and lets those in progress finish, the engine
  * closes (finishing or handing back work in flight, and sending queued webhooks), then the backend
- * closes (committing the embedded store). Thread-safe; one start per instance.
+ * closes (releasing the embedded store's data directory). Thread-safe; one start per instance.
  */
 public final class Server {
 
@@ -84,7 +84,7 @@ public final class Server {
             publicBaseUrl = config.publicBaseUrl() != null ? config.publicBaseUrl() : defaultBaseUrl(config.host(), port);
             services = openServices(config, spool.dir());
             log.info("imgpipe example-server listening on {}:{} (role {}, {} store, {} images, public URL {})", config.host(),
-                    port, config.role().settingValue(), config.embeddedStore() ? "embedded" : "MongoDB",
+                    port, config.role().settingValue(), config.storeName(),
                     config.s3() == null ? "local" : "S3", publicBaseUrl);
             return port;
         } catch (RuntimeException e) {
@@ -224,7 +224,7 @@ public final class Server {
         if (config.role().runsWorkers()) {
             engine.start();
         }
-        ProductApi products = new ProductApi(engine, backend, uploadDir, tuning.maxUploadBytes());
+        ProductApi products = new ProductApi(engine, uploadDir, tuning.maxUploadBytes());
         FileServing files = backend.localFiles().map(FileServing::new).orElse(null);
         return new Services(engine, products, files);
     }

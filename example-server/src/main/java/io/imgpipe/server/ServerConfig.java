@@ -28,15 +28,16 @@ import java.util.regex.Pattern;
  *     port actually bound, and the host itself when {@code HOST} names one)
  * @param role what this process does; {@code ROLE}, default {@code all}
  * @param dataDir where the embedded store and local images live; {@code DATA_DIR}, default {@code ./data}
- * @param mongo the MongoDB to use, or {@code null} for the embedded store under {@code dataDir}
+ * @param postgres the PostgreSQL database to use, or {@code null}
+ * @param mongo the MongoDB to use, or {@code null}; with neither, the embedded SQLite store under {@code dataDir}
  * @param s3 the S3 bucket to store images in, or {@code null} for files under {@code dataDir/images}
  * @param fetchAllowPrivateNetworks whether images and webhooks may be fetched from loopback and
  *     private networks; {@code FETCH_ALLOW_PRIVATE_NETWORKS}, default {@code false}
  * @param webhook how completion webhooks are sent
  * @param tuning concurrency, limits and leases
  */
-public record ServerConfig(String host, int port, URI publicBaseUrl, Role role, Path dataDir, MongoSettings mongo,
-        S3Settings s3, boolean fetchAllowPrivateNetworks, WebhookSettings webhook, Tuning tuning) {
+public record ServerConfig(String host, int port, URI publicBaseUrl, Role role, Path dataDir,
+        PostgresSettings postgres, MongoSettings mongo, S3Settings s3, boolean fetchAllowPrivateNetworks, WebhookSettings webhook, Tuning tuning) {
 
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._:%\\[\\]-]+");
 
@@ -53,9 +54,14 @@ public record ServerConfig(String host, int port, URI publicBaseUrl, Role role, 
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(webhook, "webhook");
         Objects.requireNonNull(tuning, "tuning");
-        if (role != Role.ALL && mongo == null) {
-            throw Settings.invalid("ROLE", role.settingValue(), "the api and worker roles share work through MongoDB;"
-                    + " set MONGODB_URI (the embedded store serves one process, which must use ROLE=all)");
+        if (postgres != null && mongo != null) {
+            throw new ConfigurationException("invalid DATABASE_URL and MONGODB_URI: both are set; set DATABASE_URL"
+                    + " for PostgreSQL or MONGODB_URI for MongoDB, not both");
+        }
+        if (role != Role.ALL && postgres == null && mongo == null) {
+            throw Settings.invalid("ROLE", role.settingValue(), "the api and worker roles share work through a shared"
+                    + " database; set DATABASE_URL (PostgreSQL) or MONGODB_URI (MongoDB) (the embedded store serves one"
+                    + " process, which must use ROLE=all)");
         }
     }
 
@@ -65,6 +71,8 @@ public record ServerConfig(String host, int port, URI publicBaseUrl, Role role, 
      * <ul>
      *   <li>{@code HOST}, {@code PORT}, {@code PUBLIC_BASE_URL}, {@code ROLE} ({@code all|api|worker}),
      *       {@code DATA_DIR}</li>
+     *   <li>{@code DATABASE_URL} (a {@code jdbc:postgresql:} URL), {@code DATABASE_USER} (or {@code PGUSER}),
+     *       {@code DATABASE_PASSWORD} (or {@code PGPASSWORD}), {@code DATABASE_SCHEMA}</li>
      *   <li>{@code MONGODB_URI}, {@code MONGODB_DATABASE} (default: the connection string's database, else {@code imgpipe})</li>
      *   <li>{@code S3_BUCKET_NAME}, {@code AWS_REGION}, {@code S3_ENDPOINT}, {@code S3_URL_MODE}
      *       ({@code public|presigned|base-url}), {@code S3_BASE_URL}, {@code S3_PATH_STYLE},
@@ -88,22 +96,29 @@ public record ServerConfig(String host, int port, URI publicBaseUrl, Role role, 
         URI publicBaseUrl = settings.httpUrl("PUBLIC_BASE_URL");
         Role role = role(settings);
         Path dataDir = path(settings, "DATA_DIR", "./data");
+        PostgresSettings postgres = settings.isSet("DATABASE_URL") ? PostgresSettings.from(settings) : null;
         MongoSettings mongo = settings.isSet("MONGODB_URI") ? MongoSettings.from(settings) : null;
         S3Settings s3 = S3Settings.from(settings);
         boolean allowPrivate = settings.bool("FETCH_ALLOW_PRIVATE_NETWORKS", false);
-        return new ServerConfig(host, port, publicBaseUrl, role, dataDir, mongo, s3, allowPrivate,
+        return new ServerConfig(host, port, publicBaseUrl, role, dataDir, postgres, mongo, s3, allowPrivate,
                 WebhookSettings.from(settings), Tuning.from(settings));
     }
 
-    /** @return {@code true} when the embedded MongoDB-compatible store under {@link #dataDir()} is used */
+    /** @return {@code true} when the embedded SQLite store under {@link #dataDir()} is used */
     public boolean embeddedStore() {
-        return mongo == null;
+        return postgres == null && mongo == null;
+    }
+
+    /** @return what the repository runs on, for logs: {@code embedded SQLite}, {@code PostgreSQL} or {@code MongoDB} */
+    public String storeName() {
+        return postgres != null ? "PostgreSQL" : mongo != null ? "MongoDB" : "embedded SQLite";
     }
 
     @Override
     public String toString() {
         return "ServerConfig[host=" + host + ", port=" + port + ", publicBaseUrl=" + publicBaseUrl + ", role="
-                + role.settingValue() + ", dataDir=" + dataDir + ", mongo=" + (mongo == null ? "embedded" : mongo)
+                + role.settingValue() + ", dataDir=" + dataDir + ", postgres=" + (postgres == null ? "none" : postgres)
+                + ", mongo=" + (mongo == null ? "none" : mongo)
                 + ", s3=" + (s3 == null ? "none" : s3) + ", fetchAllowPrivateNetworks=" + fetchAllowPrivateNetworks
                 + ", webhook=" + webhook + ", tuning=" + tuning + "]";
     }
@@ -129,6 +144,45 @@ public record ServerConfig(String host, int port, URI publicBaseUrl, Role role, 
     private static URI withoutTrailingSlash(URI url) {
         String text = url.toString();
         return text.endsWith("/") ? URI.create(text.substring(0, text.length() - 1)) : url;
+    }
+
+    /**
+     * The PostgreSQL database shared by the processes of one installation.
+     *
+     * @param url {@code DATABASE_URL}, a {@code jdbc:postgresql://host[:port]/database} URL
+     * @param user {@code DATABASE_USER}, else {@code PGUSER}, else {@code null} (the URL's or the driver's default)
+     * @param password {@code DATABASE_PASSWORD}, else {@code PGPASSWORD}, else {@code null}
+     * @param schema {@code DATABASE_SCHEMA}, or {@code null} for the connection's current schema
+     */
+    public record PostgresSettings(String url, String user, String password, String schema) {
+
+        private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+
+        /** Checks the URL is a PostgreSQL JDBC URL and the schema a plain name. */
+        public PostgresSettings {
+            if (url == null || !url.toLowerCase(Locale.ROOT).startsWith("jdbc:postgresql:")) {
+                throw Settings.invalid("DATABASE_URL", null, "must be a jdbc:postgresql://host[:port]/database URL"
+                        + " (without DATABASE_URL and MONGODB_URI the server uses its embedded SQLite store)");
+            }
+            if (schema != null && !SCHEMA.matcher(schema).matches()) {
+                throw Settings.invalid("DATABASE_SCHEMA", schema, "must be 1 to 63 lower-case letters, digits or '_',"
+                        + " not starting with a digit");
+            }
+        }
+
+        static PostgresSettings from(Settings settings) {
+            String user = settings.string("DATABASE_USER", settings.string("PGUSER"));
+            String password = settings.string("DATABASE_PASSWORD", settings.string("PGPASSWORD"));
+            return new PostgresSettings(settings.string("DATABASE_URL"), user, password, settings.string("DATABASE_SCHEMA"));
+        }
+
+        /** Shows the URL without its query (which may hold a password) and never the password. */
+        @Override
+        public String toString() {
+            int query = url.indexOf('?');
+            return "PostgresSettings[url=" + (query < 0 ? url : url.substring(0, query)) + ", user=" + user
+                    + ", password=" + (password == null ? "none" : "***") + ", schema=" + schema + "]";
+        }
     }
 
     /**

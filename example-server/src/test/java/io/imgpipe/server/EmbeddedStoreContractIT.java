@@ -1,57 +1,35 @@
 package io.imgpipe.server;
 
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
-import io.imgpipe.mongo.MongoProductRepository;
-import io.imgpipe.mongo.MongoRepositoryConfig;
 import io.imgpipe.spi.ProductRepository;
 import io.imgpipe.testkit.ProductRepositoryContract;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The repository contract against the server's embedded default: {@code MongoProductRepository}
- * over the wire protocol to mongo-java-server with the H2 (MVStore) backend the server persists
- * its data in, which behaves differently from the memory backend the store-mongo module tests
- * against. Each test gets a fresh database in one store file.
+ * The repository contract against the server's embedded default, opened as the server opens it:
+ * {@link EmbeddedSqlite} (a locked data directory holding one SQLite file). Each test gets a new
+ * data directory.
  */
 class EmbeddedStoreContractIT extends ProductRepositoryContract {
 
-    private static final AtomicInteger DATABASES = new AtomicInteger();
+    private static final AtomicInteger DIRECTORIES = new AtomicInteger();
 
     @TempDir
-    static Path dataDir;
+    static Path root;
 
-    private static EmbeddedMongo embedded;
-    private static MongoClient client;
-
-    private String database;
-
-    @BeforeAll
-    static void start() {
-        embedded = EmbeddedMongo.open(dataDir);
-        client = MongoClients.create(embedded.connectionString());
-    }
-
-    @AfterAll
-    static void stop() {
-        client.close();
-        embedded.close();
-    }
+    private EmbeddedSqlite embedded;
 
     @Override
     protected ProductRepository newRepository() {
-        database = "contract" + DATABASES.incrementAndGet();
-        return MongoProductRepository.builder(MongoRepositoryConfig.forClient().withDatabase(database))
-                .client(client).build();
+        embedded = EmbeddedSqlite.open(root.resolve("data-" + DIRECTORIES.incrementAndGet()), Clock.systemUTC());
+        return embedded.repository();
     }
 
     @AfterEach
-    void dropDatabase() {
-        client.getDatabase(database).drop();
+    void releaseDataDirectory() {
+        embedded.close();
     }
 }

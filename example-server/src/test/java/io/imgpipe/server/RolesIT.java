@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code ROLE=api} and {@code ROLE=worker} servers sharing one MongoDB (mongo-java-server in this
- * JVM) and one image directory.
+ * JVM) and one image directory. {@link PostgresRolesIT} runs the same on PostgreSQL.
  */
 class RolesIT {
 
@@ -38,7 +38,6 @@ class RolesIT {
 
     @BeforeEach
     void start() {
-        mongo = SharedMongo.start();
         images = TestHttpServer.start();
         for (int i = 1; i <= 12; i++) {
             images.serve("/" + i + ".jpg", Reply.ok("image/jpeg", JPEG).delayedBy(Duration.ofMillis(150)));
@@ -49,7 +48,17 @@ class RolesIT {
     void stop() {
         servers.forEach(RunningServer::close);
         images.close();
-        mongo.close();
+        if (mongo != null) {
+            mongo.close();
+        }
+    }
+
+    /** @return the variables that point every server of a test at the same shared database */
+    protected Map<String, String> sharedDatabase() {
+        if (mongo == null) {
+            mongo = SharedMongo.start();
+        }
+        return Map.of("MONGODB_URI", mongo.uri(), "MONGODB_DATABASE", "roles");
     }
 
     @Test
@@ -100,7 +109,7 @@ class RolesIT {
     }
 
     @Test
-    void allRoleOnMongoDbProcessesOnItsOwn() {
+    void allRoleOnTheSharedDatabaseProcessesOnItsOwn() {
         RunningServer all = server("all");
 
         JsonNode status = all.client().awaitFinished(all.client().uploadCsv(csv(2)));
@@ -110,8 +119,9 @@ class RolesIT {
     }
 
     private RunningServer server(String role) {
-        RunningServer server = RunningServer.start(dataDir, Map.of("ROLE", role, "MONGODB_URI", mongo.uri(),
-                "MONGODB_DATABASE", "roles"));
+        Map<String, String> variables = new java.util.HashMap<>(sharedDatabase());
+        variables.put("ROLE", role);
+        RunningServer server = RunningServer.start(dataDir, variables);
         servers.add(server);
         return server;
     }

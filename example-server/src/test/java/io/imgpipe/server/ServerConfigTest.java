@@ -87,10 +87,68 @@ class ServerConfigTest {
     }
 
     @Test
-    void requiresMongoDbForTheApiAndWorkerRoles() {
+    void requiresASharedDatabaseForTheApiAndWorkerRoles() {
         assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of("ROLE", "worker")))
                 .isInstanceOf(ConfigurationException.class)
-                .hasMessageStartingWith("invalid ROLE 'worker': the api and worker roles share work through MongoDB");
+                .hasMessageStartingWith("invalid ROLE 'worker': the api and worker roles share work through a shared"
+                        + " database; set DATABASE_URL (PostgreSQL) or MONGODB_URI (MongoDB)");
+    }
+
+    @Test
+    void acceptsTheApiAndWorkerRolesOnPostgreSqlOrMongoDb() {
+        assertThat(ServerConfig.fromEnvironment(Map.of("ROLE", "api", "DATABASE_URL", "jdbc:postgresql://db/imgpipe"))
+                .role()).isEqualTo(Role.API);
+        assertThat(ServerConfig.fromEnvironment(Map.of("ROLE", "worker", "MONGODB_URI", "mongodb://db/imgpipe"))
+                .role()).isEqualTo(Role.WORKER);
+    }
+
+    @Test
+    void theEmbeddedDefaultIsSqliteUnderTheDataDirectory() {
+        ServerConfig config = ServerConfig.fromEnvironment(Map.of("DATA_DIR", "/var/lib/imgpipe"));
+
+        assertThat(config.embeddedStore()).isTrue();
+        assertThat(config.storeName()).isEqualTo("embedded SQLite");
+        assertThat(config.postgres()).isNull();
+        assertThat(config.mongo()).isNull();
+    }
+
+    @Test
+    void databaseUrlSelectsPostgreSqlWithItsCredentials() {
+        ServerConfig config = ServerConfig.fromEnvironment(Map.of("DATABASE_URL", "jdbc:postgresql://db:5432/imgpipe",
+                "DATABASE_USER", "app", "DATABASE_PASSWORD", "do-not-print-me", "DATABASE_SCHEMA", "images"));
+
+        assertThat(config.embeddedStore()).isFalse();
+        assertThat(config.storeName()).isEqualTo("PostgreSQL");
+        assertThat(config.postgres()).isEqualTo(new ServerConfig.PostgresSettings("jdbc:postgresql://db:5432/imgpipe",
+                "app", "do-not-print-me", "images"));
+        assertThat(config.toString()).doesNotContain("do-not-print-me");
+    }
+
+    @Test
+    void postgreSqlCredentialsFallBackToTheConventionalVariables() {
+        ServerConfig config = ServerConfig.fromEnvironment(Map.of("DATABASE_URL", "jdbc:postgresql://db/imgpipe",
+                "PGUSER", "pguser", "PGPASSWORD", "pgpass"));
+
+        assertThat(config.postgres().user()).isEqualTo("pguser");
+        assertThat(config.postgres().password()).isEqualTo("pgpass");
+    }
+
+    @Test
+    void refusesADatabaseUrlOfAnotherKind() {
+        assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of("DATABASE_URL", "postgres://u:secret@db/imgpipe")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("invalid DATABASE_URL: must be a jdbc:postgresql://host[:port]/database URL")
+                .hasMessageNotContaining("secret");
+    }
+
+    @Test
+    void refusesPostgreSqlAndMongoDbTogether() {
+        assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of("DATABASE_URL", "jdbc:postgresql://db/imgpipe",
+                "MONGODB_URI", "mongodb://db/imgpipe")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("DATABASE_URL")
+                .hasMessageContaining("MONGODB_URI")
+                .hasMessageContaining("not both");
     }
 
     @Test
