@@ -18,8 +18,8 @@ import java.util.Optional;
 /**
  * Reads requests and their products. A request is read by its unique id, its metadata by key
  * and its progress from its counts (never by scanning its tasks); products come in pages of
- * {@value #PRODUCTS_PER_PAGE} in {@code row_index} order, each page one query that joins products,
- * images and tasks by primary key.
+ * {@value #PRODUCTS_PER_PAGE} in {@code row_index} order: one query finds where the page ends,
+ * another joins products, images and tasks by primary key over that range, already in order.
  */
 final class RequestReader {
 
@@ -30,6 +30,7 @@ final class RequestReader {
     private final String byId;
     private final String bySeq;
     private final String metadata;
+    private final String pageEnd;
     private final String productPage;
     private final String finishable;
 
@@ -40,13 +41,13 @@ final class RequestReader {
         this.byId = columns + " WHERE id = ?";
         this.bySeq = columns + " WHERE seq = ?";
         this.metadata = "SELECT name, value FROM " + tables.metadata() + " WHERE request_seq = ?";
+        this.pageEnd = "SELECT row_index FROM " + tables.products() + " WHERE request_seq = ? AND row_index > ?"
+                + " ORDER BY row_index LIMIT 1 OFFSET " + (PRODUCTS_PER_PAGE - 1);
         this.productPage = "SELECT p.row_index, p.serial_number, p.name, i.position, COALESCE(i.url, t.url), t.task_id,"
-                + " t.status, t.output_key, t.output_url, t.error, t.attempts"
-                + " FROM (SELECT request_seq, row_index, serial_number, name FROM " + tables.products()
-                + " WHERE request_seq = ? AND row_index > ? ORDER BY row_index LIMIT " + PRODUCTS_PER_PAGE + ") p"
+                + " t.status, t.output_key, t.output_url, t.error, t.attempts FROM " + tables.products() + " p"
                 + " LEFT JOIN " + tables.images() + " i ON i.request_seq = p.request_seq AND i.row_index = p.row_index"
                 + " LEFT JOIN " + tables.tasks() + " t ON t.request_seq = i.request_seq AND t.task_no = i.task_no"
-                + " ORDER BY p.row_index, i.position";
+                + " WHERE p.request_seq = ? AND p.row_index > ? AND p.row_index <= ? ORDER BY p.row_index, i.position";
         this.finishable = "SELECT r.id FROM " + tables.requests() + " r WHERE r.finished_at IS NULL AND NOT EXISTS"
                 + " (SELECT 1 FROM " + tables.tasks() + " t WHERE t.request_seq = r.seq AND t.available_at IS NOT NULL)"
                 + " ORDER BY r.last_served, r.seq LIMIT ?";
@@ -103,10 +104,21 @@ final class RequestReader {
      * @return the next page of products with their images, in {@code row_index} order
      */
     List<ProductRecord> productPage(Connection connection, long requestSeq, int afterRowIndex) throws SQLException {
+        int lastRowIndex = Integer.MAX_VALUE;
+        try (PreparedStatement end = connection.prepareStatement(pageEnd)) {
+            end.setLong(1, requestSeq);
+            end.setInt(2, afterRowIndex);
+            try (ResultSet rows = end.executeQuery()) {
+                if (rows.next()) {
+                    lastRowIndex = rows.getInt(1);
+                }
+            }
+        }
         List<ProductRecord> products = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement(productPage)) {
             select.setLong(1, requestSeq);
             select.setInt(2, afterRowIndex);
+            select.setInt(3, lastRowIndex);
             try (ResultSet rows = select.executeQuery()) {
                 int rowIndex = Integer.MIN_VALUE;
                 long serial = 0;
