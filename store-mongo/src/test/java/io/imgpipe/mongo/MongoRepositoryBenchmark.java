@@ -12,6 +12,7 @@ import io.imgpipe.ProcessingEngine;
 import io.imgpipe.local.FileSystemObjectStore;
 import io.imgpipe.local.FileSystemStoreConfig;
 import io.imgpipe.spi.ClaimedTask;
+import io.imgpipe.spi.ImageOutput;
 import io.imgpipe.spi.NewProduct;
 import io.imgpipe.spi.NewRequest;
 import io.imgpipe.spi.NewTask;
@@ -75,6 +76,10 @@ public final class MongoRepositoryBenchmark {
     private static final int IMAGES_PER_ROW = 3;
     private static final int ROWS_PER_FINISHED_REQUEST = 1_000;
     private static final Duration LEASE = Duration.ofMinutes(5);
+    private static final long SOURCE_BYTES = 480_000;
+    private static final long OUTPUT_BYTES = 150_000;
+    private static final int WIDTH = 1600;
+    private static final int HEIGHT = 1200;
 
     private MongoRepositoryBenchmark() {
     }
@@ -235,22 +240,22 @@ public final class MongoRepositoryBenchmark {
             List<WriteModel<Document>> taskWrites = new ArrayList<>();
             for (NewTask task : request.tasks()) {
                 taskWrites.add(new UpdateOneModel<>(eq(Schema.ID, Ids.task(requestId, task.taskId())), Updates.combine(
-                        Updates.set(Schema.STATUS, Schema.COMPLETED), Updates.set(Schema.ATTEMPTS, 1),
-                        Updates.set(Schema.VERSION, 2L), Updates.set(Schema.FINISHED_AT, finishedAt),
-                        Updates.set(Schema.COMPRESSED_URL, "https://cdn.example.com/" + task.outputKey()),
-                        Updates.unset(Schema.Tasks.AVAILABLE_AT), Updates.unset("claimToken"))));
+                        outcome(task).entrySet().stream()
+                                .map(field -> Updates.set(field.getKey(), field.getValue())).toList())));
+                taskWrites.add(new UpdateOneModel<>(eq(Schema.ID, Ids.task(requestId, task.taskId())), Updates.combine(
+                        Updates.set(Schema.Tasks.CLAIMS, 1), Updates.set(Schema.FINISHED_AT, finishedAt),
+                        Updates.unset(Schema.Tasks.AVAILABLE_AT), Updates.unset(Schema.Tasks.FRESH))));
             }
             collections.tasks().bulkWrite(taskWrites, new BulkWriteOptions().ordered(false));
             List<WriteModel<Document>> productWrites = new ArrayList<>();
             for (int ordinal = 0; ordinal < rows; ordinal++) {
                 NewProduct product = request.products().get(ordinal);
-                List<Bson> fields = new ArrayList<>(List.of(Updates.set(Schema.STATUS, Schema.COMPLETED),
-                        Updates.set("images.$[].status", Schema.COMPLETED), Updates.set("images.$[].attempts", 1),
-                        Updates.set("images.$[].version", 2L)));
+                List<Bson> fields = new ArrayList<>(List.of(Updates.set(Schema.STATUS, Schema.COMPLETED)));
                 for (int image = 0; image < product.images().size(); image++) {
                     String key = requestId + "/" + product.serialNumber() + "-" + (image + 1) + ".jpg";
-                    fields.add(Updates.set("images." + image + ".compressedUrl", "https://cdn.example.com/" + key));
-                    fields.add(Updates.set("images." + image + ".outputKey", key));
+                    String prefix = "images." + image + ".";
+                    outcome(new NewTask("t", URI.create("https://x.example/"), key))
+                            .forEach((field, value) -> fields.add(Updates.set(prefix + field, value)));
                 }
                 productWrites.add(new UpdateOneModel<>(eq(Schema.ID, Ids.product(requestId, ordinal)),
                         Updates.combine(fields)));
@@ -268,6 +273,15 @@ public final class MongoRepositoryBenchmark {
             stored += request.tasks().size();
         }
         return stored;
+    }
+
+    /** @return the fields of a task, or of its image copies, completed as the benchmark's drain completes them */
+    private static Document outcome(NewTask task) {
+        return ProductCopies.outcome(new Document(Schema.STATUS, Schema.COMPLETED).append(Schema.ATTEMPTS, 1)
+                .append(Schema.OUTPUT_KEY, task.outputKey())
+                .append(Schema.COMPRESSED_URL, "https://cdn.example.com/" + task.outputKey())
+                .append(Schema.SOURCE_BYTES, SOURCE_BYTES).append(Schema.OUTPUT_BYTES, OUTPUT_BYTES)
+                .append(Schema.WIDTH, WIDTH).append(Schema.HEIGHT, HEIGHT));
     }
 
     private static MongoProductRepository open(MongoClient client, String database) {
@@ -288,8 +302,9 @@ public final class MongoRepositoryBenchmark {
                 return mine;
             }
             for (ClaimedTask task : claimed) {
-                if (repository.complete(task.lease(), URI.create("https://cdn.example.com/" + task.outputKey()), now)
-                        && finishEach) {
+                ImageOutput output = new ImageOutput(URI.create("https://cdn.example.com/" + task.outputKey()),
+                        SOURCE_BYTES, OUTPUT_BYTES, WIDTH, HEIGHT);
+                if (repository.complete(task.lease(), output, now) && finishEach) {
                     repository.finishIfDone(task.lease().requestId(), owner, now, LEASE);
                 }
                 mine++;
