@@ -28,7 +28,6 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -39,17 +38,17 @@ import org.bson.conversions.Bson;
  * Prints how fast the repository creates a large request and how fast concurrent workers drain
  * a queue of tasks. A program, not a test: it asserts nothing and is not run by the build.
  *
- * <p>It runs against mongo-java-server in this JVM, with the memory backend and with the H2
- * MVStore backend the example-server's embedded default uses ({@code -Dbackends=memory,h2}, the
- * default), and, when {@code -Dmongo.uri=...} is given, against that server too (in fresh
- * databases it drops afterwards). For each:
+ * <p>It runs against mongo-java-server (memory backend) in this JVM unless {@code -Dmemory=false},
+ * and, when {@code -Dmongo.uri=...} is given, against that server too (in fresh databases it drops
+ * afterwards). mongo-java-server keeps no secondary index, so its figures measure the collection
+ * scans it does for every query not on {@code _id} alone, not the repository's indexed queries.
+ * For each:
  * <ol>
  *   <li>submit: a CSV of the same size as the create step's request, written to a temporary file
  *       and submitted through {@link ProcessingEngine#submit} (parsing, validation, planning and
  *       create, as an upload does); prints rows/s;
- *   <li>create: one request of {@code -Drows} products (default 100,000; {@code -Dh2.rows} for
- *       the H2 backend, default 20,000) with 3 distinct image URLs each, built as the engine
- *       builds it (one task per distinct URL, output key {@code <requestId>/<serial>-<position>.jpg});
+ *   <li>create: one request of {@code -Drows} products (default 100,000) with 3 distinct image URLs
+ *       each, built as the engine builds it (one task per distinct URL, output key {@code <requestId>/<serial>-<position>.jpg});
  *       prints rows/s, then the time of one {@code findRequest} (progress counted over all its tasks);
  *   <li>claim: a request of {@code -Dclaim.rows} products (3 tasks each) in a fresh database is
  *       drained by {@code -Dthreads} threads (default 8), each looping claim (batches of
@@ -61,7 +60,11 @@ import org.bson.conversions.Bson;
  *       tasks of earlier requests (requests of 1,000 products with 3 images each, created through
  *       the repository, then marked finished directly in the collections), as a long-running
  *       server has; then once more with a {@code finishIfDone} after each complete, as the engine
- *       calls it after every image.
+ *       calls it after every image;
+ *   <li>list: {@code -Dlist.requests} (default 50) unfinished requests of {@code -Dlist.rows}
+ *       products (default 200, 3 tasks each), a few of their tasks claimed; prints the median time
+ *       of 5 {@code listRequests} of one page of all of them (their progress counted from their
+ *       tasks).
  * </ol>
  *
  * <pre>
@@ -87,24 +90,13 @@ public final class MongoRepositoryBenchmark {
     /** @param args ignored; settings are system properties (see the class comment) */
     public static void main(String[] args) throws Exception {
         int rows = Integer.getInteger("rows", 100_000);
-        Set<String> backends = Set.of(System.getProperty("backends", "memory,h2").split(","));
         Settings settings = new Settings(Integer.getInteger("threads", 8), Integer.getInteger("batch", 8),
-                Integer.getInteger("busy.claim.rows", 300), Integer.getInteger("finished.tasks", 30_000));
-        if (backends.contains("memory")) {
+                Integer.getInteger("busy.claim.rows", 300), Integer.getInteger("finished.tasks", 30_000),
+                Integer.getInteger("list.requests", 50), Integer.getInteger("list.rows", 200));
+        if (Boolean.parseBoolean(System.getProperty("memory", "true"))) {
             try (InJvmMongoServer server = InJvmMongoServer.start(); MongoClient client = server.newClient()) {
                 run("mongo-java-server 1.47, memory backend (in this JVM)", client, rows,
                         Integer.getInteger("claim.rows", 1_000), settings);
-            }
-        }
-        if (backends.contains("h2")) {
-            Path dir = Files.createTempDirectory("imgpipe-bench");
-            Path file = dir.resolve("bench.mv.db");
-            try (InJvmMongoServer server = InJvmMongoServer.startH2(file); MongoClient client = server.newClient()) {
-                run("mongo-java-server 1.47, H2 MVStore backend as the embedded default (in this JVM)", client,
-                        Integer.getInteger("h2.rows", 20_000), Integer.getInteger("claim.rows", 1_000), settings);
-            } finally {
-                Files.deleteIfExists(file);
-                Files.deleteIfExists(dir);
             }
         }
         String uri = System.getProperty("mongo.uri");
@@ -115,7 +107,8 @@ public final class MongoRepositoryBenchmark {
         }
     }
 
-    private record Settings(int threads, int batch, int busyClaimRows, int finishedTasks) {
+    private record Settings(int threads, int batch, int busyClaimRows, int finishedTasks, int listRequests,
+            int listRows) {
     }
 
     private static void run(String target, MongoClient client, int rows, int claimRows, Settings settings)
@@ -128,6 +121,33 @@ public final class MongoRepositoryBenchmark {
         if (settings.finishedTasks() > 0) {
             claimAndComplete(client, settings.busyClaimRows(), settings.finishedTasks(), false, settings);
             claimAndComplete(client, settings.busyClaimRows(), settings.finishedTasks(), true, settings);
+        }
+        if (settings.listRequests() > 0) {
+            listPage(client, settings.listRequests(), settings.listRows());
+        }
+    }
+
+    /** Times {@code listRequests} of one page holding every one of {@code requests} unfinished requests. */
+    private static void listPage(MongoClient client, int requests, int rows) {
+        String database = freshDatabaseName();
+        try (MongoProductRepository repository = open(client, database)) {
+            Instant now = Instant.now();
+            for (int i = 0; i < requests; i++) {
+                repository.create(TestRequests.large("list-" + i, now.plusMillis(i), rows, IMAGES_PER_ROW));
+            }
+            repository.claim("bench", 2 * requests, now, LEASE);
+            List<Double> times = new ArrayList<>();
+            for (int run = 0; run < 5; run++) {
+                long start = System.nanoTime();
+                repository.listRequests(requests, null);
+                times.add(seconds(start));
+            }
+            times.sort(null);
+            System.out.println(String.format(Locale.ROOT,
+                    "listRequests: one page of %d unfinished requests (%,d tasks in all): median of 5 = %.3f s",
+                    requests, requests * rows * IMAGES_PER_ROW, times.get(2)));
+        } finally {
+            client.getDatabase(database).drop();
         }
     }
 
