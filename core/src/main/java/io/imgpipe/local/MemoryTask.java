@@ -87,7 +87,6 @@ final class MemoryTask {
         token = newToken;
         leaseExpiresAt = expiresAt;
         notBefore = null;
-        error = null;
         return new ClaimedTask(currentLease(), task.url(), task.outputKey(), attempts, abandoned);
     }
 

@@ -141,8 +141,9 @@ public interface ProductRepository extends AutoCloseable {
 
     /**
      * Gives a task back unprocessed (on shutdown, or to wait for its host): {@code pending},
-     * claimable at or after {@code notBefore}, its last error kept, and its attempt given back (the
-     * next claim has the same {@link ClaimedTask#attempt()} as this one had).
+     * claimable at or after {@code notBefore}, showing again the error of its last retry (if any),
+     * and its attempt given back (the next claim has the same {@link ClaimedTask#attempt()} as this
+     * one had).
      *
      * @param lease the held lease
      * @param notBefore the earliest time it may be claimed again (the caller's current time for

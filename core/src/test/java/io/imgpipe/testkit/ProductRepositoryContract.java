@@ -948,6 +948,18 @@ public abstract class ProductRepositoryContract {
     }
 
     @Test
+    void releasedTaskShowsTheErrorOfItsLastRetryAgain() {
+        repository.create(requestWithImages("req-1", 1));
+        repository.retryLater(claimOne("w1", T0).lease(), "HTTP 503", T0);
+        Lease second = claimOne("w1", T0).lease();
+
+        repository.release(second, T0);
+
+        assertThat(onlyImage("req-1")).extracting(ImageRecord::status, ImageRecord::error, ImageRecord::attempts)
+                .containsExactly(Status.PENDING, "HTTP 503", 1);
+    }
+
+    @Test
     void releaseAfterATakeoverKeepsTheAbandonedCount() {
         repository.create(requestWithImages("req-1", 1));
         claimOne("w1", T0);
