@@ -22,7 +22,11 @@ import java.util.Objects;
  * @param leaseDuration how long a claim lasts before other workers may take the task over;
  *     renewed (on a thread of its own) while the task is in flight; default 2 minutes. A worker
  *     that dies delays its tasks by at most this long
- * @param maxAttempts the most times a task is tried before it fails; default 5
+ * @param maxAttempts the most times a task is tried before it fails; default 5. Only tries that end
+ *     (in success, a failure, or a retry) count: a claim abandoned because its worker died or lost
+ *     its lease does not
+ * @param maxAbandoned the most claims of one task that may be abandoned (their worker died or lost
+ *     the lease) before the task fails as an image that keeps killing its worker; default 10
  * @param retryBaseDelay the back-off before the first retry, doubled per attempt, with full
  *     jitter; default 1 second
  * @param retryMaxDelay the longest back-off; default 5 minutes (a longer {@code Retry-After} is capped to it)
@@ -45,6 +49,7 @@ public record EngineConfig(
         int claimBatchSize,
         Duration leaseDuration,
         int maxAttempts,
+        int maxAbandoned,
         Duration retryBaseDelay,
         Duration retryMaxDelay,
         Duration pollInterval,
@@ -62,6 +67,7 @@ public record EngineConfig(
         requireAtLeast("pixelBudget", pixelBudget, 1);
         requireAtLeast("claimBatchSize", claimBatchSize, 1);
         requireAtLeast("maxAttempts", maxAttempts, 1);
+        requireAtLeast("maxAbandoned", maxAbandoned, 0);
         requirePositive("leaseDuration", leaseDuration);
         requirePositive("retryBaseDelay", retryBaseDelay);
         requirePositive("retryMaxDelay", retryMaxDelay);
@@ -115,6 +121,7 @@ public record EngineConfig(
         private int claimBatchSize = 8;
         private Duration leaseDuration = Duration.ofMinutes(2);
         private int maxAttempts = 5;
+        private int maxAbandoned = 10;
         private Duration retryBaseDelay = Duration.ofSeconds(1);
         private Duration retryMaxDelay = Duration.ofMinutes(5);
         private Duration pollInterval = Duration.ofMillis(500);
@@ -133,6 +140,7 @@ public record EngineConfig(
             claimBatchSize = c.claimBatchSize;
             leaseDuration = c.leaseDuration;
             maxAttempts = c.maxAttempts;
+            maxAbandoned = c.maxAbandoned;
             retryBaseDelay = c.retryBaseDelay;
             retryMaxDelay = c.retryMaxDelay;
             pollInterval = c.pollInterval;
@@ -183,6 +191,12 @@ public record EngineConfig(
             return this;
         }
 
+        /** @param value see {@link EngineConfig#maxAbandoned()} @return this builder */
+        public Builder maxAbandoned(int value) {
+            maxAbandoned = value;
+            return this;
+        }
+
         /** @param value see {@link EngineConfig#retryBaseDelay()} @return this builder */
         public Builder retryBaseDelay(Duration value) {
             retryBaseDelay = value;
@@ -225,7 +239,7 @@ public record EngineConfig(
          */
         public EngineConfig build() {
             return new EngineConfig(workerId, ioConcurrency, cpuConcurrency, pixelBudget, claimBatchSize, leaseDuration,
-                    maxAttempts, retryBaseDelay, retryMaxDelay, pollInterval, housekeepingInterval, notificationLease,
+                    maxAttempts, maxAbandoned, retryBaseDelay, retryMaxDelay, pollInterval, housekeepingInterval, notificationLease,
                     shutdownTimeout);
         }
 

@@ -146,9 +146,10 @@ public final class ProcessingEngine implements AutoCloseable {
         AtomicBoolean forcedStop = new AtomicBoolean();
         TaskPipeline pipeline = new TaskPipeline(fetcher, compressor, objectStore, repository, cpuExecutor,
                 new PixelBudget(config.pixelBudget()),
-                new RetryPolicy(config.retryBaseDelay(), config.retryMaxDelay(), config.maxAttempts()), finisher, clock,
+                new RetryPolicy(config.retryBaseDelay(), config.retryMaxDelay(), config.maxAttempts(),
+                        config.maxAbandoned()), finisher, clock,
                 forcedStop::get);
-        InFlightTasks inFlight = new InFlightTasks(repository, config.leaseDuration());
+        InFlightTasks inFlight = new InFlightTasks(repository, config.leaseDuration(), clock);
         WorkLoop workLoop = new WorkLoop(repository, pipeline, inFlight, finisher, notifier, ioExecutor, config, workerId,
                 clock);
         LeaseKeeper leaseKeeper = new LeaseKeeper(inFlight, notifier, config.leaseDuration(), config.notificationLease(),

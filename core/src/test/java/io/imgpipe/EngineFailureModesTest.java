@@ -8,6 +8,7 @@ import io.imgpipe.spi.ClaimedTask;
 import io.imgpipe.spi.CompressedImage;
 import io.imgpipe.spi.ImageCompressor;
 import io.imgpipe.spi.ImageInfo;
+import io.imgpipe.spi.ImageOutput;
 import io.imgpipe.spi.Lease;
 import io.imgpipe.testkit.ForwardingProductRepository;
 import io.imgpipe.testkit.TestHttpServer.Reply;
@@ -73,7 +74,7 @@ class EngineFailureModesTest {
             }
 
             @Override
-            public boolean complete(Lease lease, URI outputUrl, Instant now) {
+            public boolean complete(Lease lease, ImageOutput output, Instant now) {
                 if (firstComplete.getAndSet(false)) {
                     try { // the write is slow to land: the claim loop re-claims the task meanwhile
                         reclaimed.await(10, TimeUnit.SECONDS);
@@ -81,9 +82,9 @@ class EngineFailureModesTest {
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
-                    return super.complete(lease, outputUrl, now);
+                    return super.complete(lease, output, now);
                 }
-                return super.complete(lease, outputUrl, now);
+                return super.complete(lease, output, now);
             }
         };
         ProcessingEngine engine = ProcessingEngine.builder().repository(flakyRenewals).objectStore(h.store)

@@ -9,6 +9,7 @@ import io.imgpipe.fetch.FetcherConfig;
 import io.imgpipe.image.CompressorConfig;
 import io.imgpipe.image.ThumbnailatorCompressor;
 import io.imgpipe.spi.ClaimedTask;
+import io.imgpipe.spi.ImageOutput;
 import io.imgpipe.testkit.TestHttpServer.Reply;
 import io.imgpipe.testkit.TestImages;
 import java.io.ByteArrayInputStream;
@@ -468,6 +469,63 @@ class ProcessingEngineTest {
     }
 
     @Test
+    void recordsTheSizesOfEachSourceAndOutput() throws Exception {
+        h.server.serve("/a.jpg", Reply.ok("image/jpeg", jpeg));
+        ProcessingEngine engine = h.startEngine();
+
+        String id = h.submit(engine, h.csv(List.of(List.of("/a.jpg"))));
+        ImageStatus image = onlyImage(h.awaitCompletion(engine, id));
+
+        assertThat(image.sourceBytes()).isEqualTo(jpeg.length);
+        assertThat(image.outputBytes()).isEqualTo(h.store.get(id + "/1-1.jpg").orElseThrow().length);
+        assertThat(image).extracting(ImageStatus::width, ImageStatus::height).containsExactly(96, 64);
+    }
+
+    @Test
+    void anImageWhoseWorkersKeptDyingFailsOnceAbandonedMoreThanTheLimit() throws Exception {
+        h.server.serve("/poison.jpg", Reply.ok("image/jpeg", jpeg));
+        ProcessingEngine api = h.buildEngine(b -> { });
+        String id = h.submit(api, h.csv(List.of(List.of("/poison.jpg"))));
+        abandonClaims(4);
+
+        ProcessingEngine engine = h.startEngine(b -> b.fetcher(h.fetcher(EngineHarness.loopbackFetcherConfig()))
+                .config(EngineHarness.fastConfig().maxAbandoned(3).build()));
+        RequestStatus status = h.awaitCompletion(engine, id);
+
+        assertThat(status.status()).isEqualTo(Status.FAILED);
+        assertThat(onlyImage(status).error()).startsWith("abandoned 4 times");
+        assertThat(h.server.hits("/poison.jpg")).as("not fetched again").isZero();
+    }
+
+    @Test
+    void abandonedClaimsUpToTheLimitUseUpNoAttempt() throws Exception {
+        h.server.serve("/survivor.jpg", Reply.ok("image/jpeg", jpeg));
+        ProcessingEngine api = h.buildEngine(b -> { });
+        String id = h.submit(api, h.csv(List.of(List.of("/survivor.jpg"))));
+        abandonClaims(3);
+
+        ProcessingEngine engine = h.startEngine(b -> b.fetcher(h.fetcher(EngineHarness.loopbackFetcherConfig()))
+                .config(EngineHarness.fastConfig().maxAbandoned(3).maxAttempts(1).build()));
+        RequestStatus status = h.awaitCompletion(engine, id);
+
+        assertThat(onlyImage(status)).extracting(ImageStatus::status, ImageStatus::error, ImageStatus::attempts)
+                .containsExactly(Status.COMPLETED, null, 1);
+    }
+
+    /**
+     * Claims the only task {@code times} times in the past under leases that expire at once, as
+     * workers that die would: the engine's claim is then the {@code times}-th take-over.
+     */
+    private void abandonClaims(int times) {
+        Instant past = Instant.now().minus(Duration.ofHours(1));
+        for (int i = 0; i < times; i++) {
+            List<ClaimedTask> claimed = h.repository.claim("dead-" + i, 1, past.plusMillis(i), Duration.ofMillis(1));
+            assertThat(claimed).hasSize(1);
+            assertThat(claimed.get(0).abandoned()).isEqualTo(i);
+        }
+    }
+
+    @Test
     void reclaimsATaskWhoseWorkerDiedAfterItsLeaseExpires() throws Exception {
         h.server.serve("/a.jpg", Reply.ok("image/jpeg", jpeg));
         ProcessingEngine api = h.buildEngine(b -> { });
@@ -479,8 +537,9 @@ class ProcessingEngineTest {
         RequestStatus status = h.awaitCompletion(engine, id);
 
         assertThat(status.status()).isEqualTo(Status.COMPLETED);
-        assertThat(onlyImage(status).attempts()).isEqualTo(2);
-        assertThat(h.repository.complete(stolen.get(0).lease(), java.net.URI.create("http://stale.test/"), Instant.now()))
+        assertThat(onlyImage(status).attempts()).as("a dead worker's claim is not an attempt").isEqualTo(1);
+        assertThat(h.repository.complete(stolen.get(0).lease(),
+                new ImageOutput(java.net.URI.create("http://stale.test/"), 1, 1, 1, 1), Instant.now()))
                 .as("the dead worker's late write is fenced off").isFalse();
     }
 

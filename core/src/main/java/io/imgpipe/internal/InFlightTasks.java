@@ -4,6 +4,7 @@ import io.imgpipe.ImgPipeException;
 import io.imgpipe.spi.ClaimedTask;
 import io.imgpipe.spi.Lease;
 import io.imgpipe.spi.ProductRepository;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -26,14 +27,17 @@ public final class InFlightTasks {
     private final Map<String, Held> held = new ConcurrentHashMap<>();
     private final ProductRepository repository;
     private final Duration leaseDuration;
+    private final Clock clock;
 
     /**
      * @param repository where leases are renewed and released
      * @param leaseDuration how long each renewal extends a lease
+     * @param clock the engine's clock (released tasks are claimable from its current time)
      */
-    public InFlightTasks(ProductRepository repository, Duration leaseDuration) {
+    public InFlightTasks(ProductRepository repository, Duration leaseDuration, Clock clock) {
         this.repository = repository;
         this.leaseDuration = leaseDuration;
+        this.clock = clock;
     }
 
     /** An outcome write under a lease: {@code complete}, {@code retryLater}, {@code fail} or {@code release}. */
@@ -247,7 +251,7 @@ public final class InFlightTasks {
      */
     public boolean release(Held entry) {
         try {
-            return entry.end(repository::release);
+            return entry.end(lease -> repository.release(lease, clock.instant()));
         } catch (RuntimeException e) {
             Lease lease = entry.lease();
             log.warn("could not release task {} of request {}; it will be reclaimed when its lease expires: {}",

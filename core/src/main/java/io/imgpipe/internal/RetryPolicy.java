@@ -14,16 +14,27 @@ public final class RetryPolicy {
     private final Duration base;
     private final Duration max;
     private final int maxAttempts;
+    private final int maxAbandoned;
 
     /**
      * @param base the delay before the first retry
      * @param max the longest delay
      * @param maxAttempts the most attempts in all
+     * @param maxAbandoned the most abandoned claims of one task before it fails
      */
-    public RetryPolicy(Duration base, Duration max, int maxAttempts) {
+    public RetryPolicy(Duration base, Duration max, int maxAttempts, int maxAbandoned) {
         this.base = base;
         this.max = max;
         this.maxAttempts = maxAttempts;
+        this.maxAbandoned = maxAbandoned;
+    }
+
+    /**
+     * @param abandoned how many claims of a task were abandoned (its worker died or lost the lease)
+     * @return whether that is more than allowed, so the task fails instead of being tried again
+     */
+    public boolean abandonedTooOften(int abandoned) {
+        return abandoned > maxAbandoned;
     }
 
     /** @param attempt the attempt that just failed (1-based) @return whether another is allowed */

@@ -103,7 +103,8 @@ public final class StatusReader {
         List<ImageStatus> images = new ArrayList<>(product.images().size());
         for (ImageRecord image : product.images()) {
             progress = progress.plus(image.status());
-            images.add(new ImageStatus(image.url(), image.status(), outputUrl(image), image.error(), image.attempts()));
+            images.add(new ImageStatus(image.url(), image.status(), outputUrl(image), image.error(), image.attempts(),
+                    image.sourceBytes(), image.outputBytes(), image.width(), image.height()));
         }
         return new ProductStatus(product.serialNumber(), product.productName(), Status.of(progress), images);
     }

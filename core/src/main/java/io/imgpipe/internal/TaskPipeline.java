@@ -7,10 +7,10 @@ import io.imgpipe.spi.FetchedImage;
 import io.imgpipe.spi.ImageCompressor;
 import io.imgpipe.spi.ImageFetcher;
 import io.imgpipe.spi.ImageInfo;
+import io.imgpipe.spi.ImageOutput;
 import io.imgpipe.spi.Lease;
 import io.imgpipe.spi.ObjectStore;
 import io.imgpipe.spi.ProductRepository;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
@@ -80,20 +80,21 @@ public final class TaskPipeline {
      */
     public void run(InFlightTasks.Held entry) {
         ClaimedTask task = entry.task();
-        if (task.attempt() > retryPolicy.maxAttempts()) {
-            fail(entry, "abandoned after " + (task.attempt() - 1) + " attempts that never finished"
-                    + " (each time the worker stopped or lost its lease)");
+        if (retryPolicy.abandonedTooOften(task.abandoned())) {
+            fail(entry, "abandoned " + task.abandoned() + " times: the worker processing it died or lost its lease each"
+                    + " time (an image that crashes its worker?)");
             return;
         }
         try {
-            URI outputUrl = process(entry);
-            if (outputUrl == null) {
+            ImageOutput output = process(entry);
+            if (output == null) {
                 log.info("task {} of request {}: another worker took the lease over; not storing this output",
                         task.lease().taskId(), task.lease().requestId());
                 return;
             }
-            if (entry.end(lease -> repository.complete(lease, outputUrl, clock.instant()))) {
-                log.debug("task {} of request {} completed: {}", task.lease().taskId(), task.lease().requestId(), outputUrl);
+            if (entry.end(lease -> repository.complete(lease, output, clock.instant()))) {
+                log.debug("task {} of request {} completed: {}", task.lease().taskId(), task.lease().requestId(),
+                        output.url());
                 finisher.finishIfDone(task.lease().requestId());
             } else {
                 log.info("task {} of request {} finished after another worker took its lease over; that worker's "
@@ -133,7 +134,7 @@ public final class TaskPipeline {
         log.debug("task {} of request {} {}; releasing it", lease.taskId(), lease.requestId(), why);
         boolean interrupted = Thread.interrupted();
         try {
-            entry.end(repository::release);
+            entry.end(held -> repository.release(held, clock.instant()));
         } catch (RuntimeException e) {
             log.warn("could not release task {} of request {}; it will be reclaimed when its lease expires: {}",
                     lease.taskId(), lease.requestId(), e.toString());
@@ -144,8 +145,8 @@ public final class TaskPipeline {
         }
     }
 
-    /** @return the output's URL, or {@code null} if the lease was lost before the output was stored */
-    private URI process(InFlightTasks.Held entry) throws InterruptedException {
+    /** @return what was stored, or {@code null} if the lease was lost before the output was stored */
+    private ImageOutput process(InFlightTasks.Held entry) throws InterruptedException {
         ClaimedTask task = entry.task();
         FetchedImage fetched = fetcher.fetch(task.url());
         ImageInfo info = compressor.probe(fetched.body());
@@ -160,7 +161,8 @@ public final class TaskPipeline {
             return null;
         }
         objectStore.put(task.outputKey(), output.data(), output.contentType());
-        return objectStore.url(task.outputKey());
+        return new ImageOutput(objectStore.url(task.outputKey()), fetched.body().length, output.data().length,
+                output.width(), output.height());
     }
 
     private CompressedImage compressOnCpu(byte[] source) throws InterruptedException {

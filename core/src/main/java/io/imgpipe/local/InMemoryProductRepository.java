@@ -2,24 +2,28 @@ package io.imgpipe.local;
 
 import io.imgpipe.RepositoryException;
 import io.imgpipe.spi.ClaimedTask;
+import io.imgpipe.spi.ImageOutput;
 import io.imgpipe.spi.Lease;
 import io.imgpipe.spi.NewRequest;
 import io.imgpipe.spi.ProductRecord;
 import io.imgpipe.spi.ProductRepository;
+import io.imgpipe.spi.RequestCursor;
 import io.imgpipe.spi.RequestRecord;
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.NavigableSet;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -50,12 +54,15 @@ public final class InMemoryProductRepository implements ProductRepository {
 
     private static final Logger LOG = LoggerFactory.getLogger(InMemoryProductRepository.class);
     private static final int PRODUCTS_PER_LOCK = 256;
+    private static final Comparator<RequestCursor> NEWEST_FIRST = Comparator.comparing(RequestCursor::createdAt)
+            .thenComparing(RequestCursor::requestId).reversed();
     private static final Comparator<MemoryRequest> BY_NOTIFICATION_EXPIRY =
             Comparator.comparing(MemoryRequest::notificationExpiresAt).thenComparingLong(MemoryRequest::sequence);
 
     private final Object lock = new Object();
     private final AtomicLong sequences = new AtomicLong();
     private final Map<String, MemoryRequest> requests = new HashMap<>();
+    private final NavigableMap<RequestCursor, MemoryRequest> newestFirst = new TreeMap<>(NEWEST_FIRST);
     private final ClaimQueue claimQueue = new ClaimQueue();
     private final Set<MemoryRequest> finishable = new LinkedHashSet<>();
     private final NavigableSet<MemoryRequest> openNotifications = new TreeSet<>(BY_NOTIFICATION_EXPIRY);
@@ -80,6 +87,7 @@ public final class InMemoryProductRepository implements ProductRepository {
                 throw new RepositoryException("request " + request.requestId() + " already exists", null, false);
             }
             requests.put(request.requestId(), stored);
+            newestFirst.put(cursorOf(stored), stored);
             for (MemoryTask task : stored.tasks()) {
                 claimQueue.add(task);
             }
@@ -125,8 +133,10 @@ public final class InMemoryProductRepository implements ProductRepository {
     /**
      * {@inheritDoc}
      *
-     * <p>Overdue retries and expired leases are handed out first, then never-claimed (or
-     * released) tasks in creation order.
+     * <p>Requests take turns as the SPI describes; within a request, overdue retries, released
+     * tasks and expired leases are handed out first, then never-claimed tasks in creation order. A
+     * claim looks at every request with unfinished tasks, so it costs {@code O(r + limit log n)}
+     * for {@code r} such requests.
      *
      * @throws IllegalArgumentException if {@code limit} is below 1 or {@code lease} is not positive
      */
@@ -161,11 +171,11 @@ public final class InMemoryProductRepository implements ProductRepository {
     }
 
     @Override
-    public boolean complete(Lease lease, URI outputUrl, Instant now) {
-        Objects.requireNonNull(outputUrl, "outputUrl");
+    public boolean complete(Lease lease, ImageOutput output, Instant now) {
+        Objects.requireNonNull(output, "output");
         Objects.requireNonNull(now, "now");
         return changeHeldTask(lease, task -> {
-            task.complete(outputUrl);
+            task.complete(output);
             noteIfFinishable(task.request());
         });
     }
@@ -189,11 +199,30 @@ public final class InMemoryProductRepository implements ProductRepository {
     }
 
     @Override
-    public boolean release(Lease lease) {
+    public boolean release(Lease lease, Instant notBefore) {
+        Objects.requireNonNull(notBefore, "notBefore");
         return changeHeldTask(lease, task -> {
-            task.release();
-            claimQueue.addFirst(task);
+            task.release(notBefore);
+            claimQueue.add(task);
         });
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Requests are kept in a sorted index, so a page costs {@code O(log n + limit)}.
+     */
+    @Override
+    public List<RequestRecord> listRequests(int limit, RequestCursor before) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, got " + limit);
+        }
+        synchronized (lock) {
+            ensureOpen();
+            Collection<MemoryRequest> after = before == null ? newestFirst.values()
+                    : newestFirst.tailMap(before, false).values();
+            return after.stream().limit(limit).map(MemoryRequest::toRecord).toList();
+        }
     }
 
     /**
@@ -307,6 +336,7 @@ public final class InMemoryProductRepository implements ProductRepository {
                         + "can be deleted");
             }
             requests.remove(requestId);
+            newestFirst.remove(cursorOf(request));
             finishable.remove(request);
             if (request.isNotificationOpen()) {
                 openNotifications.remove(request);
@@ -333,6 +363,7 @@ public final class InMemoryProductRepository implements ProductRepository {
         synchronized (lock) {
             closed = true;
             requests.clear();
+            newestFirst.clear();
             claimQueue.clear();
             finishable.clear();
             openNotifications.clear();
@@ -369,6 +400,10 @@ public final class InMemoryProductRepository implements ProductRepository {
         MemoryRequest request = requests.get(lease.requestId());
         MemoryTask task = request == null ? null : request.task(lease.taskId());
         return task != null && task.isHeldUnder(lease.token()) ? task : null;
+    }
+
+    private static RequestCursor cursorOf(MemoryRequest request) {
+        return new RequestCursor(request.createdAt(), request.requestId());
     }
 
     private void noteIfFinishable(MemoryRequest request) {

@@ -32,6 +32,7 @@ final class MemoryRequest {
     private final int imageCount;
     private int openTasks;
     private int failedTasks;
+    private long lastServed;
 
     private Status finishedStatus;
     private Instant finishedAt;
@@ -86,6 +87,20 @@ final class MemoryRequest {
 
     long sequence() {
         return sequence;
+    }
+
+    /** @return when a claim last took a task of this request, as a count of servings; 0 if never */
+    long lastServed() {
+        return lastServed;
+    }
+
+    /** @param serving the repository's count of servings when a claim took a task of this request */
+    void served(long serving) {
+        lastServed = serving;
+    }
+
+    Instant createdAt() {
+        return request.createdAt();
     }
 
     Collection<MemoryTask> tasks() {

@@ -2,11 +2,11 @@ package io.imgpipe.local;
 
 import io.imgpipe.Status;
 import io.imgpipe.spi.ClaimedTask;
+import io.imgpipe.spi.ImageOutput;
 import io.imgpipe.spi.ImageRecord;
 import io.imgpipe.spi.Lease;
 import io.imgpipe.spi.NewImage;
 import io.imgpipe.spi.NewTask;
-import java.net.URI;
 import java.time.Instant;
 
 /**
@@ -22,12 +22,13 @@ final class MemoryTask {
 
     private Status status = Status.PENDING;
     private int attempts;
+    private int abandoned;
     private String owner;
     private String token;
     private Instant leaseExpiresAt;
     private Instant notBefore;
     private String error;
-    private URI outputUrl;
+    private ImageOutput output;
 
     MemoryTask(MemoryRequest request, NewTask task, long sequence) {
         this.request = request;
@@ -71,24 +72,31 @@ final class MemoryTask {
         return status == Status.PROCESSING && token.equals(leaseToken);
     }
 
+    /**
+     * Claims the task. Taking over an expired lease counts an abandoned claim, not an attempt: the
+     * abandoned claim's attempt passes to this one.
+     */
     ClaimedTask claim(String claimer, String newToken, Instant expiresAt) {
+        if (status == Status.PROCESSING) {
+            abandoned++;
+        } else {
+            attempts++;
+        }
         moveTo(Status.PROCESSING);
-        attempts++;
         owner = claimer;
         token = newToken;
         leaseExpiresAt = expiresAt;
         notBefore = null;
-        error = null;
-        return new ClaimedTask(currentLease(), task.url(), task.outputKey(), attempts);
+        return new ClaimedTask(currentLease(), task.url(), task.outputKey(), attempts, abandoned);
     }
 
     void renew(Instant newExpiry) {
         leaseExpiresAt = newExpiry;
     }
 
-    void complete(URI url) {
+    void complete(ImageOutput stored) {
         moveTo(Status.COMPLETED);
-        outputUrl = url;
+        output = stored;
         error = null;
         dropLease();
     }
@@ -106,19 +114,22 @@ final class MemoryTask {
         dropLease();
     }
 
-    void release() {
+    void release(Instant earliest) {
         moveTo(Status.PENDING);
         attempts--;
-        notBefore = null;
+        notBefore = earliest;
         dropLease();
     }
 
     ImageRecord toImageRecord(NewImage image) {
         String outputKey = status == Status.COMPLETED ? task.outputKey() : null;
-        URI shownUrl = status == Status.COMPLETED ? outputUrl : null;
+        ImageOutput shown = status == Status.COMPLETED ? output : null;
         String shownError = status == Status.PENDING || status == Status.FAILED ? error : null;
-        return new ImageRecord(image.position(), image.url(), task.taskId(), status, outputKey, shownUrl, shownError,
-                attempts);
+        return shown == null
+                ? new ImageRecord(image.position(), image.url(), task.taskId(), status, outputKey, null, shownError,
+                        attempts, 0, 0, 0, 0)
+                : new ImageRecord(image.position(), image.url(), task.taskId(), status, outputKey, shown.url(),
+                        shownError, attempts, shown.sourceBytes(), shown.outputBytes(), shown.width(), shown.height());
     }
 
     private Lease currentLease() {

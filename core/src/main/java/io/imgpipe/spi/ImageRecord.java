@@ -14,10 +14,15 @@ import java.util.Objects;
  * @param outputKey the object key of the output once {@code completed}, else {@code null}
  * @param outputUrl the output URL recorded at completion, else {@code null}
  * @param error the last error (kept while a retry is pending, and when {@code failed}), else {@code null}
- * @param attempts how many times the task has been claimed
+ * @param attempts how many tries the task has had: those that ended with a recorded outcome, plus
+ *     the one in progress while it is {@code processing} (see {@link ClaimedTask#attempt()})
+ * @param sourceBytes the size of the downloaded source once {@code completed}, else 0
+ * @param outputBytes the size of the stored output once {@code completed}, else 0
+ * @param width the output's width in pixels once {@code completed}, else 0
+ * @param height the output's height in pixels once {@code completed}, else 0
  */
 public record ImageRecord(int position, URI url, String taskId, Status status, String outputKey, URI outputUrl,
-        String error, int attempts) {
+        String error, int attempts, long sourceBytes, long outputBytes, int width, int height) {
 
     /** Checks required parts are present. */
     public ImageRecord {

@@ -1,7 +1,6 @@
 package io.imgpipe.spi;
 
 import io.imgpipe.RepositoryException;
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -71,9 +70,23 @@ public interface ProductRepository extends AutoCloseable {
      * Claims up to {@code limit} claimable tasks for {@code owner}: tasks that are
      * {@code pending} with no retry time or one at or before {@code now}, and tasks that are
      * {@code processing} under a lease that expired at or before {@code now}. Each claimed task
-     * becomes {@code processing} under a fresh lease (new token, expiry {@code now + lease}) and
-     * its attempt count goes up by one. No task is handed to two claimers at once. Older tasks
-     * are preferred, roughly.
+     * becomes {@code processing} under a fresh lease (new token, expiry {@code now + lease}). No
+     * task is handed to two claimers at once.
+     *
+     * <p><b>Attempts.</b> A claim of a {@code pending} task starts its next attempt
+     * ({@link ClaimedTask#attempt()} is one more than the tries that ended with
+     * {@link #complete}, {@link #retryLater} or {@link #fail}). A claim that takes over an expired
+     * lease does not: the abandoned claim's attempt passes to it, and
+     * {@link ClaimedTask#abandoned()} goes up by one instead, so workers that die do not use up
+     * an image's attempts.
+     *
+     * <p><b>Fairness.</b> Requests with claimable tasks take turns, so that a large or slow request
+     * cannot starve the others: the request served least recently by any claim of any worker
+     * (requests never served first, in order of creation) gives one task, then the next request,
+     * round after round, until {@code limit} tasks are claimed or none is left. The repository
+     * records the order in which it served requests itself (many claims may pass the same
+     * {@code now}). Within a request, older tasks are preferred, roughly. Under concurrent claims
+     * the turns are kept only roughly.
      *
      * @param owner the claiming worker's id
      * @param limit the most tasks to claim; at least 1
@@ -93,20 +106,21 @@ public interface ProductRepository extends AutoCloseable {
     boolean renew(Lease lease, Instant newExpiry);
 
     /**
-     * Marks the task {@code completed}; its output is under its output key.
+     * Marks the task {@code completed}, its output under its output key, and records what was
+     * stored ({@link ImageRecord} reports it). Counts as the end of an attempt.
      *
      * @param lease the held lease
-     * @param outputUrl the output's URL as the object store gave it when the output was stored,
-     *     kept for people reading the stored records (status readers ask the store afresh,
-     *     since presigned URLs expire)
+     * @param output the output's URL as the object store gave it when the output was stored (kept
+     *     for people reading the stored records; status readers ask the store afresh, since
+     *     presigned URLs expire), with the source's and the output's sizes
      * @param now the caller's current time
      * @return {@code true} if applied; {@code false} if the lease was no longer held
      */
-    boolean complete(Lease lease, URI outputUrl, Instant now);
+    boolean complete(Lease lease, ImageOutput output, Instant now);
 
     /**
      * Puts the task back to {@code pending}, claimable at or after {@code notBefore}, and keeps
-     * the error as its last error. The attempt count is kept.
+     * the error as its last error. Counts as the end of an attempt.
      *
      * @param lease the held lease
      * @param error why this attempt failed
@@ -116,7 +130,7 @@ public interface ProductRepository extends AutoCloseable {
     boolean retryLater(Lease lease, String error, Instant notBefore);
 
     /**
-     * Marks the task {@code failed} for good, with the error.
+     * Marks the task {@code failed} for good, with the error. Counts as the end of an attempt.
      *
      * @param lease the held lease
      * @param error why it failed
@@ -126,13 +140,17 @@ public interface ProductRepository extends AutoCloseable {
     boolean fail(Lease lease, String error, Instant now);
 
     /**
-     * Gives a task back unprocessed (on shutdown): {@code pending}, claimable at once, and the
-     * attempt count taken back down by one.
+     * Gives a task back unprocessed (on shutdown, or to wait for its host): {@code pending},
+     * claimable at or after {@code notBefore}, showing again the error of its last retry (if any),
+     * and its attempt given back (the next claim has the same {@link ClaimedTask#attempt()} as this
+     * one had).
      *
      * @param lease the held lease
+     * @param notBefore the earliest time it may be claimed again (the caller's current time for
+     *     at once)
      * @return {@code true} if applied; {@code false} if the lease was no longer held
      */
-    boolean release(Lease lease);
+    boolean release(Lease lease, Instant notBefore);
 
     /**
      * Finishes the request if every one of its tasks is {@code completed} or {@code failed} and
@@ -148,6 +166,20 @@ public interface ProductRepository extends AutoCloseable {
      * @return the finished request if this call finished it, else empty
      */
     Optional<RequestRecord> finishIfDone(String requestId, String owner, Instant now, Duration notificationLease);
+
+    /**
+     * Lists requests newest first: by {@link RequestRecord#createdAt()} descending, then by
+     * {@link RequestRecord#requestId()} descending (compared as {@link String#compareTo} does; the
+     * engine's ids are ASCII). Each record is what {@link #findRequest} would return, progress
+     * included; implementations read it without scanning each request's tasks.
+     *
+     * @param limit the most requests to return; at least 1
+     * @param before {@code null} for the newest requests, else {@link RequestCursor#after} the last
+     *     record of the previous page: only requests that come after it are listed
+     * @return up to {@code limit} requests, newest first
+     * @throws IllegalArgumentException if {@code limit} is below 1
+     */
+    List<RequestRecord> listRequests(int limit, RequestCursor before);
 
     /**
      * Finds requests that are not finished although none of their tasks is open any more, as

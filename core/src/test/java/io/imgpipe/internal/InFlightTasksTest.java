@@ -9,13 +9,14 @@ import io.imgpipe.spi.ClaimedTask;
 import io.imgpipe.spi.Lease;
 import io.imgpipe.testkit.ForwardingProductRepository;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 class InFlightTasksTest {
 
-    private final InFlightTasks inFlight = new InFlightTasks(new InMemoryProductRepository(), Duration.ofSeconds(60));
+    private final InFlightTasks inFlight = new InFlightTasks(new InMemoryProductRepository(), Duration.ofSeconds(60), Clock.systemUTC());
 
     @Test
     void aReClaimWhileTheRunnerWorksIsAdoptedAndItsOutcomeWrittenUnderTheNewLease() {
@@ -69,7 +70,7 @@ class InFlightTasksTest {
             public boolean renew(Lease lease, Instant newExpiry) {
                 return false;
             }
-        }, Duration.ofSeconds(60));
+        }, Duration.ofSeconds(60), Clock.systemUTC());
         InFlightTasks.Held entry = refusing.add(claim("T1", 1));
         assertThat(entry.leaseLost()).isFalse();
 
@@ -93,6 +94,6 @@ class InFlightTasksTest {
 
     private static ClaimedTask claim(String token, int attempt) {
         return new ClaimedTask(new Lease("r1", "t1", "w1", token, Instant.now().plusSeconds(60)),
-                URI.create("http://images.example.com/a.jpg"), "r1/1-1.jpg", attempt);
+                URI.create("http://images.example.com/a.jpg"), "r1/1-1.jpg", attempt, 0);
     }
 }

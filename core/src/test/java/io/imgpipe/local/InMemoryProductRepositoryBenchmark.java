@@ -1,6 +1,7 @@
 package io.imgpipe.local;
 
 import io.imgpipe.spi.ClaimedTask;
+import io.imgpipe.spi.ImageOutput;
 import io.imgpipe.spi.NewImage;
 import io.imgpipe.spi.NewProduct;
 import io.imgpipe.spi.NewRequest;
@@ -75,7 +76,7 @@ public final class InMemoryProductRepositoryBenchmark {
             int[] products = {0};
             repository.forEachProduct("req-0", p -> products[0]++);
             report("forEachProduct of a 5,000-product request", start, products[0]);
-            held.forEach(t -> repository.complete(t.lease(), URI.create("http://cdn.test/" + t.outputKey()), NOW));
+            held.forEach(t -> repository.complete(t.lease(), new ImageOutput(URI.create("http://cdn.test/" + t.outputKey()), 100_000, 30_000, 500, 500), NOW));
         }
     }
 
@@ -93,7 +94,7 @@ public final class InMemoryProductRepositoryBenchmark {
                             return;
                         }
                         for (ClaimedTask task : claimed) {
-                            repository.complete(task.lease(), URI.create("http://cdn.test/" + task.outputKey()), NOW);
+                            repository.complete(task.lease(), new ImageOutput(URI.create("http://cdn.test/" + task.outputKey()), 100_000, 30_000, 500, 500), NOW);
                         }
                         done.addAndGet(claimed.size());
                     }
@@ -109,7 +110,7 @@ public final class InMemoryProductRepositoryBenchmark {
         long extra = target - done.get();
         while (extra > 0) {
             for (ClaimedTask task : repository.claim("fill", (int) Math.min(extra, 1_000), NOW, LEASE)) {
-                repository.complete(task.lease(), URI.create("http://cdn.test/" + task.outputKey()), NOW);
+                repository.complete(task.lease(), new ImageOutput(URI.create("http://cdn.test/" + task.outputKey()), 100_000, 30_000, 500, 500), NOW);
                 done.incrementAndGet();
                 extra--;
             }

@@ -56,7 +56,7 @@ class InMemoryProductRepositoryTest extends ProductRepositoryContract {
         repository().create(requestWithImages("req-1", 3));
         List<ClaimedTask> claimed = repository().claim("w1", 3, T0, LEASE);
         repository().retryLater(claimed.get(0).lease(), "busy", T0.plusSeconds(30));
-        repository().release(claimed.get(1).lease());
+        repository().release(claimed.get(1).lease(), T0);
         repository().renew(claimed.get(2).lease(), T0.plusSeconds(300));
 
         assertThat(memory().indexedTaskCount()).isEqualTo(3);
@@ -67,21 +67,33 @@ class InMemoryProductRepositoryTest extends ProductRepositoryContract {
     void releasedTaskIsHandedOutBeforeNeverClaimedOnes() {
         repository().create(requestWithImages("req-1", 3));
         ClaimedTask first = claimOne("w1", T0);
-        repository().release(first.lease());
+        repository().release(first.lease(), T0);
 
         assertThat(claimOne("w2", T0).lease().taskId()).isEqualTo(first.lease().taskId());
     }
 
     @Test
-    void expiredLeasesAreHandedOutBeforeNeverClaimedTasks() {
-        repository().create(requestWithImages("req-1", 1));
+    void withinARequestExpiredLeasesAreHandedOutBeforeNeverClaimedTasks() {
+        repository().create(requestWithImages("req-1", 2));
         ClaimedTask stale = claimOne("w1", T0);
-        repository().create(requestWithImages("req-2", 1));
 
         ClaimedTask next = claimOne("w2", T0.plus(LEASE));
 
         assertThat(next.lease().taskId()).isEqualTo(stale.lease().taskId());
-        assertThat(next.lease().requestId()).isEqualTo("req-1");
+    }
+
+    @Test
+    void aRequestKeepsItsPlaceInTheTurnsWhileAllItsTasksAreOut() {
+        repository().create(requestWithImages("a", 1));
+        repository().create(requestWithImages("b", 2));
+        ClaimedTask fromA = claimOne("w1", T0);
+        claimOne("w1", T0);
+        repository().release(fromA.lease(), T0);
+
+        assertThat(claimOne("w1", T0).lease().requestId()).as("b was served after a").isEqualTo("a");
+        repository().create(requestWithImages("c", 1));
+        assertThat(repository().claim("w1", 2, T0, LEASE)).extracting(t -> t.lease().requestId())
+                .containsExactly("c", "b");
     }
 
     @Test

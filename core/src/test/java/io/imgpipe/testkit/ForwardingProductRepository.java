@@ -1,12 +1,13 @@
 package io.imgpipe.testkit;
 
 import io.imgpipe.spi.ClaimedTask;
+import io.imgpipe.spi.ImageOutput;
 import io.imgpipe.spi.Lease;
 import io.imgpipe.spi.NewRequest;
 import io.imgpipe.spi.ProductRecord;
 import io.imgpipe.spi.ProductRepository;
+import io.imgpipe.spi.RequestCursor;
 import io.imgpipe.spi.RequestRecord;
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -58,8 +59,8 @@ public class ForwardingProductRepository implements ProductRepository {
     }
 
     @Override
-    public boolean complete(Lease lease, URI outputUrl, Instant now) {
-        return delegate.complete(lease, outputUrl, now);
+    public boolean complete(Lease lease, ImageOutput output, Instant now) {
+        return delegate.complete(lease, output, now);
     }
 
     @Override
@@ -73,8 +74,13 @@ public class ForwardingProductRepository implements ProductRepository {
     }
 
     @Override
-    public boolean release(Lease lease) {
-        return delegate.release(lease);
+    public boolean release(Lease lease, Instant notBefore) {
+        return delegate.release(lease, notBefore);
+    }
+
+    @Override
+    public List<RequestRecord> listRequests(int limit, RequestCursor before) {
+        return delegate.listRequests(limit, before);
     }
 
     @Override

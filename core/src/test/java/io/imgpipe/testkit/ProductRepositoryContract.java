@@ -9,6 +9,7 @@ import io.imgpipe.Progress;
 import io.imgpipe.RepositoryException;
 import io.imgpipe.Status;
 import io.imgpipe.spi.ClaimedTask;
+import io.imgpipe.spi.ImageOutput;
 import io.imgpipe.spi.ImageRecord;
 import io.imgpipe.spi.Lease;
 import io.imgpipe.spi.NewImage;
@@ -17,6 +18,7 @@ import io.imgpipe.spi.NewRequest;
 import io.imgpipe.spi.NewTask;
 import io.imgpipe.spi.ProductRecord;
 import io.imgpipe.spi.ProductRepository;
+import io.imgpipe.spi.RequestCursor;
 import io.imgpipe.spi.RequestRecord;
 import java.net.URI;
 import java.time.Duration;
@@ -202,8 +204,10 @@ public abstract class ProductRepositoryContract {
         NewImage first = request.products().get(0).images().get(0);
         NewImage second = request.products().get(0).images().get(1);
         assertThat(product.images()).containsExactly(
-                new ImageRecord(1, URI.create("https://img.example.com/a.jpg"), first.taskId(), Status.PENDING, null, null, null, 0),
-                new ImageRecord(2, URI.create("https://img.example.com/b.jpg"), second.taskId(), Status.PENDING, null, null, null, 0));
+                new ImageRecord(1, URI.create("https://img.example.com/a.jpg"), first.taskId(), Status.PENDING, null, null, null, 0,
+                        0, 0, 0, 0),
+                new ImageRecord(2, URI.create("https://img.example.com/b.jpg"), second.taskId(), Status.PENDING, null, null, null, 0,
+                        0, 0, 0, 0));
     }
 
     @Test
@@ -495,7 +499,8 @@ public abstract class ProductRepositoryContract {
         List<ClaimedTask> claimed = perWorker.stream().flatMap(List::stream).toList();
         assertThat(claimed).hasSize(100);
         assertThat(claimed).extracting(t -> t.lease().taskId()).doesNotHaveDuplicates();
-        assertThat(claimed).allSatisfy(t -> assertThat(t.attempt()).isEqualTo(2));
+        assertThat(claimed).allSatisfy(t -> assertThat(t).extracting(ClaimedTask::attempt, ClaimedTask::abandoned)
+                .containsExactly(1, 1));
     }
 
     @Test
@@ -507,7 +512,7 @@ public abstract class ProductRepositoryContract {
     }
 
     @Test
-    void expiredLeaseIsReclaimedWithANewTokenAndAttemptTwo() {
+    void expiredLeaseIsReclaimedWithANewTokenAsTheSameAttemptAbandonedOnce() {
         repository.create(requestWithImages("req-1", 1));
         ClaimedTask first = claimOne("w1", T0);
         Instant expiry = T0.plus(LEASE);
@@ -518,20 +523,143 @@ public abstract class ProductRepositoryContract {
         assertThat(second.lease().token()).isNotEqualTo(first.lease().token());
         assertThat(second.lease().owner()).isEqualTo("w2");
         assertThat(second.lease().expiresAt()).isEqualTo(expiry.plus(LEASE));
-        assertThat(second.attempt()).isEqualTo(2);
-        assertThat(onlyImage("req-1").attempts()).isEqualTo(2);
+        assertThat(second.attempt()).isEqualTo(1);
+        assertThat(second.abandoned()).isEqualTo(1);
+        assertThat(onlyImage("req-1").attempts()).isEqualTo(1);
     }
 
     @Test
-    void everyTakeoverCountsAnAttempt() {
+    void everyTakeoverCountsAnAbandonedClaimNotAnAttempt() {
         repository.create(requestWithImages("req-1", 1));
         claimOne("w1", T0);
         claimOne("w2", T0.plus(LEASE));
 
         ClaimedTask third = claimOne("w3", T0.plus(LEASE).plus(LEASE));
 
-        assertThat(third.attempt()).isEqualTo(3);
-        assertThat(onlyImage("req-1").status()).isEqualTo(Status.PROCESSING);
+        assertThat(third).extracting(ClaimedTask::attempt, ClaimedTask::abandoned).containsExactly(1, 2);
+        assertThat(onlyImage("req-1")).extracting(ImageRecord::status, ImageRecord::attempts)
+                .containsExactly(Status.PROCESSING, 1);
+    }
+
+    @Test
+    void firstClaimHasNoAbandonedClaims() {
+        repository.create(requestWithImages("req-1", 1));
+
+        assertThat(claimOne("w1", T0).abandoned()).isZero();
+    }
+
+    @Test
+    void anAttemptThatEndsAfterATakeoverCountsOnce() {
+        repository.create(requestWithImages("req-1", 1));
+        claimOne("w1", T0);
+        Instant expiry = T0.plus(LEASE);
+        repository.retryLater(claimOne("w2", expiry).lease(), "HTTP 503", expiry);
+
+        ClaimedTask next = claimOne("w3", expiry);
+
+        assertThat(next).extracting(ClaimedTask::attempt, ClaimedTask::abandoned).containsExactly(2, 1);
+    }
+
+    @Test
+    void abandonedClaimsAreKeptAcrossRetries() {
+        repository.create(requestWithImages("req-1", 1));
+        claimOne("w1", T0);
+        Instant expiry = T0.plus(LEASE);
+        repository.retryLater(claimOne("w2", expiry).lease(), "HTTP 503", expiry);
+        claimOne("w3", expiry);
+
+        ClaimedTask afterAnotherDeath = claimOne("w4", expiry.plus(LEASE));
+
+        assertThat(afterAnotherDeath).extracting(ClaimedTask::attempt, ClaimedTask::abandoned).containsExactly(2, 2);
+    }
+
+    // ---------------------------------------------------------------- fair claims
+
+    @Test
+    void claimsOfOneTaskTakeTurnsBetweenRequests() {
+        repository.create(requestWithImages("big", 4));
+        repository.create(requestWithImages("other", 4));
+
+        List<String> served = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            served.add(claimOne("w1", T0).lease().requestId());
+        }
+
+        assertThat(served).containsExactly("big", "other", "big", "other", "big", "other");
+    }
+
+    @Test
+    void aClaimTakesOneTaskOfEachRequestPerRound() {
+        repository.create(requestWithImages("a", 3));
+        repository.create(requestWithImages("b", 3));
+        repository.create(requestWithImages("c", 1));
+
+        List<ClaimedTask> claimed = repository.claim("w1", 5, T0, LEASE);
+
+        assertThat(claimed).extracting(t -> t.lease().requestId())
+                .containsExactlyInAnyOrder("a", "a", "b", "b", "c");
+    }
+
+    @Test
+    void aRequestSubmittedBehindALargeOneIsServedByTheNextClaim() {
+        repository.create(requestWithImages("large", 50));
+        for (int i = 0; i < 3; i++) {
+            claimOne("w1", T0);
+        }
+        repository.create(newRequest("small").createdAt(T0.plusSeconds(1))
+                .product(1, "Mug", "https://img.example.com/small/mug.jpg").build());
+
+        assertThat(claimOne("w1", T0.plusSeconds(1)).lease().requestId()).isEqualTo("small");
+    }
+
+    @Test
+    void requestsNeverServedGoFirstInOrderOfCreation() {
+        repository.create(requestWithImages("first", 3));
+        claimOne("w1", T0);
+        repository.create(requestWithImages("second", 1));
+        repository.create(requestWithImages("third", 1));
+
+        List<ClaimedTask> claimed = new ArrayList<>();
+        claimed.add(claimOne("w1", T0));
+        claimed.add(claimOne("w1", T0));
+        claimed.add(claimOne("w1", T0));
+
+        assertThat(claimed).extracting(t -> t.lease().requestId()).containsExactly("second", "third", "first");
+    }
+
+    @Test
+    void turnsAreSharedByEveryClaimer() {
+        repository.create(requestWithImages("a", 2));
+        repository.create(requestWithImages("b", 2));
+
+        String firstWorker = claimOne("w1", T0).lease().requestId();
+        String secondWorker = claimOne("w2", T0).lease().requestId();
+
+        assertThat(List.of(firstWorker, secondWorker)).containsExactly("a", "b");
+    }
+
+    @Test
+    void aRequestWithNothingClaimableGivesUpItsTurn() {
+        repository.create(requestWithImages("busy", 1));
+        repository.create(requestWithImages("idle", 3));
+        assertThat(claimOne("w1", T0).lease().requestId()).isEqualTo("busy");
+        assertThat(claimOne("w1", T0).lease().requestId()).isEqualTo("idle");
+
+        List<ClaimedTask> claimed = repository.claim("w1", 10, T0, LEASE);
+
+        assertThat(claimed).extracting(t -> t.lease().requestId()).containsExactly("idle", "idle");
+    }
+
+    @Test
+    void aTaskDueForRetryTakesItsRequestsTurn() {
+        repository.create(requestWithImages("retried", 1));
+        repository.retryLater(claimOne("w1", T0).lease(), "HTTP 503", T0.plusSeconds(1));
+        repository.create(requestWithImages("fresh", 3));
+        claimOne("w1", T0);
+
+        List<ClaimedTask> claimed = repository.claim("w1", 2, T0.plusSeconds(1), LEASE);
+
+        assertThat(claimed).extracting(t -> t.lease().requestId()).containsExactlyInAnyOrder("retried", "fresh");
     }
 
     // ---------------------------------------------------------------- fencing
@@ -573,14 +701,14 @@ public abstract class ProductRepositoryContract {
         assertThat(repository.renew(t.stale().lease(), currentExpiry.plus(Duration.ofHours(1)))).isFalse();
 
         assertUnchangedAfterTakeover();
-        assertThat(claimOne("w3", currentExpiry).attempt()).isEqualTo(3);
+        assertThat(claimOne("w3", currentExpiry).abandoned()).isEqualTo(2);
     }
 
     @Test
     void staleLeaseCannotRelease() {
         Takeover t = takeOver();
 
-        assertThat(repository.release(t.stale().lease())).isFalse();
+        assertThat(repository.release(t.stale().lease(), t.at())).isFalse();
 
         assertUnchangedAfterTakeover();
         assertThat(repository.claim("w3", 10, t.at(), LEASE)).isEmpty();
@@ -606,7 +734,7 @@ public abstract class ProductRepositoryContract {
 
         assertThat(repository.renew(forged, T0.plus(Duration.ofHours(1)))).isFalse();
         assertThat(repository.retryLater(forged, "forged", T0)).isFalse();
-        assertThat(repository.release(forged)).isFalse();
+        assertThat(repository.release(forged, T0)).isFalse();
         assertThat(repository.fail(forged, "forged", T0)).isFalse();
         assertThat(complete(forged, T0)).isFalse();
 
@@ -624,7 +752,7 @@ public abstract class ProductRepositoryContract {
         assertThat(complete(unknownRequest, T0)).isFalse();
         assertThat(repository.fail(unknownTask, "x", T0)).isFalse();
         assertThat(repository.renew(unknownRequest, T0.plus(LEASE))).isFalse();
-        assertThat(repository.release(unknownTask)).isFalse();
+        assertThat(repository.release(unknownTask, T0)).isFalse();
         assertThat(repository.retryLater(unknownRequest, "x", T0)).isFalse();
 
         assertThat(onlyImage("req-1").status()).isEqualTo(Status.PROCESSING);
@@ -640,7 +768,7 @@ public abstract class ProductRepositoryContract {
         assertThat(repository.fail(lease, "late", T0)).isFalse();
         assertThat(repository.retryLater(lease, "late", T0)).isFalse();
         assertThat(repository.renew(lease, T0.plus(Duration.ofHours(1)))).isFalse();
-        assertThat(repository.release(lease)).isFalse();
+        assertThat(repository.release(lease, T0)).isFalse();
 
         assertThat(onlyImage("req-1")).extracting(ImageRecord::status, ImageRecord::error, ImageRecord::attempts)
                 .containsExactly(Status.COMPLETED, null, 1);
@@ -655,7 +783,7 @@ public abstract class ProductRepositoryContract {
 
         assertThat(complete(lease, T0)).isFalse();
         assertThat(repository.fail(lease, "again", T0)).isFalse();
-        assertThat(repository.release(lease)).isFalse();
+        assertThat(repository.release(lease, T0)).isFalse();
 
         assertThat(onlyImage("req-1")).extracting(ImageRecord::status, ImageRecord::error)
                 .containsExactly(Status.FAILED, "broken");
@@ -669,7 +797,7 @@ public abstract class ProductRepositoryContract {
         assertThat(repository.retryLater(lease, "busy", T0.plusSeconds(10))).isTrue();
 
         assertThat(complete(lease, T0)).isFalse();
-        assertThat(repository.release(lease)).isFalse();
+        assertThat(repository.release(lease, T0)).isFalse();
 
         assertThat(onlyImage("req-1")).extracting(ImageRecord::status, ImageRecord::error, ImageRecord::attempts)
                 .containsExactly(Status.PENDING, "busy", 1);
@@ -708,7 +836,7 @@ public abstract class ProductRepositoryContract {
 
         assertThat(repository.claim("w2", 10, T0.plus(LEASE), LEASE)).isEmpty();
         assertThat(repository.claim("w2", 10, newExpiry.minus(ONE_MILLI), LEASE)).isEmpty();
-        assertThat(claimOne("w2", newExpiry).attempt()).isEqualTo(2);
+        assertThat(claimOne("w2", newExpiry).abandoned()).isEqualTo(1);
     }
 
     @Test
@@ -788,7 +916,7 @@ public abstract class ProductRepositoryContract {
         repository.create(requestWithImages("req-1", 1));
         Lease lease = claimOne("w1", T0).lease();
 
-        assertThat(repository.release(lease)).isTrue();
+        assertThat(repository.release(lease, T0)).isTrue();
 
         assertThat(onlyImage("req-1")).extracting(ImageRecord::status, ImageRecord::attempts)
                 .containsExactly(Status.PENDING, 0);
@@ -801,10 +929,45 @@ public abstract class ProductRepositoryContract {
         repository.retryLater(claimOne("w1", T0).lease(), "busy", T0.plusSeconds(30));
         Lease second = claimOne("w2", T0.plusSeconds(30)).lease();
 
-        assertThat(repository.release(second)).isTrue();
+        assertThat(repository.release(second, T0)).isTrue();
 
         assertThat(onlyImage("req-1").attempts()).isEqualTo(1);
         assertThat(claimOne("w3", T0.plusSeconds(30)).attempt()).isEqualTo(2);
+    }
+
+    @Test
+    void releasedTaskIsNotClaimableBeforeNotBefore() {
+        repository.create(requestWithImages("req-1", 1));
+        Instant notBefore = T0.plusSeconds(5);
+
+        assertThat(repository.release(claimOne("w1", T0).lease(), notBefore)).isTrue();
+
+        assertThat(repository.claim("w2", 10, notBefore.minus(ONE_MILLI), LEASE)).isEmpty();
+        assertThat(claimOne("w2", notBefore)).extracting(ClaimedTask::attempt, ClaimedTask::abandoned)
+                .containsExactly(1, 0);
+    }
+
+    @Test
+    void releasedTaskShowsTheErrorOfItsLastRetryAgain() {
+        repository.create(requestWithImages("req-1", 1));
+        repository.retryLater(claimOne("w1", T0).lease(), "HTTP 503", T0);
+        Lease second = claimOne("w1", T0).lease();
+
+        repository.release(second, T0);
+
+        assertThat(onlyImage("req-1")).extracting(ImageRecord::status, ImageRecord::error, ImageRecord::attempts)
+                .containsExactly(Status.PENDING, "HTTP 503", 1);
+    }
+
+    @Test
+    void releaseAfterATakeoverKeepsTheAbandonedCount() {
+        repository.create(requestWithImages("req-1", 1));
+        claimOne("w1", T0);
+        Instant expiry = T0.plus(LEASE);
+        repository.release(claimOne("w2", expiry).lease(), expiry);
+
+        assertThat(claimOne("w3", expiry)).extracting(ClaimedTask::attempt, ClaimedTask::abandoned)
+                .containsExactly(1, 1);
     }
 
     // ---------------------------------------------------------------- complete and fail
@@ -819,6 +982,30 @@ public abstract class ProductRepositoryContract {
 
         assertThat(onlyImage("req-1")).extracting(ImageRecord::status, ImageRecord::outputKey, ImageRecord::error,
                 ImageRecord::attempts).containsExactly(Status.COMPLETED, retry.outputKey(), null, 2);
+    }
+
+    @Test
+    void completedImageHasTheSizesOfWhatWasStored() {
+        repository.create(requestWithImages("req-1", 1));
+        Lease lease = claimOne("w1", T0).lease();
+
+        assertThat(repository.complete(lease, new ImageOutput(outputUrlOf(lease), 2_500_000, 310_000, 1920, 1080), T0))
+                .isTrue();
+
+        assertThat(onlyImage("req-1")).extracting(ImageRecord::outputUrl, ImageRecord::sourceBytes,
+                ImageRecord::outputBytes, ImageRecord::width, ImageRecord::height)
+                .containsExactly(outputUrlOf(lease), 2_500_000L, 310_000L, 1920, 1080);
+    }
+
+    @Test
+    void unfinishedAndFailedImagesHaveNoSizes() {
+        repository.create(requestWithImages("req-1", 3));
+        List<ClaimedTask> claimed = repository.claim("w1", 2, T0, LEASE);
+        repository.fail(claimed.get(0).lease(), "broken", T0);
+
+        assertThat(products("req-1")).flatExtracting(ProductRecord::images)
+                .extracting(ImageRecord::sourceBytes, ImageRecord::outputBytes, ImageRecord::width, ImageRecord::height)
+                .containsOnly(tuple(0L, 0L, 0, 0));
     }
 
     @Test
@@ -1154,6 +1341,100 @@ public abstract class ProductRepositoryContract {
         assertThat(repository.markNotified("nope", "w1", T0)).isFalse();
     }
 
+    // ---------------------------------------------------------------- listing
+
+    @Test
+    void requestsAreListedNewestFirst() {
+        repository.create(newRequest("r1").createdAt(T0).product(1, "A", "https://img.example.com/1.jpg").build());
+        repository.create(newRequest("r3").createdAt(T0.plusSeconds(2)).product(1, "C", "https://img.example.com/3.jpg").build());
+        repository.create(newRequest("r2").createdAt(T0.plusSeconds(1)).product(1, "B", "https://img.example.com/2.jpg").build());
+
+        assertThat(repository.listRequests(10, null)).extracting(RequestRecord::requestId)
+                .containsExactly("r3", "r2", "r1");
+    }
+
+    @Test
+    void requestsCreatedAtTheSameInstantAreListedByIdDescending() {
+        for (String id : List.of("b", "c", "a")) {
+            repository.create(requestWithImages(id, 1));
+        }
+
+        assertThat(repository.listRequests(10, null)).extracting(RequestRecord::requestId)
+                .containsExactly("c", "b", "a");
+    }
+
+    @Test
+    void pagesFollowEachOtherWithoutGapOrRepeat() {
+        for (int i = 0; i < 7; i++) {
+            repository.create(newRequest("r" + i).createdAt(T0.plusSeconds(i / 2))
+                    .product(1, "P", "https://img.example.com/" + i + ".jpg").build());
+        }
+
+        List<String> listed = new ArrayList<>();
+        RequestCursor cursor = null;
+        List<RequestRecord> page;
+        do {
+            page = repository.listRequests(3, cursor);
+            assertThat(page.size()).isLessThanOrEqualTo(3);
+            page.forEach(record -> listed.add(record.requestId()));
+            cursor = page.isEmpty() ? cursor : RequestCursor.after(page.get(page.size() - 1));
+        } while (!page.isEmpty());
+
+        assertThat(listed).containsExactly("r6", "r5", "r4", "r3", "r2", "r1", "r0");
+    }
+
+    @Test
+    void listedRecordsAreWhatFindRequestReturns() {
+        repository.create(newRequest("req-1").metadata("webhookUrl", "https://hooks.example.com/x")
+                .product(1, "A", "https://img.example.com/a.jpg", "https://img.example.com/b.jpg")
+                .product(2, "B", "https://img.example.com/c.jpg").build());
+        List<ClaimedTask> claimed = repository.claim("w1", 2, T0, LEASE);
+        complete(claimed.get(0).lease(), T0);
+        repository.create(requestWithImages("req-2", 1));
+        completeOneOf("req-2");
+        repository.finishIfDone("req-2", "w1", T0, NOTIFICATION_LEASE);
+
+        assertThat(repository.listRequests(10, null)).containsExactly(find("req-2"), find("req-1"));
+    }
+
+    @Test
+    void aCursorStaysValidWhenItsRequestIsDeleted() {
+        for (int i : new int[] {2, 0, 1}) {
+            repository.create(newRequest("r" + i).createdAt(T0.plusSeconds(i))
+                    .product(1, "P", "https://img.example.com/" + i + ".jpg").build());
+        }
+        RequestRecord newest = repository.listRequests(1, null).get(0);
+        completeOneOf("r2");
+        repository.finishIfDone("r2", "w1", T0, NOTIFICATION_LEASE);
+        repository.deleteRequest("r2");
+
+        assertThat(repository.listRequests(10, RequestCursor.after(newest))).extracting(RequestRecord::requestId)
+                .containsExactly("r1", "r0");
+    }
+
+    @Test
+    void deletedRequestsAreNotListed() {
+        finishedRequest("req-1", "finisher");
+        repository.create(requestWithImages("req-2", 1));
+
+        repository.deleteRequest("req-1");
+
+        assertThat(repository.listRequests(10, null)).extracting(RequestRecord::requestId).containsExactly("req-2");
+    }
+
+    @Test
+    void listingAnEmptyRepositoryOrPastTheOldestReturnsNothing() {
+        assertThat(repository.listRequests(5, null)).isEmpty();
+        repository.create(requestWithImages("req-1", 1));
+
+        assertThat(repository.listRequests(5, RequestCursor.after(find("req-1")))).isEmpty();
+    }
+
+    @Test
+    void listingFewerThanOneRequestIsRefused() {
+        assertThatThrownBy(() -> repository.listRequests(0, null)).isInstanceOf(IllegalArgumentException.class);
+    }
+
     // ---------------------------------------------------------------- deletion
 
     @Test
@@ -1213,7 +1494,7 @@ public abstract class ProductRepositoryContract {
         repository.create(requestWithImages("req-2", 1));
         List<ClaimedTask> claimed = repository.claim("w1", 10, T0, LEASE);
         ClaimedTask first = claimed.stream().filter(t -> t.lease().requestId().equals("req-1")).findFirst().orElseThrow();
-        assertThat(repository.complete(first.lease(), URI.create("https://cdn.example.com/1.jpg"), T0)).isTrue();
+        assertThat(complete(first.lease(), T0)).isTrue();
         assertThat(repository.finishIfDone("req-1", "finisher", T0, NOTIFICATION_LEASE)).isPresent();
 
         assertThat(repository.deleteRequest("req-1")).isTrue();
@@ -1315,7 +1596,12 @@ public abstract class ProductRepositoryContract {
      * @return what {@link ProductRepository#complete} returned
      */
     protected final boolean complete(Lease lease, Instant now) {
-        return repository.complete(lease, outputUrlOf(lease), now);
+        return repository.complete(lease, outputOf(lease), now);
+    }
+
+    /** @return what a worker would have stored for the lease's task, with {@link #outputUrlOf} as its URL */
+    protected static ImageOutput outputOf(Lease lease) {
+        return new ImageOutput(outputUrlOf(lease), 123_456, 45_678, 640, 480);
     }
 
     /** @return a made-up output URL for the lease's task */
@@ -1367,7 +1653,7 @@ public abstract class ProductRepositoryContract {
 
     private void assertUnchangedAfterTakeover() {
         assertThat(onlyImage("req-1")).extracting(ImageRecord::status, ImageRecord::outputKey, ImageRecord::error,
-                ImageRecord::attempts).containsExactly(Status.PROCESSING, null, null, 2);
+                ImageRecord::attempts).containsExactly(Status.PROCESSING, null, null, 1);
     }
 
     /** A task run by each of several threads. */

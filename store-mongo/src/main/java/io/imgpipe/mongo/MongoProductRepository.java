@@ -9,23 +9,19 @@ import com.mongodb.client.MongoDatabase;
 import io.imgpipe.ConfigurationException;
 import io.imgpipe.RepositoryException;
 import io.imgpipe.spi.ClaimedTask;
+import io.imgpipe.spi.ImageOutput;
 import io.imgpipe.spi.Lease;
 import io.imgpipe.spi.NewRequest;
 import io.imgpipe.spi.ProductRecord;
 import io.imgpipe.spi.ProductRepository;
+import io.imgpipe.spi.RequestCursor;
 import io.imgpipe.spi.RequestRecord;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -34,28 +30,31 @@ import org.bson.Document;
 /**
  * A {@link ProductRepository} on MongoDB, shared by any number of workers in any number of
  * processes. It needs no transactions, so it runs on a standalone server as well as on a replica
- * set or a sharded cluster. Three collections (names prefixed by
- * {@link MongoRepositoryConfig#collectionPrefix()}):
+ * set. Four collections (names prefixed by {@link MongoRepositoryConfig#collectionPrefix()}):
  * <ul>
- *   <li>{@code requests}: one document per request, with its life-cycle state, final status and
- *       notification lease;
+ *   <li>{@code requests}: one document per request, with its life-cycle state, its place in the
+ *       claim turns, final status and notification lease;
  *   <li>{@code tasks}: the work queue, one document per distinct source URL of a request, with its
- *       lease; a claim reads the oldest claimable tasks and takes each with a conditional update that
- *       matches only if the task is unchanged since it was read, and every later write is fenced by
- *       the lease token;
+ *       lease; a claim takes one task of each request in turn with a {@code findOneAndUpdate}, and
+ *       every later write is fenced by the lease token;
  *   <li>{@code products}: one document per product with the original fields ({@code requestId},
  *       {@code serialNumber}, {@code productName}, {@code status}, {@code images} with {@code url}
- *       and {@code compressedUrl}); the image states there are a copy of the tasks', kept for people
- *       reading the collection, while every read of this class takes states from the tasks.
+ *       and {@code compressedUrl}); each image copy shows its task's outcome once the task has
+ *       ended, and reads take the state of unfinished images from the tasks;
+ *   <li>{@code counters}: the counter the claim turns are numbered with.
  * </ul>
- * the store-mongo section of the project README describes the documents and indexes. Every write
- * on the hot path (claims, fenced writes, product copies) selects its document with a filter on
- * exactly the keys of a unique index (a task's claim or lease token, a product's {@code _id} and
- * revision), so that mongo-java-server, which uses no other index, looks it up instead of scanning
- * the collection.
+ * The store-mongo section of the project README describes the documents, the indexes and the
+ * query each serves.
+ *
+ * <p>Progress counts of unfinished requests ({@link #findRequest}, {@link #listRequests}) are
+ * counted from the tasks, not kept on the request: without transactions a counter on the request
+ * is a second write after each task write, and a process that dies between the two, or a counter
+ * write that fails, would leave it wrong for good. A page of {@link #listRequests} counts all its
+ * unfinished requests with one aggregation, answered from an index without reading the tasks; it
+ * costs in proportion to their tasks. A finished request's counts are recorded when it finishes.
  *
  * <p>Build one with {@link #builder(MongoRepositoryConfig)}; building creates the indexes (an
- * idempotent operation) and runs housekeeping once. Instances are thread-safe. {@link #close()}
+ * idempotent operation), upgrades documents of earlier versions and runs housekeeping once. Instances are thread-safe. {@link #close()}
  * closes the {@link MongoClient} only if this repository created it from
  * {@link MongoRepositoryConfig#connectionString()}; a client given to the builder stays open and
  * belongs to the caller.
@@ -66,7 +65,6 @@ import org.bson.Document;
  */
 public final class MongoProductRepository implements ProductRepository {
 
-    private static final int MARKED_PROCESSING_CAPACITY = 4096;
     private static final int PRODUCTS_PER_READ = 500;
 
     private final MongoClient client;
@@ -79,9 +77,6 @@ public final class MongoProductRepository implements ProductRepository {
     private final RequestLifecycle lifecycle;
     private final Housekeeping housekeeping;
     private final Clock clock;
-    private final HeldLeases heldLeases = new HeldLeases();
-    private final Set<String> markedProcessing =
-            Collections.synchronizedSet(Collections.newSetFromMap(new BoundedMap(MARKED_PROCESSING_CAPACITY)));
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private MongoProductRepository(MongoRepositoryConfig config, MongoClient client, boolean ownsClient, Clock clock) {
@@ -90,9 +85,9 @@ public final class MongoProductRepository implements ProductRepository {
         this.ownsClient = ownsClient;
         this.database = client.getDatabase(config.database());
         this.collections = MongoCollections.open(database, config);
-        ProductCopies copies = new ProductCopies(collections);
-        this.creator = new RequestCreator(collections, config.insertBatchSize(), clock);
-        this.queue = new TaskQueue(collections, copies);
+        Turns turns = new Turns(collections);
+        this.creator = new RequestCreator(collections, turns, config.insertBatchSize(), clock);
+        this.queue = new TaskQueue(collections, turns, new ProductCopies(collections));
         this.pages = new ProductPages(collections, PRODUCTS_PER_READ);
         this.lifecycle = new RequestLifecycle(collections, queue, pages);
         this.housekeeping = new Housekeeping(collections, creator, clock, config.creationTimeout(),
@@ -125,11 +120,7 @@ public final class MongoProductRepository implements ProductRepository {
     public void create(NewRequest request) {
         Objects.requireNonNull(request, "request");
         ensureOpen();
-        try {
-            creator.create(request);
-        } finally {
-            queue.forgetCandidates();
-        }
+        creator.create(request);
     }
 
     @Override
@@ -153,6 +144,16 @@ public final class MongoProductRepository implements ProductRepository {
                 () -> pages.forEach(requestId, doc.getInteger(Schema.Requests.PRODUCT_COUNT), action)));
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The open requests are read in turn order (skipping those known to have nothing claimable
+     * before {@code now}) and each is asked for one task with a {@code findOneAndUpdate}, round
+     * after round, so a claim of {@code k} tasks costs about {@code k} such updates, one probe per
+     * request found idle, one read of the requests and one write of their new turns. Within a
+     * request, tasks claimed before (due retries, released tasks, expired leases) go first, then
+     * new ones.
+     */
     @Override
     public List<ClaimedTask> claim(String owner, int limit, Instant now, Duration lease) {
         Objects.requireNonNull(owner, "owner");
@@ -162,10 +163,7 @@ public final class MongoProductRepository implements ProductRepository {
             throw new IllegalArgumentException("limit must be at least 1: " + limit);
         }
         ensureOpen();
-        List<ClaimedTask> claimed = queue.claim(owner, limit, now, lease);
-        claimed.forEach(task -> heldLeases.claimed(task.lease()));
-        markRequestsProcessing(claimed);
-        return claimed;
+        return queue.claim(owner, limit, now, lease);
     }
 
     @Override
@@ -173,22 +171,23 @@ public final class MongoProductRepository implements ProductRepository {
         Objects.requireNonNull(lease, "lease");
         Objects.requireNonNull(newExpiry, "newExpiry");
         ensureOpen();
-        boolean renewed = call("renewing the lease on task " + describe(lease), () -> queue.renew(lease, newExpiry));
-        if (renewed) {
-            heldLeases.renewed(lease, newExpiry);
-        } else {
-            heldLeases.ended(lease);
-        }
-        return renewed;
+        return call("renewing the lease on task " + describe(lease), () -> queue.renew(lease, newExpiry));
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The task is written first; then the outcome is copied into the products that show the
+     * image, with one bulk write. If that second write fails or the process dies before it, the
+     * copies are repaired before the request finishes.
+     */
     @Override
-    public boolean complete(Lease lease, URI outputUrl, Instant now) {
+    public boolean complete(Lease lease, ImageOutput output, Instant now) {
         Objects.requireNonNull(lease, "lease");
-        Objects.requireNonNull(outputUrl, "outputUrl");
+        Objects.requireNonNull(output, "output");
         Objects.requireNonNull(now, "now");
         ensureOpen();
-        return ending(lease, "completing task " + describe(lease), () -> queue.complete(lease, outputUrl, now));
+        return call("completing task " + describe(lease), () -> queue.complete(lease, output, now));
     }
 
     @Override
@@ -196,7 +195,7 @@ public final class MongoProductRepository implements ProductRepository {
         Objects.requireNonNull(lease, "lease");
         Objects.requireNonNull(notBefore, "notBefore");
         ensureOpen();
-        return ending(lease, "deferring task " + describe(lease), () -> queue.retryLater(lease, error, notBefore));
+        return call("deferring task " + describe(lease), () -> queue.retryLater(lease, error, notBefore));
     }
 
     @Override
@@ -204,24 +203,23 @@ public final class MongoProductRepository implements ProductRepository {
         Objects.requireNonNull(lease, "lease");
         Objects.requireNonNull(now, "now");
         ensureOpen();
-        return ending(lease, "failing task " + describe(lease), () -> queue.fail(lease, error, now));
+        return call("failing task " + describe(lease), () -> queue.fail(lease, error, now));
     }
 
     @Override
-    public boolean release(Lease lease) {
+    public boolean release(Lease lease, Instant notBefore) {
         Objects.requireNonNull(lease, "lease");
+        Objects.requireNonNull(notBefore, "notBefore");
         ensureOpen();
-        return ending(lease, "releasing task " + describe(lease), () -> queue.release(lease));
+        return call("releasing task " + describe(lease), () -> queue.release(lease, notBefore));
     }
 
     /**
      * {@inheritDoc}
      *
-     * <p>While this repository holds an unexpired lease on one of the request's tasks (handed out by
-     * {@link #claim} and not yet ended through it), the request is not done and this returns empty
-     * without a query. Before finishing, the product documents' copies of the image states are
-     * repaired from the tasks, so a finished request's products read the same through
-     * {@code mongosh} as through {@link #forEachProduct}.
+     * <p>A request with a task left costs one indexed query. Before finishing, the product
+     * documents' copies of the image outcomes are repaired from the tasks, so a finished request's
+     * products read the same through {@code mongosh} as through {@link #forEachProduct}.
      */
     @Override
     public Optional<RequestRecord> finishIfDone(String requestId, String owner, Instant now, Duration notificationLease) {
@@ -230,11 +228,25 @@ public final class MongoProductRepository implements ProductRepository {
         Objects.requireNonNull(now, "now");
         requirePositive(notificationLease, "notificationLease");
         ensureOpen();
-        if (heldLeases.holdsUnexpired(requestId, now)) {
-            return Optional.empty();
-        }
         return call("finishing request " + requestId,
                 () -> lifecycle.finishIfDone(requestId, owner, now, notificationLease));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One query on the {@code newest_first} index, and one aggregation counting the images of the
+     * page's unfinished requests (see the class comment).
+     *
+     * @throws IllegalArgumentException if {@code limit} is below 1
+     */
+    @Override
+    public List<RequestRecord> listRequests(int limit, RequestCursor before) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1: " + limit);
+        }
+        ensureOpen();
+        return call("listing requests", () -> lifecycle.list(limit, before));
     }
 
     /**
@@ -331,34 +343,9 @@ public final class MongoProductRepository implements ProductRepository {
         return creator;
     }
 
-    private void markRequestsProcessing(List<ClaimedTask> claimed) {
-        Set<String> requestIds = new LinkedHashSet<>();
-        for (ClaimedTask task : claimed) {
-            requestIds.add(task.lease().requestId());
-        }
-        for (String requestId : requestIds) {
-            if (markedProcessing.add(requestId)) {
-                try {
-                    lifecycle.markProcessing(requestId);
-                } catch (MongoException e) {
-                    markedProcessing.remove(requestId);
-                }
-            }
-        }
-    }
-
     private void ensureOpen() {
         if (closed.get()) {
             throw new RepositoryException("the MongoDB product repository is closed", null, false);
-        }
-    }
-
-    /** A fenced write that ends the lease, whatever its outcome: the lease is no longer held here. */
-    private boolean ending(Lease lease, String what, Supplier<Boolean> operation) {
-        try {
-            return call(what, operation);
-        } finally {
-            heldLeases.ended(lease);
         }
     }
 
@@ -385,21 +372,6 @@ public final class MongoProductRepository implements ProductRepository {
         Objects.requireNonNull(duration, name);
         if (duration.isNegative() || duration.isZero()) {
             throw new IllegalArgumentException(name + " must be positive: " + duration);
-        }
-    }
-
-    /** An insertion-ordered map that forgets its oldest entries beyond a capacity; not thread-safe by itself. */
-    private static final class BoundedMap extends LinkedHashMap<String, Boolean> {
-        private static final long serialVersionUID = 1L;
-        private final int capacity;
-
-        BoundedMap(int capacity) {
-            this.capacity = capacity;
-        }
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-            return size() > capacity;
         }
     }
 
@@ -437,7 +409,9 @@ public final class MongoProductRepository implements ProductRepository {
 
         /**
          * Connects (creating a client from the connection string if none was given), creates the
-         * indexes and runs housekeeping once (a housekeeping failure is logged, not thrown).
+         * indexes (dropping those of earlier versions), gives unfinished requests of earlier
+         * versions their place in the claim turns, and runs housekeeping once (a housekeeping
+         * failure is logged, not thrown).
          *
          * @return the repository
          * @throws ConfigurationException if there is neither a client nor a connection string, or both
@@ -456,7 +430,7 @@ public final class MongoProductRepository implements ProductRepository {
             MongoClient actual = ownsClient ? createClient(config.connectionString()) : client;
             MongoProductRepository repository = new MongoProductRepository(config, actual, ownsClient, clock);
             try {
-                repository.collections.ensureIndexes();
+                repository.collections.prepare();
                 repository.housekeeping.runIfDue();
                 return repository;
             } catch (MongoException e) {

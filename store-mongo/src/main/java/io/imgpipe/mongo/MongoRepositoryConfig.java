@@ -14,8 +14,8 @@ import java.nio.charset.StandardCharsets;
  *     repository connects with, or {@code null} when a {@link com.mongodb.client.MongoClient} is given
  *     to {@link MongoProductRepository.Builder#client}
  * @param database the database holding the collections; default {@value #DEFAULT_DATABASE}
- * @param collectionPrefix prepended to the collection names {@code requests}, {@code products} and
- *     {@code tasks}, so several installations can share one database; default empty
+ * @param collectionPrefix prepended to the collection names {@code requests}, {@code products},
+ *     {@code tasks} and {@code counters}, so several installations can share one database; default empty
  * @param insertBatchSize how many documents one {@code insertMany} writes when a request is
  *     created; default {@value #DEFAULT_INSERT_BATCH_SIZE}
  * @param creationTimeout how long a request may stay half-created before any repository on the
@@ -150,6 +150,11 @@ public record MongoRepositoryConfig(String connectionString, String database, St
     /** @return the name of the collection of image tasks, with the prefix */
     public String tasksCollection() {
         return collectionPrefix + "tasks";
+    }
+
+    /** @return the name of the collection of counters (the order in which requests take turns), with the prefix */
+    public String countersCollection() {
+        return collectionPrefix + "counters";
     }
 
     private static void requireValidDatabaseName(String database) {

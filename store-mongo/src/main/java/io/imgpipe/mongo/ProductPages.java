@@ -30,15 +30,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads a request's products page by page, joined with their tasks: a page is a run of product
  * {@code _id}s ({@code <requestId>/<ordinal>}, ordinals in input order) fetched with one
- * {@code $in} on {@code _id}, and the page's tasks with one more. No cursor stays open while the
- * caller consumes a page.
+ * {@code $in} on {@code _id}, and the tasks of the page's unfinished image copies with one more
+ * (a copy that shows an outcome is exact and needs no task). No cursor stays open while the caller
+ * consumes a page.
  */
 final class ProductPages {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProductPages.class);
 
-    private static final Bson TASK_FIELDS = Projections.include(Schema.TASK_ID, Schema.STATUS, Tasks.OUTPUT_KEY,
-            Schema.COMPRESSED_URL, Schema.ERROR, Schema.ATTEMPTS, Schema.VERSION, Schema.REQUEST_ID);
+    private static final Bson TASK_FIELDS = Projections.include(Schema.TASK_ID, Schema.STATUS, Schema.OUTPUT_KEY,
+            Schema.COMPRESSED_URL, Schema.ERROR, Schema.ATTEMPTS, Schema.SOURCE_BYTES, Schema.OUTPUT_BYTES,
+            Schema.WIDTH, Schema.HEIGHT);
 
     private final MongoCollections collections;
     private final int pageSize;
@@ -59,8 +61,9 @@ final class ProductPages {
     }
 
     /**
-     * Rewrites the image copies and status of every product whose copy differs from its tasks. Run
-     * when every task of the request has ended, so the tasks no longer change and the rewrite is final.
+     * Rewrites the image copies and status of every product whose copies do not all show their
+     * tasks' outcomes. Run when every task of the request has ended, so the tasks no longer change
+     * and the rewrite is final.
      *
      * @return how many products were rewritten
      */
@@ -75,15 +78,17 @@ final class ProductPages {
                 Progress progress = Progress.empty();
                 for (Document image : images) {
                     Document task = page.tasks().get(image.getString(Schema.TASK_ID));
-                    Document fresh = task == null ? image : ProductCopies.refreshed(image, task);
+                    Document fresh = new Document(image);
+                    if (task != null && !ProductCopies.isFinal(image) && ProductCopies.hasEnded(task)) {
+                        fresh.putAll(ProductCopies.outcome(task));
+                    }
                     expected.add(fresh);
-                    progress = progress.plus(Status.fromWireName(fresh.getString(Schema.STATUS)));
+                    progress = progress.plus(Status.fromWireName(copyStatus(fresh.getString(Schema.STATUS))));
                 }
                 String status = Status.of(progress).wireName();
                 if (!expected.equals(images) || !status.equals(product.getString(Schema.STATUS))) {
                     writes.add(new UpdateOneModel<>(eq(Schema.ID, product.get(Schema.ID)),
-                            Updates.combine(Updates.set(Products.IMAGES, expected), Updates.set(Schema.STATUS, status),
-                                    Updates.inc(Products.REVISION, 1L))));
+                            Updates.combine(Updates.set(Products.IMAGES, expected), Updates.set(Schema.STATUS, status))));
                 }
             }
             if (!writes.isEmpty()) {
@@ -116,7 +121,7 @@ final class ProductPages {
             }
             products.add(product);
             for (Document image : ProductCopies.imageCopies(product)) {
-                if (!isFinal(image)) {
+                if (!ProductCopies.isFinal(image)) {
                     taskIds.add(Ids.task(requestId, image.getString(Schema.TASK_ID)));
                 }
             }
@@ -132,30 +137,41 @@ final class ProductPages {
     }
 
     /**
-     * A copy showing {@code completed} or {@code failed} is exact: tasks never leave those states,
-     * and a copy only ever shows a state its task was in. Only the other copies need their task read.
+     * @return the image as a record: from its copy if the copy shows an outcome, else from its task
+     *     (whose {@code attempts} counts the tries that ended, plus the one in progress)
      */
-    private static boolean isFinal(Document image) {
-        String status = image.getString(Schema.STATUS);
-        return Schema.COMPLETED.equals(status) || Schema.FAILED.equals(status);
-    }
-
     private static ProductRecord toRecord(Document product, Map<String, Document> tasks) {
         List<ImageRecord> images = new ArrayList<>();
         for (Document image : ProductCopies.imageCopies(product)) {
             String taskId = image.getString(Schema.TASK_ID);
-            Document task = tasks.getOrDefault(taskId, image);
-            Status status = Status.fromWireName(ProductCopies.copyStatus(task.getString(Schema.STATUS)));
-            String compressedUrl = task.getString(Schema.COMPRESSED_URL);
-            images.add(new ImageRecord(image.getInteger(Products.POSITION), URI.create(image.getString(Schema.URL)), taskId,
-                    status,
-                    status == Status.COMPLETED ? task.getString(Tasks.OUTPUT_KEY) : null,
-                    status == Status.COMPLETED && compressedUrl != null ? URI.create(compressedUrl) : null,
-                    task.getString(Schema.ERROR),
-                    ((Number) task.get(Schema.ATTEMPTS, 0)).intValue()));
+            Document task = ProductCopies.isFinal(image) ? null : tasks.get(taskId);
+            Document source = task == null ? image : task;
+            Status status = Status.fromWireName(copyStatus(source.getString(Schema.STATUS)));
+            int attempts = TaskQueue.intOf(source, Schema.ATTEMPTS)
+                    + (task != null && status == Status.PROCESSING ? 1 : 0);
+            String error = status == Status.PENDING || status == Status.FAILED ? source.getString(Schema.ERROR) : null;
+            URI url = URI.create(image.getString(Schema.URL));
+            int position = image.getInteger(Products.POSITION);
+            String compressedUrl = source.getString(Schema.COMPRESSED_URL);
+            images.add(status == Status.COMPLETED
+                    ? new ImageRecord(position, url, taskId, status, source.getString(Schema.OUTPUT_KEY),
+                            compressedUrl == null ? null : URI.create(compressedUrl), null, attempts,
+                            longOf(source, Schema.SOURCE_BYTES), longOf(source, Schema.OUTPUT_BYTES),
+                            TaskQueue.intOf(source, Schema.WIDTH), TaskQueue.intOf(source, Schema.HEIGHT))
+                    : new ImageRecord(position, url, taskId, status, null, null, error, attempts, 0, 0, 0, 0));
         }
         return new ProductRecord(product.getInteger(Products.ROW_INDEX), ((Number) product.get(Products.SERIAL_NUMBER)).longValue(),
                 product.getString(Products.PRODUCT_NAME), images);
+    }
+
+    /** @return the status word an image shows for a task or copy status ({@code creating} shows as pending) */
+    static String copyStatus(String taskStatus) {
+        return Tasks.CREATING.equals(taskStatus) ? Schema.PENDING : taskStatus;
+    }
+
+    private static long longOf(Document document, String field) {
+        Object value = document.get(field);
+        return value instanceof Number ? ((Number) value).longValue() : 0L;
     }
 
     private record Page(List<Document> products, Map<String, Document> tasks) {

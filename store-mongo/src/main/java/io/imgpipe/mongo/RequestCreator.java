@@ -35,11 +35,13 @@ import org.slf4j.LoggerFactory;
  * Writes a new request without transactions, in steps that keep it invisible until its commit:
  * <ol>
  *   <li>{@link #begin}: the request document, {@code state: "creating"}, with a creation token;
- *   <li>{@link #insertTasks}: the tasks, {@code status: "creating"} (never claimable), in batches;
+ *   <li>{@link #insertTasks}: the tasks, {@code status: "creating"} and no {@code availableAt}
+ *       (never claimable), in batches;
  *   <li>{@link #insertProducts}: the products, in batches;
  *   <li>{@link #commit}: the request flips to {@code committed} if still {@code creating} under the
  *       same token (the commit point: from here on it is visible and durable);
- *   <li>{@link #releaseTasks}: its tasks become {@code pending} and the request {@code open}.
+ *   <li>{@link #releaseTasks}: its tasks become {@code pending}, claimable at once, and the request
+ *       {@code open}.
  * </ol>
  * A creator that dies before its commit leaves a {@code creating} request that housekeeping
  * deletes after the creation timeout; one that dies between commit and release leaves a
@@ -50,11 +52,13 @@ final class RequestCreator {
     private static final Logger LOG = LoggerFactory.getLogger(RequestCreator.class);
 
     private final MongoCollections collections;
+    private final Turns turns;
     private final int batchSize;
     private final Clock clock;
 
-    RequestCreator(MongoCollections collections, int batchSize, Clock clock) {
+    RequestCreator(MongoCollections collections, Turns turns, int batchSize, Clock clock) {
         this.collections = collections;
+        this.turns = turns;
         this.batchSize = batchSize;
         this.clock = clock;
     }
@@ -88,6 +92,12 @@ final class RequestCreator {
 
     void begin(NewRequest request, String token) {
         Document creation = new Document("token", token).append("startedAt", Date.from(clock.instant()));
+        long seq;
+        try {
+            seq = turns.take(1);
+        } catch (MongoException e) {
+            throw MongoErrors.translate("creating request " + request.requestId(), e);
+        }
         Document doc = new Document(Schema.ID, request.requestId())
                 .append(Schema.REQUEST_ID, request.requestId())
                 .append(Requests.STATE, Requests.CREATING)
@@ -98,6 +108,10 @@ final class RequestCreator {
                 .append(Requests.PRODUCT_COUNT, request.products().size())
                 .append(Requests.IMAGE_COUNT, request.imageCount())
                 .append(Requests.TASK_COUNT, request.tasks().size())
+                .append(Requests.SEQ, seq)
+                .append(Requests.LAST_SERVED, 0L)
+                .append(Requests.IDLE_UNTIL, Tasks.availableAtOnce())
+                .append(Requests.IDLE_VERSION, 0L)
                 .append(Requests.CREATION, creation);
         try {
             collections.requests().insertOne(doc);
@@ -123,22 +137,20 @@ final class RequestCreator {
                 ordinalsPerTask.computeIfAbsent(image.taskId(), id -> new LinkedHashSet<>()).add(ordinal);
             }
         }
-        Date queuedAt = Date.from(request.createdAt());
         List<Document> batch = new ArrayList<>(Math.min(batchSize, request.tasks().size()));
         for (NewTask task : request.tasks()) {
             batch.add(new Document(Schema.ID, Ids.task(request.requestId(), task.taskId()))
                     .append(Schema.REQUEST_ID, request.requestId())
                     .append(Schema.TASK_ID, task.taskId())
                     .append(Schema.URL, task.url().toString())
-                    .append(Tasks.OUTPUT_KEY, task.outputKey())
+                    .append(Schema.OUTPUT_KEY, task.outputKey())
                     .append(Schema.STATUS, Tasks.CREATING)
                     .append(Tasks.IMAGE_COUNT, imagesPerTask.getOrDefault(task.taskId(), 0))
                     .append(Tasks.PRODUCT_ORDINALS, new ArrayList<>(ordinalsPerTask.getOrDefault(task.taskId(), Set.of())))
+                    .append(Tasks.FRESH, true)
                     .append(Schema.ATTEMPTS, 0)
-                    .append(Schema.VERSION, 0L)
-                    .append(Tasks.QUEUED_AT, queuedAt)
-                    .append(Tasks.AVAILABLE_AT, Tasks.availableAtOnce())
-                    .append(Tasks.CLAIM_TOKEN, TaskQueue.newClaimToken())
+                    .append(Tasks.CLAIMS, 0)
+                    .append(Tasks.RELEASES, 0)
                     .append(Schema.COMPRESSED_URL, null)
                     .append(Schema.ERROR, null));
             if (batch.size() == batchSize) {
@@ -161,10 +173,9 @@ final class RequestCreator {
                         .append(Schema.TASK_ID, image.taskId())
                         .append(Schema.STATUS, Schema.PENDING)
                         .append(Schema.COMPRESSED_URL, null)
-                        .append(Tasks.OUTPUT_KEY, null)
+                        .append(Schema.OUTPUT_KEY, null)
                         .append(Schema.ERROR, null)
-                        .append(Schema.ATTEMPTS, 0)
-                        .append(Schema.VERSION, 0L));
+                        .append(Schema.ATTEMPTS, 0));
             }
             batch.add(new Document(Schema.ID, Ids.product(request.requestId(), ordinal))
                     .append(Schema.REQUEST_ID, request.requestId())
@@ -172,8 +183,7 @@ final class RequestCreator {
                     .append(Products.SERIAL_NUMBER, product.serialNumber())
                     .append(Products.PRODUCT_NAME, product.productName())
                     .append(Schema.STATUS, Schema.PENDING)
-                    .append(Products.IMAGES, images)
-                    .append(Products.REVISION, 0L));
+                    .append(Products.IMAGES, images));
             if (batch.size() == batchSize) {
                 insert(collections.products(), batch, request.requestId(), token);
             }
@@ -197,7 +207,8 @@ final class RequestCreator {
      */
     void releaseTasks(String requestId) {
         collections.tasks().updateMany(and(eq(Schema.REQUEST_ID, requestId), eq(Schema.STATUS, Tasks.CREATING)),
-                Updates.set(Schema.STATUS, Schema.PENDING));
+                Updates.combine(Updates.set(Schema.STATUS, Schema.PENDING),
+                        Updates.set(Tasks.AVAILABLE_AT, Tasks.availableAtOnce())));
         collections.requests().updateOne(and(eq(Schema.ID, requestId), eq(Requests.STATE, Requests.COMMITTED)),
                 Updates.set(Requests.STATE, Requests.OPEN));
     }

@@ -2,7 +2,10 @@ package io.imgpipe.mongo;
 
 import static com.mongodb.client.model.Filters.and;
 import static com.mongodb.client.model.Filters.eq;
+import static com.mongodb.client.model.Filters.in;
+import static com.mongodb.client.model.Filters.lt;
 import static com.mongodb.client.model.Filters.lte;
+import static com.mongodb.client.model.Filters.or;
 
 import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.ReturnDocument;
@@ -11,6 +14,8 @@ import com.mongodb.client.model.Updates;
 import io.imgpipe.Progress;
 import io.imgpipe.Status;
 import io.imgpipe.mongo.Schema.Requests;
+import io.imgpipe.mongo.Schema.Tasks;
+import io.imgpipe.spi.RequestCursor;
 import io.imgpipe.spi.RequestRecord;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.bson.Document;
+import org.bson.conversions.Bson;
 
 /**
  * Request documents: reading them as {@link RequestRecord}s, finishing a request exactly once
@@ -32,6 +38,7 @@ final class RequestLifecycle {
     /** States in which a request is visible to readers. */
     static final Set<String> VISIBLE = Set.of(Requests.COMMITTED, Requests.OPEN, Requests.FINISHED);
 
+    private static final Bson NEWEST_FIRST = Sorts.descending(Schema.CREATED_AT, Schema.ID);
     private static final FindOneAndUpdateOptions RETURN_AFTER = new FindOneAndUpdateOptions()
             .returnDocument(ReturnDocument.AFTER);
 
@@ -77,12 +84,51 @@ final class RequestLifecycle {
     }
 
     Optional<RequestRecord> find(String requestId) {
-        return visible(requestId).map(this::toRecord);
+        return visible(requestId).map(request -> toRecord(request, null));
     }
 
+    /**
+     * Lists visible requests newest first, after the cursor. The cursor's time is a plain bound on
+     * the first key of the {@code newest_first} index (so a page starts where the previous one
+     * ended, however deep), and the {@code $or} on the id only sorts out the requests created at
+     * that same millisecond. The progress of the unfinished ones is counted from their tasks with
+     * one aggregation for the whole page; a finished request's was recorded when it finished.
+     */
+    List<RequestRecord> list(int limit, RequestCursor before) {
+        Bson filter = in(Requests.STATE, VISIBLE);
+        if (before != null) {
+            Date createdAt = Date.from(before.createdAt());
+            filter = and(filter, lte(Schema.CREATED_AT, createdAt),
+                    or(lt(Schema.CREATED_AT, createdAt), lt(Schema.ID, before.requestId())));
+        }
+        List<Document> page = collections.requests().find(filter).sort(NEWEST_FIRST).limit(limit)
+                .into(new ArrayList<>(limit));
+        List<String> unfinished = new ArrayList<>();
+        for (Document request : page) {
+            if (recordedProgress(request) == null) {
+                unfinished.add(request.getString(Schema.ID));
+            }
+        }
+        Map<String, TaskQueue.Counts> counts = queue.counts(unfinished);
+        List<RequestRecord> records = new ArrayList<>(page.size());
+        for (Document request : page) {
+            records.add(toRecord(request, counts.getOrDefault(request.getString(Schema.ID), TaskQueue.Counts.NONE)));
+        }
+        return records;
+    }
+
+    /**
+     * Finishes the request if it is open and none of its tasks is: a probe for one open task
+     * (answered by the {@code request_claimable} index) first, so a call for a request with work
+     * left costs one query; then the counts, the repair of the product copies, and one conditional
+     * update that only one caller's matches.
+     */
     Optional<RequestRecord> finishIfDone(String requestId, String owner, Instant now, Duration notificationLease) {
+        if (queue.hasOpenTasks(requestId)) {
+            return Optional.empty();
+        }
         Document request = collections.requests().find(eq(Schema.ID, requestId)).first();
-        if (request == null || !Requests.OPEN.equals(request.getString(Requests.STATE)) || queue.hasOpenTasks(requestId)) {
+        if (request == null || !Requests.OPEN.equals(request.getString(Requests.STATE))) {
             return Optional.empty();
         }
         TaskQueue.Counts counts = queue.counts(requestId);
@@ -103,7 +149,7 @@ final class RequestLifecycle {
                         Updates.set(Requests.PROGRESS, progressDocument(counts.progress())),
                         Updates.set(Requests.NOTIFICATION, notification)),
                 RETURN_AFTER);
-        return Optional.ofNullable(finished).map(this::toRecord);
+        return Optional.ofNullable(finished).map(done -> toRecord(done, null));
     }
 
     /** Open requests none of whose tasks is open, oldest first: one {@code $lookup} probe per open request. */
@@ -116,7 +162,7 @@ final class RequestLifecycle {
                         .append("pipeline", List.of(
                                 new Document("$match", new Document("$expr",
                                         new Document("$eq", List.of("$" + Schema.REQUEST_ID, "$$rid")))
-                                        .append(Schema.STATUS, new Document("$in", TaskQueue.openStatuses()))),
+                                        .append(Tasks.AVAILABLE_AT, new Document("$exists", true))),
                                 new Document("$limit", 1),
                                 new Document("$project", new Document(Schema.ID, 1))))
                         .append("as", "openTasks")),
@@ -147,7 +193,7 @@ final class RequestLifecycle {
             if (request == null) {
                 break;
             }
-            claimed.add(toRecord(request));
+            claimed.add(toRecord(request, null));
         }
         return claimed;
     }
@@ -169,24 +215,30 @@ final class RequestLifecycle {
                 .getMatchedCount() == 1;
     }
 
-    /** Marks a request {@code processing} for readers of the raw document, if it is still {@code pending}. */
-    void markProcessing(String requestId) {
-        collections.requests().updateOne(and(eq(Schema.ID, requestId), eq(Schema.STATUS, Schema.PENDING)),
-                Updates.set(Schema.STATUS, Schema.PROCESSING));
-    }
-
-    private RequestRecord toRecord(Document request) {
+    /**
+     * @param counts the request's counts if already read, else {@code null} to count them now
+     *     (unless it finished, when they were recorded)
+     */
+    private RequestRecord toRecord(Document request, TaskQueue.Counts counts) {
         String requestId = request.getString(Schema.ID);
-        boolean finished = Requests.FINISHED.equals(request.getString(Requests.STATE));
-        Progress progress = finished && request.get(Requests.PROGRESS) instanceof Document
-                ? progressOf(request.get(Requests.PROGRESS, Document.class))
-                : queue.counts(requestId).progress();
+        Progress recorded = recordedProgress(request);
+        Progress progress = recorded != null ? recorded
+                : (counts != null ? counts : queue.counts(requestId)).progress();
+        boolean finished = recorded != null;
         Status status = finished ? Status.fromWireName(request.getString(Schema.STATUS)) : Status.of(progress);
         Date finishedAt = request.getDate(Schema.FINISHED_AT);
         return new RequestRecord(requestId, status, request.getDate(Schema.CREATED_AT).toInstant(),
                 finished && finishedAt != null ? finishedAt.toInstant() : null,
                 metadata(request.get(Requests.METADATA, Document.class)),
                 request.getInteger(Requests.PRODUCT_COUNT), progress);
+    }
+
+    /** @return the progress recorded when the request finished, or {@code null} if it is not finished */
+    private static Progress recordedProgress(Document request) {
+        return Requests.FINISHED.equals(request.getString(Requests.STATE))
+                && request.get(Requests.PROGRESS) instanceof Document progress
+                ? progressOf(progress)
+                : null;
     }
 
     private static Map<String, String> metadata(Document metadata) {

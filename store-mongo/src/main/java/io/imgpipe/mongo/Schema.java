@@ -2,9 +2,11 @@ package io.imgpipe.mongo;
 
 import com.mongodb.MongoCommandException;
 import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexModel;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.Updates;
 import io.imgpipe.Status;
 import java.util.ArrayList;
 import java.util.Date;
@@ -14,16 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Field names, state words and indexes of the three collections. The store-mongo section of
- * the project README describes the documents and which query each index serves.
- *
- * <p>The writes on the hot path (claims, fenced writes, product copies) filter on exactly the keys
- * of one unique index, with plain values, in a flat document (no {@code $and}): MongoDB serves them
- * from that index, and mongo-java-server, which uses an index only when the filter's fields are
- * exactly a unique index's keys, then looks the document up instead of scanning the collection.
- * The unique indexes of {@code tasks} are sparse and hold only the tasks that have the field:
- * mongo-java-server maintains no index but the unique ones, and its H2 backend (the example-server's
- * embedded default) pays for every entry of those on every write.
+ * Field names, state words and indexes of the collections. The store-mongo section of the
+ * project README describes the documents and which query each index serves.
  */
 final class Schema {
 
@@ -36,8 +30,12 @@ final class Schema {
     static final String FINISHED_AT = "finishedAt";
     static final String ERROR = "error";
     static final String ATTEMPTS = "attempts";
-    static final String VERSION = "version";
     static final String COMPRESSED_URL = "compressedUrl";
+    static final String OUTPUT_KEY = "outputKey";
+    static final String SOURCE_BYTES = "sourceBytes";
+    static final String OUTPUT_BYTES = "outputBytes";
+    static final String WIDTH = "width";
+    static final String HEIGHT = "height";
     static final String URL = "url";
     static final String TASK_ID = "taskId";
 
@@ -54,6 +52,14 @@ final class Schema {
         static final String IMAGE_COUNT = "imageCount";
         static final String TASK_COUNT = "taskCount";
         static final String PROGRESS = "progress";
+        /** Creation order: the turn counter's value when the request was begun. */
+        static final String SEQ = "seq";
+        /** The turn counter's value when a claim last took a task of the request; 0 until then. */
+        static final String LAST_SERVED = "lastServed";
+        /** No task of the request is claimable before this time (a lower bound kept by claims). */
+        static final String IDLE_UNTIL = "idleUntil";
+        /** Incremented by every write that may make a task of the request claimable earlier. */
+        static final String IDLE_VERSION = "idleVersion";
         static final String CREATION = "creation";
         static final String CREATION_TOKEN = "creation.token";
         static final String CREATION_STARTED_AT = "creation.startedAt";
@@ -76,9 +82,9 @@ final class Schema {
         static final String FINISHED = "finished";
         /**
          * A creation given up (by its creator after a failure, or by housekeeping after the
-         * creation timeout); invisible. The document stays as a marker for one more creation
-         * timeout while housekeeping deletes its rows on every run, so rows of a batch still in
-         * flight when it was given up are deleted too.
+         * creation timeout), or a deleted request; invisible. The document stays as a marker for
+         * one more creation timeout while housekeeping deletes its rows on every run, so rows of a
+         * batch still in flight when it was given up are deleted too.
          */
         static final String ABANDONED = "abandoned";
 
@@ -95,10 +101,8 @@ final class Schema {
         static final String SERIAL_NUMBER = "serialNumber";
         static final String PRODUCT_NAME = "productName";
         static final String IMAGES = "images";
-        static final String IMAGES_TASK_ID = "images.taskId";
+        static final String IMAGES_STATUS = "images.status";
         static final String POSITION = "position";
-        /** Incremented by every write of the image copies or status: what a copy write is conditional on. */
-        static final String REVISION = "revision";
 
         private Products() {
         }
@@ -106,21 +110,25 @@ final class Schema {
 
     /** Fields of a document in {@code tasks}; its {@code _id} is {@code <requestId>/<taskId>}. */
     static final class Tasks {
-        static final String OUTPUT_KEY = "outputKey";
         static final String IMAGE_COUNT = "imageCount";
-        static final String QUEUED_AT = "queuedAt";
+        /**
+         * When the task becomes claimable: the epoch when new or released at once, the retry or
+         * release time, or the lease expiry while {@code processing}. Absent while the task is
+         * {@code creating} and once it has ended, so only tasks that are or will become claimable
+         * are in the {@code request_claimable} index.
+         */
         static final String AVAILABLE_AT = "availableAt";
+        /** {@code true} until the task is first claimed, then absent: claimed-before tasks go first. */
+        static final String FRESH = "fresh";
+        /** Every claim of the task, takeovers of an expired lease included. */
+        static final String CLAIMS = "claims";
+        /** Claims given back unprocessed with {@code release}. */
+        static final String RELEASES = "releases";
         static final String LEASE = "lease";
-        static final String LEASE_OWNER = "lease.owner";
         static final String LEASE_TOKEN = "lease.token";
         static final String LEASE_EXPIRES_AT = "lease.expiresAt";
         /** The ordinals of the request's products that use the task (their {@code _id}s are derived from them). */
         static final String PRODUCT_ORDINALS = "productOrdinals";
-        /**
-         * A random token replaced by every write that changes whether or when the task is claimable,
-         * and removed when it ends: what a claim's compare-and-set is conditional on.
-         */
-        static final String CLAIM_TOKEN = "claimToken";
 
         /** Written by a create that has not committed yet: never claimable. */
         static final String CREATING = "creating";
@@ -130,23 +138,36 @@ final class Schema {
 
         /**
          * @return the {@code availableAt} of a task claimable whatever the caller's clock says
-         *     (fresh or released): the epoch
+         *     (new, or released at once): the epoch
          */
         static Date availableAtOnce() {
             return new Date(0);
         }
     }
 
-    static final String CLAIM_QUEUE_INDEX = "claim_queue";
-    static final String CLAIM_TOKEN_INDEX = "claim_token";
-    static final String LEASE_TOKEN_INDEX = "lease_token";
-    static final String REQUEST_STATUS_INDEX = "request_status";
+    /** The documents of {@code counters}; {@code _id} is the counter's name. */
+    static final class Counters {
+        /** Hands out creation orders ({@code seq}) and serving orders ({@code lastServed}). */
+        static final String TURNS = "turns";
+        static final String VALUE = "value";
+
+        private Counters() {
+        }
+    }
+
+    static final String OPEN_TURNS_INDEX = "open_turns";
+    static final String NEWEST_FIRST_INDEX = "newest_first";
     static final String STATE_CREATED_INDEX = "state_createdAt";
     static final String NOTIFICATION_QUEUE_INDEX = "notification_queue";
-    static final String REQUEST_REVISION_INDEX = "request_revision";
+    static final String REQUEST_CLAIMABLE_INDEX = "request_claimable";
+    static final String REQUEST_STATUS_IMAGES_INDEX = "request_status_images";
+    static final String PRODUCTS_BY_REQUEST_INDEX = "request";
 
-    /** Indexes earlier versions created and nothing uses any more; dropped at start. */
-    static final List<String> OBSOLETE_PRODUCT_INDEXES = List.of("request_image_task");
+    /** Indexes of {@code tasks} that earlier versions created and nothing uses any more; dropped at start. */
+    static final List<String> OBSOLETE_TASK_INDEXES = List.of("claim_queue", "claim_token", "lease_token",
+            "request_status");
+    /** Indexes of {@code products} that earlier versions created and nothing uses any more; dropped at start. */
+    static final List<String> OBSOLETE_PRODUCT_INDEXES = List.of("request_image_task", "request_revision");
 
     private static final int INDEX_NOT_FOUND = 27;
     private static final int NAMESPACE_NOT_FOUND = 26;
@@ -154,9 +175,17 @@ final class Schema {
     private Schema() {
     }
 
-    /** The secondary indexes of {@code requests}. */
+    /**
+     * The secondary indexes of {@code requests}: open requests in turn order, newest first for
+     * listing, by state and age for housekeeping and {@code findFinishable}, and the notification
+     * queue.
+     */
     static List<IndexModel> requestIndexes() {
         return List.of(
+                new IndexModel(Indexes.ascending(Requests.LAST_SERVED, Requests.SEQ, Requests.IDLE_UNTIL),
+                        new IndexOptions().name(OPEN_TURNS_INDEX)
+                                .partialFilterExpression(Filters.eq(Requests.STATE, Requests.OPEN))),
+                new IndexModel(Indexes.descending(CREATED_AT, ID), new IndexOptions().name(NEWEST_FIRST_INDEX)),
                 new IndexModel(Indexes.ascending(Requests.STATE, CREATED_AT),
                         new IndexOptions().name(STATE_CREATED_INDEX)),
                 new IndexModel(Indexes.ascending(Requests.NOTIFICATION_STATE, Requests.NOTIFICATION_EXPIRES_AT),
@@ -164,27 +193,23 @@ final class Schema {
     }
 
     /**
-     * The secondary indexes of {@code tasks}: the queue in claim order; the claim token and the
-     * lease token, unique and sparse (only tasks that have one are in them: those not ended, and those
-     * being processed), which the claim's compare-and-set and the fenced writes look tasks up by; and
-     * a request's tasks by status.
+     * The secondary indexes of {@code tasks}: a request's tasks that are or will become claimable,
+     * claimed-before first, by the time they become claimable (partial: only tasks with an
+     * {@code availableAt}); and a request's tasks by status with their image counts, which the
+     * progress counts read from the index alone.
      */
     static List<IndexModel> taskIndexes() {
         return List.of(
-                new IndexModel(Indexes.ascending(STATUS, Tasks.QUEUED_AT, Tasks.AVAILABLE_AT),
-                        new IndexOptions().name(CLAIM_QUEUE_INDEX)),
-                new IndexModel(Indexes.ascending(Tasks.CLAIM_TOKEN),
-                        new IndexOptions().name(CLAIM_TOKEN_INDEX).unique(true).sparse(true)),
-                new IndexModel(Indexes.ascending(Tasks.LEASE_TOKEN),
-                        new IndexOptions().name(LEASE_TOKEN_INDEX).unique(true).sparse(true)),
-                new IndexModel(Indexes.ascending(REQUEST_ID, STATUS),
-                        new IndexOptions().name(REQUEST_STATUS_INDEX)));
+                new IndexModel(Indexes.ascending(REQUEST_ID, Tasks.FRESH, Tasks.AVAILABLE_AT),
+                        new IndexOptions().name(REQUEST_CLAIMABLE_INDEX)
+                                .partialFilterExpression(Filters.exists(Tasks.AVAILABLE_AT))),
+                new IndexModel(Indexes.ascending(REQUEST_ID, STATUS, Tasks.IMAGE_COUNT),
+                        new IndexOptions().name(REQUEST_STATUS_IMAGES_INDEX)));
     }
 
-    /** The secondary index of {@code products}: a request's products, unique with the revision a copy write checks. */
+    /** The secondary index of {@code products}: a request's products, for deleting them. */
     static List<IndexModel> productIndexes() {
-        return List.of(new IndexModel(Indexes.ascending(REQUEST_ID, ID, Products.REVISION),
-                new IndexOptions().name(REQUEST_REVISION_INDEX).unique(true)));
+        return List.of(new IndexModel(Indexes.ascending(REQUEST_ID), new IndexOptions().name(PRODUCTS_BY_REQUEST_INDEX)));
     }
 
     /**
@@ -192,12 +217,30 @@ final class Schema {
      * indexes alone and a missing index is not an error, so this is safe to run from every process at
      * every start.
      */
-    static void ensureIndexes(MongoCollection<Document> requests, MongoCollection<Document> products,
-            MongoCollection<Document> tasks) {
-        dropObsolete(products, OBSOLETE_PRODUCT_INDEXES);
-        requests.createIndexes(requestIndexes());
-        products.createIndexes(productIndexes());
-        tasks.createIndexes(taskIndexes());
+    static void ensureIndexes(MongoCollections collections) {
+        dropObsolete(collections.tasks(), OBSOLETE_TASK_INDEXES);
+        dropObsolete(collections.products(), OBSOLETE_PRODUCT_INDEXES);
+        collections.requests().createIndexes(requestIndexes());
+        collections.tasks().createIndexes(taskIndexes());
+        collections.products().createIndexes(productIndexes());
+    }
+
+    /**
+     * Gives unfinished requests written by an earlier version the fields that put them in turn:
+     * never served, first in creation order, nothing known about when their tasks are claimable.
+     * Idempotent, and a no-op once every such request has them.
+     */
+    static void upgrade(MongoCollections collections) {
+        long upgraded = collections.requests().updateMany(
+                Filters.and(Filters.in(Requests.STATE, Requests.CREATING, Requests.COMMITTED, Requests.OPEN),
+                        Filters.exists(Requests.IDLE_UNTIL, false)),
+                Updates.combine(Updates.set(Requests.SEQ, 0L), Updates.set(Requests.LAST_SERVED, 0L),
+                        Updates.set(Requests.IDLE_UNTIL, Tasks.availableAtOnce()),
+                        Updates.set(Requests.IDLE_VERSION, 0L)))
+                .getModifiedCount();
+        if (upgraded > 0) {
+            LOG.info("Gave {} unfinished request(s) of an earlier version their place in the claim turns", upgraded);
+        }
     }
 
     private static void dropObsolete(MongoCollection<Document> collection, List<String> names) {

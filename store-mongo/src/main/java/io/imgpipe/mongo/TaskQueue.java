@@ -1,25 +1,30 @@
 package io.imgpipe.mongo;
 
-import static com.mongodb.client.model.Filters.and;
-import static com.mongodb.client.model.Filters.eq;
-import static com.mongodb.client.model.Filters.in;
-
 import com.mongodb.MongoException;
+import com.mongodb.client.MongoCursor;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
 import io.imgpipe.Progress;
+import io.imgpipe.mongo.Schema.Requests;
 import io.imgpipe.mongo.Schema.Tasks;
 import io.imgpipe.spi.ClaimedTask;
+import io.imgpipe.spi.ImageOutput;
 import io.imgpipe.spi.Lease;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Date;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.bson.Document;
 import org.bson.conversions.Bson;
@@ -27,103 +32,73 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The work queue. A claim reads the oldest claimable tasks (one sorted query, served by the
- * {@code claim_queue} index on MongoDB; spare ones are kept for the next claims for a short while,
- * see {@link ClaimCandidates}) and takes each with a compare-and-set: an update whose filter is the
- * candidate's {@code claimToken} as read. Every write that changes whether or when a task is
- * claimable replaces its claim token (and ending a task removes it), so the update matches only if
- * the task is still claimable as read; a task another claimer took in between is skipped.
+ * The work queue. A claim goes through the open requests in turn order ({@link Turns}) and takes
+ * one task of each with a {@code findOneAndUpdate} on that request's claimable tasks (tasks
+ * claimed before first, then by the time they became claimable), round after round over the
+ * requests that gave one, until it has {@code limit} tasks. {@code findOneAndUpdate} matches and
+ * changes one document atomically, so no task is handed to two claimers.
  *
  * <p>Fenced writes apply only while the task holds the writer's lease token: a task holds a lease
  * exactly while it is {@code processing}, since the claim sets both and every write that ends the
- * processing removes the lease. A lease token starts with its task's {@code _id}, so a token can
- * only ever match the task of the lease carrying it, and the fence is a lookup of that token alone.
+ * processing removes the lease. They filter on the task's {@code _id} and the token.
  *
- * <p>Both tokens are single fields with a unique sparse index: on mongo-java-server the lookups
- * are index lookups too, and only the tasks that hold a token are in those indexes. Tasks written
- * before claim tokens existed, and leases handed out before lease tokens carried their task, are
- * matched by the full condition instead (correct everywhere, a scan on mongo-java-server). Each write
- * that changes what an image shows is followed by an update of the products' copies.
+ * <p>A task counts its claims, the claims given back ({@code release}) and the tries that ended
+ * with an outcome ({@code attempts}); every claim is the same update, so taking over an expired
+ * lease needs no condition: the claim's attempt is {@code attempts + 1}, and the claims abandoned
+ * are the claims that neither ended with an outcome nor were given back, this one excepted.
  */
 final class TaskQueue {
 
     private static final Logger LOG = LoggerFactory.getLogger(TaskQueue.class);
 
-    /** Reads of candidates in one claim, when other claimers took some of those read. */
-    static final int MAX_CLAIM_READS = 3;
+    /** The most open requests a claim fetches at a time while looking for claimable tasks. */
+    private static final int MAX_REQUESTS_PER_BATCH = 100;
 
-    private static final Bson RETURNED_FIELDS = Projections.include(Schema.REQUEST_ID, Schema.TASK_ID,
-            Tasks.OUTPUT_KEY, Schema.STATUS, Schema.ATTEMPTS, Schema.VERSION, Schema.ERROR, Schema.COMPRESSED_URL,
-            Tasks.PRODUCT_ORDINALS);
-    private static final Bson CANDIDATE_FIELDS = Projections.include(Schema.REQUEST_ID, Schema.TASK_ID, Schema.URL,
-            Tasks.OUTPUT_KEY, Schema.STATUS, Schema.ATTEMPTS, Schema.VERSION, Schema.ERROR, Schema.COMPRESSED_URL,
-            Tasks.AVAILABLE_AT, Tasks.PRODUCT_ORDINALS, Tasks.CLAIM_TOKEN);
-    private static final char TOKEN_SEPARATOR = '#';
-    private static final int RANDOM_PART_LENGTH = UUID.randomUUID().toString().length();
-    private static final Bson OLDEST_FIRST = Sorts.ascending(Tasks.QUEUED_AT);
-    private static final FindOneAndUpdateOptions FENCED = new FindOneAndUpdateOptions()
+    private static final Bson CLAIM_ORDER = Sorts.ascending(Tasks.FRESH, Tasks.AVAILABLE_AT);
+    private static final Bson CLAIMED_FIELDS = Projections.include(Schema.TASK_ID, Schema.URL, Schema.OUTPUT_KEY,
+            Schema.ATTEMPTS, Tasks.CLAIMS, Tasks.RELEASES);
+    private static final Bson ENDED_FIELDS = Projections.include(Schema.REQUEST_ID, Schema.TASK_ID, Schema.STATUS,
+            Schema.OUTPUT_KEY, Schema.COMPRESSED_URL, Schema.ERROR, Schema.ATTEMPTS, Schema.SOURCE_BYTES,
+            Schema.OUTPUT_BYTES, Schema.WIDTH, Schema.HEIGHT, Tasks.PRODUCT_ORDINALS);
+    private static final FindOneAndUpdateOptions CLAIM = new FindOneAndUpdateOptions()
+            .sort(CLAIM_ORDER)
             .returnDocument(ReturnDocument.AFTER)
-            .projection(RETURNED_FIELDS);
+            .projection(CLAIMED_FIELDS);
+    private static final FindOneAndUpdateOptions ENDING = new FindOneAndUpdateOptions()
+            .returnDocument(ReturnDocument.AFTER)
+            .projection(ENDED_FIELDS);
 
     private final MongoCollections collections;
+    private final Turns turns;
     private final ProductCopies copies;
-    private final ClaimCandidates candidates = new ClaimCandidates();
 
-    TaskQueue(MongoCollections collections, ProductCopies copies) {
+    TaskQueue(MongoCollections collections, Turns turns, ProductCopies copies) {
         this.collections = collections;
+        this.turns = turns;
         this.copies = copies;
     }
 
     /**
-     * Claims up to {@code limit} tasks, oldest first, from candidates kept from an earlier read or
-     * read now; on a failure after the first claim, returns those claimed so far.
+     * Claims up to {@code limit} tasks, requests taking turns; on a failure after the first claim,
+     * returns those claimed so far.
      */
     List<ClaimedTask> claim(String owner, int limit, Instant now, Duration leaseDuration) {
         Instant expiresAt = now.plus(leaseDuration);
-        List<ClaimedTask> claimed = new ArrayList<>(limit);
-        List<Document> written = new ArrayList<>(limit);
+        List<ClaimedTask> claimed = new ArrayList<>(Math.min(limit, 64));
+        Set<String> served = new LinkedHashSet<>();
         try {
-            int reads = 0;
-            while (claimed.size() < limit && reads < MAX_CLAIM_READS) {
-                int wanted = limit - claimed.size();
-                List<Document> batch = candidates.take(wanted, now);
-                boolean fresh = batch.isEmpty();
-                long generation = candidates.generation();
-                if (fresh) {
-                    reads++;
-                    batch = readCandidates(now, Math.max(2 * wanted, ClaimCandidates.READ_AT_LEAST));
-                    if (batch.isEmpty()) {
-                        break;
-                    }
-                }
-                int tried = 0;
-                int lost = 0;
-                for (Document candidate : batch) {
+            List<String> round = firstRound(owner, limit, now, expiresAt, claimed, served);
+            while (claimed.size() < limit && !round.isEmpty()) {
+                List<String> gave = new ArrayList<>(round.size());
+                for (String requestId : round) {
                     if (claimed.size() == limit) {
                         break;
                     }
-                    tried++;
-                    String token = newLeaseToken(candidate.getString(Schema.ID));
-                    if (takeIfUnchanged(candidate, owner, token, now, expiresAt)) {
-                        Document task = claimedState(candidate, expiresAt);
-                        written.add(task);
-                        claimed.add(new ClaimedTask(
-                                new Lease(task.getString(Schema.REQUEST_ID), task.getString(Schema.TASK_ID), owner, token,
-                                        expiresAt),
-                                URI.create(task.getString(Schema.URL)), task.getString(Tasks.OUTPUT_KEY),
-                                ((Number) task.get(Schema.ATTEMPTS)).intValue()));
-                    } else {
-                        lost++;
+                    if (takeOne(requestId, owner, now, expiresAt, claimed, served)) {
+                        gave.add(requestId);
                     }
                 }
-                if (fresh) {
-                    candidates.keep(batch.subList(tried, batch.size()), now, generation);
-                    if (lost == 0) {
-                        break;
-                    }
-                } else if (lost > 0) {
-                    candidates.forget();
-                }
+                round = gave;
             }
         } catch (MongoException e) {
             if (claimed.isEmpty()) {
@@ -131,144 +106,136 @@ final class TaskQueue {
             }
             LOG.warn("Claiming more tasks for {} failed after {} claims: {}", owner, claimed.size(), e.toString());
         }
-        updateCopies(written);
+        try {
+            turns.served(served);
+        } catch (MongoException e) {
+            LOG.warn("Recording the turns of {} request(s) served to {} failed ({}); they keep their places",
+                    served.size(), owner, e.toString());
+        }
         return claimed;
     }
 
     /**
-     * Forgets the kept candidates: a task may have become claimable ahead of them. Called after
-     * the write that made it claimable, so that no refill in between misses it.
+     * Takes one task of each open request in turn order, noting the requests that have nothing
+     * claimable as idle until their next task is due.
+     *
+     * @return the requests that gave a task, in turn order
      */
-    void forgetCandidates() {
-        candidates.forget();
+    private List<String> firstRound(String owner, int limit, Instant now, Instant expiresAt, List<ClaimedTask> claimed,
+            Set<String> served) {
+        List<String> gave = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        try (MongoCursor<Document> requests = turns.inTurnOrder(now, Math.min(limit, MAX_REQUESTS_PER_BATCH))) {
+            while (claimed.size() < limit && requests.hasNext()) {
+                Document request = requests.next();
+                String requestId = request.getString(Schema.ID);
+                if (!seen.add(requestId)) {
+                    continue;
+                }
+                if (takeOne(requestId, owner, now, expiresAt, claimed, served)) {
+                    gave.add(requestId);
+                } else {
+                    noteIdle(requestId, request.get(Requests.IDLE_VERSION), now);
+                }
+            }
+        }
+        return gave;
     }
 
-    /** @return up to {@code limit} tasks claimable at {@code now}, oldest first */
-    private List<Document> readCandidates(Instant now, int limit) {
-        Document claimable = new Document(Schema.STATUS, new Document("$in", List.of(Schema.PENDING, Schema.PROCESSING)))
-                .append(Tasks.AVAILABLE_AT, new Document("$lte", Date.from(now)));
-        return collections.tasks().find(claimable).sort(OLDEST_FIRST).limit(limit).projection(CANDIDATE_FIELDS)
-                .into(new ArrayList<>());
-    }
-
-    /** Leases the candidate to {@code owner} if it is still as read; {@code false} if another write came first. */
-    private boolean takeIfUnchanged(Document candidate, String owner, String token, Instant now, Instant expiresAt) {
+    /** Claims one task of the request if one is claimable; {@code true} if it did. */
+    private boolean takeOne(String requestId, String owner, Instant now, Instant expiresAt, List<ClaimedTask> claimed,
+            Set<String> served) {
+        String token = UUID.randomUUID().toString();
         Document lease = new Document("owner", owner).append("token", token)
                 .append("expiresAt", Date.from(expiresAt)).append("claimedAt", Date.from(now));
-        return collections.tasks().updateOne(unchangedSinceRead(candidate), Updates.combine(
-                Updates.set(Schema.STATUS, Schema.PROCESSING),
-                Updates.set(Tasks.LEASE, lease),
-                Updates.set(Schema.ERROR, null),
-                Updates.set(Tasks.AVAILABLE_AT, Date.from(expiresAt)),
-                Updates.set(Tasks.CLAIM_TOKEN, newClaimToken()),
-                Updates.inc(Schema.ATTEMPTS, 1),
-                Updates.inc(Schema.VERSION, 1L))).getMatchedCount() == 1;
-    }
-
-    /**
-     * @return a filter matching the task only while it is as read: its claim token (the key of the
-     *     unique {@code claim_token} index), or, for a task written before claim tokens existed, every
-     *     field that decides whether it is claimable
-     */
-    static Document unchangedSinceRead(Document candidate) {
-        Object claimToken = candidate.get(Tasks.CLAIM_TOKEN);
-        if (claimToken != null) {
-            return new Document(Tasks.CLAIM_TOKEN, claimToken);
+        Document task = collections.tasks().findOneAndUpdate(
+                new Document(Schema.REQUEST_ID, requestId).append(Tasks.AVAILABLE_AT,
+                        new Document("$exists", true).append("$lte", Date.from(now))),
+                Updates.combine(
+                        Updates.set(Schema.STATUS, Schema.PROCESSING),
+                        Updates.set(Tasks.LEASE, lease),
+                        Updates.set(Tasks.AVAILABLE_AT, Date.from(expiresAt)),
+                        Updates.unset(Tasks.FRESH),
+                        Updates.inc(Tasks.CLAIMS, 1)),
+                CLAIM);
+        if (task == null) {
+            return false;
         }
-        return new Document(Schema.ID, candidate.get(Schema.ID))
-                .append(Schema.STATUS, candidate.get(Schema.STATUS))
-                .append(Tasks.AVAILABLE_AT, candidate.get(Tasks.AVAILABLE_AT))
-                .append(Schema.VERSION, candidate.get(Schema.VERSION))
-                .append(Tasks.CLAIM_TOKEN, null);
+        int attempts = intOf(task, Schema.ATTEMPTS);
+        int abandoned = Math.max(0, intOf(task, Tasks.CLAIMS) - 1 - attempts - intOf(task, Tasks.RELEASES));
+        claimed.add(new ClaimedTask(new Lease(requestId, task.getString(Schema.TASK_ID), owner, token, expiresAt),
+                URI.create(task.getString(Schema.URL)), task.getString(Schema.OUTPUT_KEY), attempts + 1, abandoned));
+        served.remove(requestId);
+        served.add(requestId);
+        return true;
     }
 
-    /** @return a fresh claim token */
-    static String newClaimToken() {
-        return UUID.randomUUID().toString();
-    }
-
-    /**
-     * @return a fresh lease token for the task: its {@code _id}, {@code #} and a random part of fixed
-     *     length (so no token of another task, whose id may contain {@code #}, starts the same way)
-     */
-    static String newLeaseToken(String taskDocumentId) {
-        return taskDocumentId + TOKEN_SEPARATOR + UUID.randomUUID();
-    }
-
-    /** @return the candidate as the claim left it (the fields the product copies show) */
-    private static Document claimedState(Document candidate, Instant expiresAt) {
-        Document task = new Document(candidate);
-        task.put(Schema.STATUS, Schema.PROCESSING);
-        task.put(Schema.ERROR, null);
-        task.put(Tasks.AVAILABLE_AT, Date.from(expiresAt));
-        task.put(Schema.ATTEMPTS, ((Number) candidate.get(Schema.ATTEMPTS, 0)).intValue() + 1);
-        task.put(Schema.VERSION, ((Number) candidate.get(Schema.VERSION, 0L)).longValue() + 1);
-        return task;
+    /** The request had nothing claimable at {@code now}: skip it until its earliest task is due. */
+    private void noteIdle(String requestId, Object idleVersion, Instant now) {
+        Document earliest = collections.tasks()
+                .find(new Document(Schema.REQUEST_ID, requestId).append(Tasks.AVAILABLE_AT, new Document("$exists", true)))
+                .sort(CLAIM_ORDER)
+                .projection(Projections.include(Tasks.AVAILABLE_AT))
+                .limit(1)
+                .first();
+        if (earliest != null && earliest.getDate(Tasks.AVAILABLE_AT).toInstant().isAfter(now)) {
+            turns.idle(requestId, idleVersion, earliest.getDate(Tasks.AVAILABLE_AT));
+        }
     }
 
     boolean renew(Lease lease, Instant newExpiry) {
         Date expiry = Date.from(newExpiry);
         return collections.tasks().updateOne(fence(lease), Updates.combine(
                 Updates.set(Tasks.LEASE_EXPIRES_AT, expiry),
-                Updates.set(Tasks.AVAILABLE_AT, expiry),
-                Updates.set(Tasks.CLAIM_TOKEN, newClaimToken()))).getMatchedCount() == 1;
+                Updates.set(Tasks.AVAILABLE_AT, expiry))).getMatchedCount() == 1;
     }
 
-    boolean complete(Lease lease, URI outputUrl, Instant now) {
-        return fencedWrite(lease, Updates.combine(
+    boolean complete(Lease lease, ImageOutput output, Instant now) {
+        return endWithOutcome(lease, Updates.combine(
                 Updates.set(Schema.STATUS, Schema.COMPLETED),
-                Updates.set(Schema.COMPRESSED_URL, outputUrl.toString()),
+                Updates.set(Schema.COMPRESSED_URL, output.url().toString()),
+                Updates.set(Schema.SOURCE_BYTES, output.sourceBytes()),
+                Updates.set(Schema.OUTPUT_BYTES, output.outputBytes()),
+                Updates.set(Schema.WIDTH, output.width()),
+                Updates.set(Schema.HEIGHT, output.height()),
                 Updates.set(Schema.ERROR, null),
                 Updates.set(Schema.FINISHED_AT, Date.from(now)),
                 Updates.unset(Tasks.LEASE),
                 Updates.unset(Tasks.AVAILABLE_AT),
-                Updates.unset(Tasks.CLAIM_TOKEN),
-                Updates.inc(Schema.VERSION, 1L)));
-    }
-
-    boolean retryLater(Lease lease, String error, Instant notBefore) {
-        try {
-            return fencedWrite(lease, Updates.combine(
-                    Updates.set(Schema.STATUS, Schema.PENDING),
-                    Updates.set(Schema.ERROR, error),
-                    Updates.set(Tasks.AVAILABLE_AT, Date.from(notBefore)),
-                    Updates.set(Tasks.CLAIM_TOKEN, newClaimToken()),
-                    Updates.unset(Tasks.LEASE),
-                    Updates.inc(Schema.VERSION, 1L)));
-        } finally {
-            forgetCandidates();
-        }
+                Updates.inc(Schema.ATTEMPTS, 1)));
     }
 
     boolean fail(Lease lease, String error, Instant now) {
-        return fencedWrite(lease, Updates.combine(
+        return endWithOutcome(lease, Updates.combine(
                 Updates.set(Schema.STATUS, Schema.FAILED),
                 Updates.set(Schema.ERROR, error),
                 Updates.set(Schema.FINISHED_AT, Date.from(now)),
                 Updates.unset(Tasks.LEASE),
                 Updates.unset(Tasks.AVAILABLE_AT),
-                Updates.unset(Tasks.CLAIM_TOKEN),
-                Updates.inc(Schema.VERSION, 1L)));
+                Updates.inc(Schema.ATTEMPTS, 1)));
     }
 
-    boolean release(Lease lease) {
-        try {
-            return fencedWrite(lease, Updates.combine(
-                    Updates.set(Schema.STATUS, Schema.PENDING),
-                    Updates.set(Tasks.AVAILABLE_AT, Tasks.availableAtOnce()),
-                    Updates.set(Tasks.CLAIM_TOKEN, newClaimToken()),
-                    Updates.unset(Tasks.LEASE),
-                    Updates.inc(Schema.ATTEMPTS, -1),
-                    Updates.inc(Schema.VERSION, 1L)));
-        } finally {
-            forgetCandidates();
-        }
+    boolean retryLater(Lease lease, String error, Instant notBefore) {
+        return putBack(lease, notBefore, Updates.combine(
+                Updates.set(Schema.STATUS, Schema.PENDING),
+                Updates.set(Schema.ERROR, error),
+                Updates.set(Tasks.AVAILABLE_AT, Date.from(notBefore)),
+                Updates.unset(Tasks.LEASE),
+                Updates.inc(Schema.ATTEMPTS, 1)));
     }
 
-    /** @return whether the request still has a task that is not {@code completed} or {@code failed} */
+    boolean release(Lease lease, Instant notBefore) {
+        return putBack(lease, notBefore, Updates.combine(
+                Updates.set(Schema.STATUS, Schema.PENDING),
+                Updates.set(Tasks.AVAILABLE_AT, Date.from(notBefore)),
+                Updates.unset(Tasks.LEASE),
+                Updates.inc(Tasks.RELEASES, 1)));
+    }
+
+    /** @return whether the request still has a task that is or will become claimable */
     boolean hasOpenTasks(String requestId) {
         return collections.tasks()
-                .find(and(eq(Schema.REQUEST_ID, requestId), in(Schema.STATUS, openStatuses())))
+                .find(new Document(Schema.REQUEST_ID, requestId).append(Tasks.AVAILABLE_AT, new Document("$exists", true)))
                 .projection(Projections.include(Schema.ID))
                 .limit(1)
                 .first() != null;
@@ -276,73 +243,89 @@ final class TaskQueue {
 
     /** @return the request's image counts by status, from its tasks (each weighted by its images) */
     Counts counts(String requestId) {
-        int pending = 0;
-        int processing = 0;
-        int completed = 0;
-        int failed = 0;
-        int failedTasks = 0;
-        for (Document group : collections.tasks().aggregate(List.of(
-                new Document("$match", new Document(Schema.REQUEST_ID, requestId)),
-                new Document("$group", new Document(Schema.ID, "$" + Schema.STATUS)
-                        .append("tasks", new Document("$sum", 1))
-                        .append("images", new Document("$sum", "$" + Tasks.IMAGE_COUNT)))))) {
-            int images = ((Number) group.get("images")).intValue();
-            String status = group.getString(Schema.ID);
-            if (Schema.PROCESSING.equals(status)) {
-                processing += images;
-            } else if (Schema.COMPLETED.equals(status)) {
-                completed += images;
-            } else if (Schema.FAILED.equals(status)) {
-                failed += images;
-                failedTasks += ((Number) group.get("tasks")).intValue();
-            } else {
-                pending += images;
-            }
-        }
-        return new Counts(new Progress(pending + processing + completed + failed, pending, processing, completed, failed),
-                failedTasks);
-    }
-
-    static List<String> openStatuses() {
-        return List.of(Tasks.CREATING, Schema.PENDING, Schema.PROCESSING);
-    }
-
-    private boolean fencedWrite(Lease lease, Bson update) {
-        Document task = collections.tasks().findOneAndUpdate(fence(lease), update, FENCED);
-        if (task == null) {
-            return false;
-        }
-        updateCopies(List.of(task));
-        return true;
-    }
-
-    private void updateCopies(List<Document> tasks) {
-        if (tasks.isEmpty()) {
-            return;
-        }
-        try {
-            copies.update(tasks);
-        } catch (MongoException e) {
-            LOG.warn("Updating the product copies of {} task(s) of request {} failed ({}); they are repaired before "
-                    + "the request finishes", tasks.size(), tasks.get(0).getString(Schema.REQUEST_ID), e.toString());
-        }
+        return counts(List.of(requestId)).getOrDefault(requestId, Counts.NONE);
     }
 
     /**
-     * @return a filter matching the task while it is {@code processing} under this lease: the lease
-     *     token alone (the key of the unique {@code lease_token} index) when the token carries the
-     *     lease's task, else the task, status and token
+     * Counts the images of several requests by status with one aggregation over their tasks, which
+     * the {@code request_status_images} index answers without reading the task documents.
+     *
+     * @return the counts by request id; a request without tasks is missing
      */
-    static Document fence(Lease lease) {
-        String taskDocumentId = Ids.task(lease.requestId(), lease.taskId());
-        String token = lease.token();
-        if (token.startsWith(taskDocumentId + TOKEN_SEPARATOR)
-                && token.length() == taskDocumentId.length() + 1 + RANDOM_PART_LENGTH) {
-            return new Document(Tasks.LEASE_TOKEN, token);
+    Map<String, Counts> counts(Collection<String> requestIds) {
+        Map<String, int[]> byRequest = new HashMap<>();
+        if (requestIds.isEmpty()) {
+            return Map.of();
         }
-        return new Document(Schema.ID, taskDocumentId)
-                .append(Schema.STATUS, Schema.PROCESSING)
-                .append(Tasks.LEASE_TOKEN, token);
+        Document match = new Document(Schema.REQUEST_ID, requestIds.size() == 1
+                ? requestIds.iterator().next()
+                : new Document("$in", new ArrayList<>(requestIds)));
+        for (Document group : collections.tasks().aggregate(List.of(
+                new Document("$match", match),
+                new Document("$group", new Document(Schema.ID,
+                        new Document("r", "$" + Schema.REQUEST_ID).append("s", "$" + Schema.STATUS))
+                        .append("tasks", new Document("$sum", 1))
+                        .append("images", new Document("$sum", "$" + Tasks.IMAGE_COUNT)))))) {
+            Document key = group.get(Schema.ID, Document.class);
+            int[] counts = byRequest.computeIfAbsent(key.getString("r"), id -> new int[5]);
+            int images = ((Number) group.get("images")).intValue();
+            String status = key.getString("s");
+            if (Schema.PROCESSING.equals(status)) {
+                counts[1] += images;
+            } else if (Schema.COMPLETED.equals(status)) {
+                counts[2] += images;
+            } else if (Schema.FAILED.equals(status)) {
+                counts[3] += images;
+                counts[4] += ((Number) group.get("tasks")).intValue();
+            } else {
+                counts[0] += images;
+            }
+        }
+        Map<String, Counts> result = new HashMap<>();
+        byRequest.forEach((requestId, c) -> result.put(requestId,
+                new Counts(new Progress(c[0] + c[1] + c[2] + c[3], c[0], c[1], c[2], c[3]), c[4])));
+        return result;
+    }
+
+    /** A fenced write that ends an attempt for good, then copies the outcome into the products. */
+    private boolean endWithOutcome(Lease lease, Bson update) {
+        Document task = collections.tasks().findOneAndUpdate(fence(lease), update, ENDING);
+        if (task == null) {
+            return false;
+        }
+        try {
+            copies.recordOutcome(task);
+        } catch (MongoException e) {
+            LOG.warn("Copying the outcome of task {} of request {} into its products failed ({}); the copies are "
+                    + "repaired before the request finishes", lease.taskId(), lease.requestId(), e.toString());
+        }
+        return true;
+    }
+
+    /** A fenced write that makes the task pending again, then lets claims see its request by {@code notBefore}. */
+    private boolean putBack(Lease lease, Instant notBefore, Bson update) {
+        if (collections.tasks().updateOne(fence(lease), update).getMatchedCount() == 0) {
+            return false;
+        }
+        try {
+            turns.wake(lease.requestId(), notBefore);
+        } catch (MongoException e) {
+            LOG.warn("Task {} of request {} is pending again, but recording that on its request failed ({}); claims may "
+                    + "skip the request until its earliest lease expiry or retry time", lease.taskId(),
+                    lease.requestId(), e.toString());
+        }
+        return true;
+    }
+
+    /** @return a filter matching the task while it is {@code processing} under this lease */
+    static Bson fence(Lease lease) {
+        return new Document(Schema.ID, Ids.task(lease.requestId(), lease.taskId()))
+                .append(Tasks.LEASE_TOKEN, lease.token());
+    }
+
+    static int intOf(Document document, String field) {
+        Object value = document.get(field);
+        return value instanceof Number ? ((Number) value).intValue() : 0;
     }
 
     /**
@@ -352,5 +335,6 @@ final class TaskQueue {
      * @param failedTasks tasks that failed
      */
     record Counts(Progress progress, int failedTasks) {
+        static final Counts NONE = new Counts(Progress.empty(), 0);
     }
 }

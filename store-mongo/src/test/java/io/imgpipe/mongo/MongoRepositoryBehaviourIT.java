@@ -4,6 +4,7 @@ import static com.mongodb.client.model.Filters.eq;
 import static io.imgpipe.mongo.TestRequests.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.mongodb.ConnectionString;
 import com.mongodb.MongoClientSettings;
@@ -16,6 +17,7 @@ import com.mongodb.event.CommandStartedEvent;
 import io.imgpipe.RepositoryException;
 import io.imgpipe.Status;
 import io.imgpipe.spi.ClaimedTask;
+import io.imgpipe.spi.ImageOutput;
 import io.imgpipe.spi.Lease;
 import io.imgpipe.spi.NewRequest;
 import io.imgpipe.spi.ProductRecord;
@@ -42,7 +44,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Behaviour specific to the MongoDB repository: schema, indexes, visibility without transactions, copies. */
+/**
+ * Behaviour specific to the MongoDB repository: schema, indexes, visibility without transactions,
+ * claim turns shared through the database, product copies, upgrades from earlier versions.
+ */
 class MongoRepositoryBehaviourIT {
 
     private static final Instant T0 = Instant.parse("2025-03-01T10:00:00Z");
@@ -90,17 +95,30 @@ class MongoRepositoryBehaviourIT {
 
     @Test
     void createsAnIndexForEveryQueryAtStart() {
-        assertThat(indexKeys(config.tasksCollection())).containsEntry(Schema.CLAIM_QUEUE_INDEX,
-                new Document("status", 1).append("queuedAt", 1).append("availableAt", 1))
-                .containsEntry(Schema.CLAIM_TOKEN_INDEX, new Document("claimToken", 1))
-                .containsEntry(Schema.LEASE_TOKEN_INDEX, new Document("lease.token", 1))
-                .containsEntry(Schema.REQUEST_STATUS_INDEX, new Document("requestId", 1).append("status", 1));
-        assertThat(indexKeys(config.requestsCollection())).containsEntry(Schema.STATE_CREATED_INDEX,
-                new Document("state", 1).append("createdAt", 1))
+        assertThat(indexKeys(config.tasksCollection()))
+                .containsEntry(Schema.REQUEST_CLAIMABLE_INDEX,
+                        new Document("requestId", 1).append("fresh", 1).append("availableAt", 1))
+                .containsEntry(Schema.REQUEST_STATUS_IMAGES_INDEX,
+                        new Document("requestId", 1).append("status", 1).append("imageCount", 1))
+                .containsOnlyKeys("_id_", Schema.REQUEST_CLAIMABLE_INDEX, Schema.REQUEST_STATUS_IMAGES_INDEX);
+        assertThat(indexKeys(config.requestsCollection()))
+                .containsEntry(Schema.OPEN_TURNS_INDEX,
+                        new Document("lastServed", 1).append("seq", 1).append("idleUntil", 1))
+                .containsEntry(Schema.NEWEST_FIRST_INDEX, new Document("createdAt", -1).append("_id", -1))
+                .containsEntry(Schema.STATE_CREATED_INDEX, new Document("state", 1).append("createdAt", 1))
                 .containsEntry(Schema.NOTIFICATION_QUEUE_INDEX,
-                        new Document("notification.state", 1).append("notification.expiresAt", 1));
-        assertThat(indexKeys(config.productsCollection())).containsEntry(Schema.REQUEST_REVISION_INDEX,
-                new Document("requestId", 1).append("_id", 1).append("revision", 1));
+                        new Document("notification.state", 1).append("notification.expiresAt", 1))
+                .hasSize(5);
+        assertThat(indexKeys(config.productsCollection()))
+                .containsEntry(Schema.PRODUCTS_BY_REQUEST_INDEX, new Document("requestId", 1)).hasSize(2);
+    }
+
+    @Test
+    void theQueueIndexesHoldOnlyWhatTheirQueriesNeed() {
+        assertThat(partialFilter(config.tasksCollection(), Schema.REQUEST_CLAIMABLE_INDEX))
+                .isEqualTo(new Document("availableAt", new Document("$exists", true)));
+        assertThat(partialFilter(config.requestsCollection(), Schema.OPEN_TURNS_INDEX))
+                .isEqualTo(new Document("state", "open"));
     }
 
     @Test
@@ -139,7 +157,7 @@ class MongoRepositoryBehaviourIT {
                         .clock(clock).build()) {
             assertThat(restarted.findRequest("r1")).hasValueSatisfying(found ->
                     assertThat(found.progress().processing()).isOne());
-            assertThat(restarted.complete(before.lease(), URI.create("https://cdn.example/1.jpg"), T0)).isTrue();
+            assertThat(restarted.complete(before.lease(), output("https://cdn.example/1.jpg"), T0)).isTrue();
             assertThat(restarted.finishIfDone("r1", "w2", T0, LEASE)).isPresent();
         }
     }
@@ -157,30 +175,61 @@ class MongoRepositoryBehaviourIT {
     }
 
     @Test
-    void completedImageShowsItsCompressedUrlInTheProductDocument() {
+    void completedImageShowsItsCompressedUrlAndSizesInTheProductDocument() {
         repository.create(request("r1", T0, List.of(List.of("https://a.example/1.jpg"))));
         ClaimedTask task = repository.claim("w1", 1, T0, LEASE).get(0);
 
-        repository.complete(task.lease(), URI.create("https://cdn.example/r1/1-1.jpg"), T0.plusSeconds(1));
+        repository.complete(task.lease(), output("https://cdn.example/r1/1-1.jpg"), T0.plusSeconds(1));
 
         Document product = rawProduct("r1", 0);
         assertThat(product.getString("status")).isEqualTo("completed");
         assertThat(product.getList("images", Document.class).get(0))
                 .containsEntry("status", "completed")
                 .containsEntry("compressedUrl", "https://cdn.example/r1/1-1.jpg")
-                .containsEntry("attempts", 1);
+                .containsEntry("outputKey", task.outputKey())
+                .containsEntry("attempts", 1)
+                .containsEntry("sourceBytes", 480_000L).containsEntry("outputBytes", 150_000L)
+                .containsEntry("width", 1600).containsEntry("height", 1200);
     }
 
     @Test
-    void productDocumentShowsProcessingWhileAnImageIsClaimed() {
+    void claimingWritesNoProductDocument() {
         repository.create(request("r1", T0, List.of(List.of("https://a.example/1.jpg", "https://a.example/2.jpg"))));
 
         repository.claim("w1", 1, T0, LEASE);
 
         Document product = rawProduct("r1", 0);
+        assertThat(product.getString("status")).isEqualTo("pending");
+        assertThat(product.getList("images", Document.class)).extracting(image -> image.getString("status"))
+                .containsExactly("pending", "pending");
+    }
+
+    @Test
+    void productDocumentShowsProcessingOnceOneOfItsImagesHasAnOutcome() {
+        repository.create(request("r1", T0, List.of(List.of("https://a.example/1.jpg", "https://a.example/2.jpg"))));
+        ClaimedTask first = claimTask("t1");
+
+        repository.complete(first.lease(), output("https://cdn.example/1.jpg"), T0);
+
+        Document product = rawProduct("r1", 0);
         assertThat(product.getString("status")).isEqualTo("processing");
         assertThat(product.getList("images", Document.class)).extracting(image -> image.getString("status"))
-                .containsExactly("processing", "pending");
+                .containsExactly("completed", "pending");
+    }
+
+    @Test
+    void readsTakeTheStateOfAnUnfinishedImageFromItsTask() {
+        repository.create(request("r1", T0, List.of(List.of("https://a.example/1.jpg", "https://a.example/2.jpg"))));
+        ClaimedTask first = claimTask("t1");
+        repository.retryLater(first.lease(), "HTTP 503", T0.plusSeconds(30));
+        claimTask("t2");
+
+        List<ProductRecord> products = new ArrayList<>();
+        repository.forEachProduct("r1", products::add);
+
+        assertThat(products.get(0).images()).extracting(image -> image.status(), image -> image.error(),
+                image -> image.attempts())
+                .containsExactly(tuple(Status.PENDING, "HTTP 503", 1), tuple(Status.PROCESSING, null, 1));
     }
 
     @Test
@@ -198,27 +247,26 @@ class MongoRepositoryBehaviourIT {
     }
 
     @Test
-    void lateCopyUpdateNeverMovesACopyBackwards() {
-        repository.create(request("r1", T0, List.of(List.of("https://a.example/1.jpg"))));
-        ClaimedTask task = repository.claim("w1", 1, T0, LEASE).get(0);
-        Document claimedState = rawTask("r1", "t1");
-        repository.complete(task.lease(), URI.create("https://cdn.example/1.jpg"), T0.plusSeconds(1));
+    void aRepeatedOutcomeCopyChangesNothing() {
+        repository.create(request("r1", T0, List.of(List.of("https://a.example/1.jpg"), List.of("https://a.example/2.jpg"))));
+        ClaimedTask task = claimTask("t1");
+        repository.complete(task.lease(), output("https://cdn.example/1.jpg"), T0);
+        Document before = rawProduct("r1", 0);
 
-        new ProductCopies(repository.collections()).update(List.of(claimedState));
+        new ProductCopies(repository.collections()).recordOutcome(rawTask("r1", "t1"));
 
-        assertThat(rawProduct("r1", 0).getString("status")).isEqualTo("completed");
-        assertThat(rawProduct("r1", 0).getList("images", Document.class).get(0)).containsEntry("status", "completed");
+        assertThat(rawProduct("r1", 0)).isEqualTo(before);
     }
 
     @Test
     void finishingRepairsProductCopiesThatLagBehindTheTasks() {
         repository.create(request("r1", T0, List.of(List.of("https://a.example/1.jpg"), List.of("https://a.example/2.jpg"))));
         for (ClaimedTask task : repository.claim("w1", 2, T0, LEASE)) {
-            repository.complete(task.lease(), URI.create("https://cdn.example/" + task.lease().taskId()), T0);
+            repository.complete(task.lease(), output("https://cdn.example/" + task.lease().taskId()), T0);
         }
         database.getCollection(config.productsCollection()).updateMany(eq("requestId", "r1"), new Document("$set",
-                new Document("status", "processing").append("images.0.status", "processing")
-                        .append("images.0.compressedUrl", null).append("images.0.version", 1L)));
+                new Document("status", "pending").append("images.0.status", "pending")
+                        .append("images.0.compressedUrl", null)));
 
         assertThat(repository.finishIfDone("r1", "w1", T0.plusSeconds(5), LEASE)).isPresent();
 
@@ -245,7 +293,7 @@ class MongoRepositoryBehaviourIT {
                             if (task.lease().taskId().hashCode() % 5 == 0) {
                                 repository.fail(task.lease(), "broken", T0);
                             } else {
-                                repository.complete(task.lease(), URI.create("https://cdn.example/" + task.outputKey()), T0);
+                                repository.complete(task.lease(), output("https://cdn.example/" + task.outputKey()), T0);
                             }
                         }
                     }
@@ -425,7 +473,7 @@ class MongoRepositoryBehaviourIT {
                 ClaimedTask task = claims.get(i);
                 done.add(pool.submit(() -> {
                     start.await();
-                    return process.complete(task.lease(), URI.create("https://cdn.example/" + task.outputKey()), T0);
+                    return process.complete(task.lease(), output("https://cdn.example/" + task.outputKey()), T0);
                 }));
             }
             for (Future<Boolean> completed : done) {
@@ -489,24 +537,95 @@ class MongoRepositoryBehaviourIT {
     }
 
     @Test
-    void claimsTasksOfOlderRequestsFirst() {
-        repository.create(request("newer", T0.plusSeconds(60), List.of(List.of("https://a.example/new.jpg"))));
-        repository.create(request("older", T0, List.of(List.of("https://a.example/old.jpg"))));
+    void requestsNeverServedTakeTurnsInTheOrderTheyWereCreatedWhateverTheirCreatedAt() {
+        repository.create(request("first", T0.plusSeconds(60), List.of(List.of("https://a.example/new.jpg"))));
+        repository.create(request("second", T0, List.of(List.of("https://a.example/old.jpg"))));
 
         List<ClaimedTask> claimed = repository.claim("w1", 1, T0.plusSeconds(120), LEASE);
 
-        assertThat(claimed).extracting(task -> task.lease().requestId()).containsExactly("older");
+        assertThat(claimed).extracting(task -> task.lease().requestId()).containsExactly("first");
+        assertThat(rawRequest("first").getLong("seq")).isLessThan(rawRequest("second").getLong("seq"));
     }
 
     @Test
-    void reclaimedTaskKeepsItsPlaceInTheQueue() {
-        repository.create(request("older", T0, List.of(List.of("https://a.example/old.jpg"))));
+    void withinARequestTasksClaimedBeforeGoFirst() {
+        repository.create(request("r1", T0, List.of(List.of("https://a.example/1.jpg", "https://a.example/2.jpg",
+                "https://a.example/3.jpg"))));
+        ClaimedTask retried = repository.claim("w1", 1, T0, LEASE).get(0);
+        repository.retryLater(retried.lease(), "HTTP 503", T0.plusSeconds(1));
+
+        List<ClaimedTask> claimed = repository.claim("w2", 1, T0.plusSeconds(1), LEASE);
+
+        assertThat(claimed).extracting(task -> task.lease().taskId()).containsExactly(retried.lease().taskId());
+        assertThat(rawTask("r1", "t3")).containsEntry("fresh", true).containsEntry("availableAt", new Date(0));
+    }
+
+    @Test
+    void aClaimThatTakesATaskMovesItsRequestToTheBackOfTheTurns() {
+        repository.create(request("a", T0, List.of(List.of("https://a.example/1.jpg"))));
+        repository.create(request("b", T0, List.of(List.of("https://a.example/2.jpg"))));
+
         repository.claim("w1", 1, T0, LEASE);
-        repository.create(request("newer", T0.plusSeconds(60), List.of(List.of("https://a.example/new.jpg"))));
 
-        List<ClaimedTask> claimed = repository.claim("w2", 1, T0.plus(LEASE).plusSeconds(1), LEASE);
+        assertThat(rawRequest("a").getLong("lastServed")).isGreaterThan(rawRequest("b").getLong("seq"));
+        assertThat(rawRequest("b").getLong("lastServed")).isZero();
+    }
 
-        assertThat(claimed).extracting(task -> task.lease().requestId()).containsExactly("older");
+    @Test
+    void repositoriesOfSeveralProcessesShareTheTurns() {
+        repository.create(request("a", T0, List.of(List.of("https://a.example/1.jpg", "https://a.example/2.jpg"))));
+        repository.create(request("b", T0, List.of(List.of("https://a.example/3.jpg", "https://a.example/4.jpg"))));
+        try (MongoClient otherClient = server.newClient();
+                MongoProductRepository other = MongoProductRepository.builder(config).client(otherClient).clock(clock)
+                        .build()) {
+            List<String> served = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                MongoProductRepository process = i % 2 == 0 ? repository : other;
+                served.add(process.claim("p" + i % 2, 1, T0, LEASE).get(0).lease().requestId());
+            }
+
+            assertThat(served).containsExactly("a", "b", "a", "b");
+        }
+    }
+
+    @Test
+    void aRequestWithNothingClaimableIsSkippedUntilItsEarliestTaskIsDue() {
+        repository.create(request("busy", T0, List.of(List.of("https://a.example/1.jpg"))));
+        repository.claim("w1", 1, T0, LEASE);
+        repository.create(request("other", T0, List.of(List.of("https://a.example/2.jpg"))));
+        repository.claim("w1", 1, T0, LEASE);
+
+        assertThat(repository.claim("w1", 1, T0.plusSeconds(1), LEASE)).isEmpty();
+
+        assertThat(rawRequest("busy").getDate("idleUntil")).isEqualTo(Date.from(T0.plus(LEASE)));
+        assertThat(repository.claim("w2", 1, T0.plus(LEASE), LEASE))
+                .singleElement().satisfies(task -> assertThat(task.lease().requestId()).isEqualTo("busy"));
+    }
+
+    @Test
+    void aTaskRetriedEarlierThanItsRequestsIdleTimeIsClaimableWhenDue() {
+        repository.create(request("r1", T0, List.of(List.of("https://a.example/1.jpg", "https://a.example/2.jpg"))));
+        List<ClaimedTask> both = repository.claim("w1", 2, T0, LEASE);
+        assertThat(repository.claim("w1", 1, T0, LEASE)).isEmpty();
+        assertThat(rawRequest("r1").getDate("idleUntil")).isEqualTo(Date.from(T0.plus(LEASE)));
+
+        repository.retryLater(both.get(0).lease(), "HTTP 503", T0.plusSeconds(1));
+
+        assertThat(repository.claim("w2", 1, T0.plusSeconds(1), LEASE)).singleElement()
+                .satisfies(task -> assertThat(task.lease().taskId()).isEqualTo(both.get(0).lease().taskId()));
+    }
+
+    @Test
+    void anIdleTimeComputedBeforeARetryIsNotRecorded() {
+        repository.create(request("r1", T0, List.of(List.of("https://a.example/1.jpg"))));
+        ClaimedTask task = repository.claim("w1", 1, T0, LEASE).get(0);
+        Object versionAsAClaimReadIt = rawRequest("r1").get("idleVersion");
+        repository.retryLater(task.lease(), "HTTP 503", T0.plusSeconds(1));
+
+        new Turns(repository.collections()).idle("r1", versionAsAClaimReadIt, Date.from(T0.plus(LEASE)));
+
+        assertThat(rawRequest("r1").getDate("idleUntil")).isBeforeOrEqualTo(Date.from(T0.plusSeconds(1)));
+        assertThat(repository.claim("w2", 1, T0.plusSeconds(1), LEASE)).hasSize(1);
     }
 
     @Test
@@ -524,7 +643,7 @@ class MongoRepositoryBehaviourIT {
         repository.create(request("r1", T0, Map.of("webhookUrl", "https://hooks.example/done"),
                 List.of(List.of("https://a.example/1.jpg"))));
         ClaimedTask task = repository.claim("w1", 1, T0, LEASE).get(0);
-        repository.complete(task.lease(), URI.create("https://cdn.example/1.jpg"), T0.plusSeconds(1));
+        repository.complete(task.lease(), output("https://cdn.example/1.jpg"), T0.plusSeconds(1));
 
         RequestRecord finished = repository.finishIfDone("r1", "w1", T0.plusSeconds(2), LEASE).orElseThrow();
 
@@ -542,7 +661,7 @@ class MongoRepositoryBehaviourIT {
                 List.of("https://a.example/same.jpg"), List.of("https://a.example/other.jpg"))));
         ClaimedTask shared = claimTask("t1");
 
-        repository.complete(shared.lease(), URI.create("https://cdn.example/same.jpg"), T0.plusSeconds(1));
+        repository.complete(shared.lease(), output("https://cdn.example/same.jpg"), T0.plusSeconds(1));
 
         assertThat(repository.findRequest("r1").orElseThrow().progress())
                 .isEqualTo(new io.imgpipe.Progress(3, 1, 0, 2, 0));
@@ -558,111 +677,97 @@ class MongoRepositoryBehaviourIT {
     }
 
     @Test
-    void everyCopyWriteIncrementsTheProductRevision() {
-        repository.create(request("r1", T0, List.of(List.of("https://a.example/1.jpg"))));
-        assertThat(rawProduct("r1", 0).get("revision")).isEqualTo(0L);
-
-        ClaimedTask task = repository.claim("w1", 1, T0, LEASE).get(0);
-        repository.complete(task.lease(), URI.create("https://cdn.example/1.jpg"), T0);
-
-        assertThat(rawProduct("r1", 0).get("revision")).isEqualTo(2L);
-    }
-
-    @Test
-    void copiesOfATaskWrittenBeforeTasksListedTheirProductsAreStillUpdated() {
+    void copiesOfATaskWrittenWithoutItsProductOrdinalsAreRepairedWhenTheRequestFinishes() {
         repository.create(request("r1", T0, List.of(List.of("https://a.example/1.jpg"))));
         database.getCollection(config.tasksCollection()).updateMany(eq("requestId", "r1"),
                 new Document("$unset", new Document("productOrdinals", "")));
-        database.getCollection(config.productsCollection()).updateMany(eq("requestId", "r1"),
-                new Document("$unset", new Document("revision", "")));
+        ClaimedTask task = repository.claim("w1", 1, T0, LEASE).get(0);
+        repository.complete(task.lease(), output("https://cdn.example/1.jpg"), T0);
+        assertThat(rawProduct("r1", 0).getString("status")).isEqualTo("pending");
 
-        repository.claim("w1", 1, T0, LEASE);
+        repository.finishIfDone("r1", "w1", T0, LEASE);
 
-        assertThat(rawProduct("r1", 0).getString("status")).isEqualTo("processing");
+        assertThat(rawProduct("r1", 0).getString("status")).isEqualTo("completed");
+        assertThat(rawProduct("r1", 0).getList("images", Document.class).get(0))
+                .containsEntry("compressedUrl", "https://cdn.example/1.jpg");
     }
 
     @Test
-    void taskWrittenBeforeClaimTokensExistedIsClaimedOnce() {
-        repository.create(request("r1", T0, List.of(List.of("https://a.example/1.jpg"))));
-        database.getCollection(config.tasksCollection()).updateMany(eq("requestId", "r1"),
-                new Document("$unset", new Document("claimToken", "")));
-
-        ClaimedTask claimed = repository.claim("w1", 1, T0, LEASE).get(0);
-
-        assertThat(rawTask("r1", claimed.lease().taskId()).getString("claimToken")).isNotNull();
-        assertThat(repository.claim("w2", 1, T0, LEASE)).isEmpty();
-    }
-
-    @Test
-    void leaseHandedOutBeforeTokensCarriedTheirTaskStillFencesItsTask() {
+    void aLeaseTokenOfAnEarlierVersionStillFencesItsTask() {
         repository.create(request("r1", T0, List.of(List.of("https://a.example/1.jpg"))));
         ClaimedTask claimed = repository.claim("w1", 1, T0, LEASE).get(0);
-        String oldStyleToken = UUID.randomUUID().toString();
+        String earlierToken = "r1/t1#" + UUID.randomUUID();
         database.getCollection(config.tasksCollection()).updateOne(eq("_id", "r1/t1"),
-                new Document("$set", new Document("lease.token", oldStyleToken)));
-        Lease current = new Lease("r1", "t1", "w1", oldStyleToken, claimed.lease().expiresAt());
+                new Document("$set", new Document("lease.token", earlierToken)));
+        Lease current = new Lease("r1", "t1", "w1", earlierToken, claimed.lease().expiresAt());
 
-        assertThat(repository.complete(claimed.lease(), URI.create("https://cdn.example/1.jpg"), T0)).isFalse();
-        assertThat(repository.complete(current, URI.create("https://cdn.example/1.jpg"), T0)).isTrue();
+        assertThat(repository.complete(claimed.lease(), output("https://cdn.example/1.jpg"), T0)).isFalse();
+        assertThat(repository.complete(current, output("https://cdn.example/1.jpg"), T0)).isTrue();
     }
 
     @Test
-    void renewedTaskIsNotTakenFromACandidateReadBeforeTheRenewal() {
-        repository.create(request("r1", T0, List.of(List.of("https://a.example/1.jpg", "https://a.example/2.jpg"))));
-        List<ClaimedTask> held = repository.claim("w1", 2, T0, LEASE);
-        Instant expired = T0.plus(LEASE).plusSeconds(1);
-        try (MongoProductRepository other = MongoProductRepository.builder(config).client(client).clock(clock).build()) {
-            ClaimedTask takenOver = other.claim("w2", 1, expired, LEASE).get(0);
-            ClaimedTask renewed = held.stream()
-                    .filter(task -> !task.lease().taskId().equals(takenOver.lease().taskId())).findFirst().orElseThrow();
-
-            assertThat(repository.renew(renewed.lease(), expired.plus(LEASE))).isTrue();
-
-            assertThat(other.claim("w2", 1, expired, LEASE)).isEmpty();
-            assertThat(repository.complete(renewed.lease(), URI.create("https://cdn.example/2.jpg"), expired)).isTrue();
-        }
-    }
-
-    @Test
-    void candidateTakenByAnotherRepositorySinceItWasReadIsSkipped() {
-        repository.create(request("r1", T0, List.of(List.of("https://a.example/1.jpg", "https://a.example/2.jpg"))));
-        repository.claim("w1", 1, T0, LEASE);
-        try (MongoProductRepository other = MongoProductRepository.builder(config).client(client).clock(clock).build()) {
-            ClaimedTask second = other.claim("w2", 1, T0, LEASE).get(0);
-
-            assertThat(repository.claim("w1", 1, T0, LEASE)).isEmpty();
-            assertThat(rawTask("r1", second.lease().taskId()).get("lease", Document.class))
-                    .containsEntry("token", second.lease().token());
-        }
-    }
-
-    @Test
-    void claimsTheTasksOfAnOlderRequestCreatedSinceTheLastClaimFirst() {
-        repository.create(request("newer", T0.plusSeconds(60), List.of(List.of("https://a.example/n1.jpg",
+    void aRequestCreatedAfterAnotherWasServedGoesFirst() {
+        repository.create(request("served", T0.plusSeconds(60), List.of(List.of("https://a.example/n1.jpg",
                 "https://a.example/n2.jpg"))));
         repository.claim("w1", 1, T0.plusSeconds(120), LEASE);
-        repository.create(request("older", T0, List.of(List.of("https://a.example/old.jpg"))));
+        repository.create(request("new", T0, List.of(List.of("https://a.example/old.jpg"))));
 
         List<ClaimedTask> claimed = repository.claim("w1", 1, T0.plusSeconds(120), LEASE);
 
-        assertThat(claimed).extracting(task -> task.lease().requestId()).containsExactly("older");
+        assertThat(claimed).extracting(task -> task.lease().requestId()).containsExactly("new");
     }
 
     @Test
-    void finishIfDoneSendsNothingToTheDatabaseWhileThisRepositoryHoldsALeaseOfTheRequest() {
+    void finishIfDoneOfARequestWithATaskLeftSendsOneQuery() {
         AtomicInteger commands = new AtomicInteger();
         try (MongoClient counted = countingClient(commands);
              MongoProductRepository counting = MongoProductRepository.builder(config).client(counted).clock(clock).build()) {
             counting.create(request("r1", T0, List.of(List.of("https://a.example/1.jpg", "https://a.example/2.jpg"))));
             List<ClaimedTask> claimed = counting.claim("w1", 2, T0, LEASE);
-            counting.complete(claimed.get(0).lease(), URI.create("https://cdn.example/1.jpg"), T0);
+            counting.complete(claimed.get(0).lease(), output("https://cdn.example/1.jpg"), T0);
             commands.set(0);
 
             assertThat(counting.finishIfDone("r1", "w1", T0, LEASE)).isEmpty();
-            assertThat(commands).hasValue(0);
+            assertThat(commands).hasValue(1);
 
-            counting.complete(claimed.get(1).lease(), URI.create("https://cdn.example/2.jpg"), T0);
+            counting.complete(claimed.get(1).lease(), output("https://cdn.example/2.jpg"), T0);
             assertThat(counting.finishIfDone("r1", "w1", T0, LEASE)).isPresent();
+        }
+    }
+
+    @Test
+    void aPageOfRequestsCountsItsUnfinishedRequestsWithOneAggregation() {
+        finishOneImageRequest("done");
+        for (int i = 0; i < 5; i++) {
+            repository.create(request("r" + i, T0.plusSeconds(i), List.of(List.of("https://a.example/" + i + ".jpg"))));
+        }
+        List<String> commandNames = new ArrayList<>();
+        try (MongoClient counted = commandRecordingClient(commandNames);
+             MongoProductRepository counting = MongoProductRepository.builder(config).client(counted).clock(clock).build()) {
+            commandNames.clear();
+
+            List<RequestRecord> page = counting.listRequests(10, null);
+
+            assertThat(page).hasSize(6);
+            assertThat(commandNames).containsExactly("find", "aggregate");
+        }
+    }
+
+    @Test
+    void anOpenRequestOfAnEarlierVersionTakesItsTurnAfterAnUpgrade() {
+        repository.create(request("r1", T0, List.of(List.of("https://a.example/1.jpg"))));
+        database.getCollection(config.requestsCollection()).updateOne(eq("_id", "r1"), new Document("$unset",
+                new Document("seq", "").append("lastServed", "").append("idleUntil", "").append("idleVersion", "")));
+        database.getCollection(config.tasksCollection()).updateOne(eq("_id", "r1/t1"), new Document("$unset",
+                new Document("fresh", "").append("claims", "").append("releases", ""))
+                .append("$set", new Document("attempts", 1).append("claimToken", "c-1").append("version", 3L)));
+        assertThat(repository.claim("w1", 1, T0, LEASE)).isEmpty();
+
+        try (MongoProductRepository upgraded = MongoProductRepository.builder(config).client(client).clock(clock)
+                .build()) {
+            assertThat(upgraded.claim("w1", 1, T0, LEASE)).singleElement()
+                    .satisfies(task -> assertThat(task).extracting(ClaimedTask::attempt, ClaimedTask::abandoned)
+                            .containsExactly(2, 0));
         }
     }
 
@@ -673,25 +778,32 @@ class MongoRepositoryBehaviourIT {
         Instant expired = T0.plus(LEASE).plusSeconds(1);
         try (MongoProductRepository other = MongoProductRepository.builder(config).client(client).clock(clock).build()) {
             ClaimedTask takenOver = other.claim("w2", 1, expired, LEASE).get(0);
-            other.complete(takenOver.lease(), URI.create("https://cdn.example/1.jpg"), expired);
+            other.complete(takenOver.lease(), output("https://cdn.example/1.jpg"), expired);
         }
 
         assertThat(repository.finishIfDone("r1", "w1", expired, LEASE)).isPresent();
     }
 
     @Test
-    void dropsTheIndexOfProductsByTaskThatEarlierVersionsCreated() {
+    void dropsTheIndexesThatEarlierVersionsCreated() {
         MongoRepositoryConfig old = config.withDatabase(config.database() + "_old");
         MongoDatabase oldDatabase = client.getDatabase(old.database());
         try {
             oldDatabase.getCollection(old.productsCollection()).createIndex(
                     new Document("requestId", 1).append("images.taskId", 1),
                     new com.mongodb.client.model.IndexOptions().name("request_image_task"));
+            oldDatabase.getCollection(old.tasksCollection()).createIndex(new Document("claimToken", 1),
+                    new com.mongodb.client.model.IndexOptions().name("claim_token").unique(true).sparse(true));
+            oldDatabase.getCollection(old.tasksCollection()).createIndex(
+                    new Document("status", 1).append("queuedAt", 1).append("availableAt", 1),
+                    new com.mongodb.client.model.IndexOptions().name("claim_queue"));
 
             MongoProductRepository.builder(old).client(client).clock(clock).build().close();
 
             assertThat(indexNames(oldDatabase, old.productsCollection())).doesNotContain("request_image_task")
-                    .contains(Schema.REQUEST_REVISION_INDEX);
+                    .contains(Schema.PRODUCTS_BY_REQUEST_INDEX);
+            assertThat(indexNames(oldDatabase, old.tasksCollection())).doesNotContain("claim_token", "claim_queue")
+                    .contains(Schema.REQUEST_CLAIMABLE_INDEX);
         } finally {
             oldDatabase.drop();
         }
@@ -727,10 +839,23 @@ class MongoRepositoryBehaviourIT {
         assertThat(countFor(config.productsCollection(), "requestId", "r1")).isZero();
     }
 
+    private static ImageOutput output(String url) {
+        return new ImageOutput(URI.create(url), 480_000, 150_000, 1600, 1200);
+    }
+
+    private Document partialFilter(String collection, String indexName) {
+        for (Document index : database.getCollection(collection).listIndexes()) {
+            if (indexName.equals(index.getString("name"))) {
+                return index.get("partialFilterExpression", Document.class);
+            }
+        }
+        throw new AssertionError("no index " + indexName + " on " + collection);
+    }
+
     private void finishOneImageRequest(String requestId) {
         repository.create(request(requestId, T0, List.of(List.of("https://a.example/1.jpg"))));
         ClaimedTask task = repository.claim("w1", 1, T0, LEASE).get(0);
-        assertThat(repository.complete(task.lease(), URI.create("https://cdn.example/1.jpg"), T0)).isTrue();
+        assertThat(repository.complete(task.lease(), output("https://cdn.example/1.jpg"), T0)).isTrue();
         assertThat(repository.finishIfDone(requestId, "w1", T0, LEASE)).isPresent();
     }
 
@@ -741,7 +866,7 @@ class MongoRepositoryBehaviourIT {
             if (task.lease().taskId().equals(taskId)) {
                 wanted = task;
             } else {
-                repository.release(task.lease());
+                repository.release(task.lease(), T0);
             }
         }
         assertThat(wanted).as("claimed task %s", taskId).isNotNull();
@@ -780,6 +905,20 @@ class MongoRepositoryBehaviourIT {
             keys.put(index.getString("name"), index.get("key", Document.class));
         }
         return keys;
+    }
+
+    /** A client on the test server that records the names of the commands it sends. */
+    private static MongoClient commandRecordingClient(List<String> names) {
+        return MongoClients.create(MongoClientSettings.builder()
+                .applyConnectionString(new ConnectionString(server.connectionString()))
+                .addCommandListener(new CommandListener() {
+                    @Override
+                    public void commandStarted(CommandStartedEvent event) {
+                        synchronized (names) {
+                            names.add(event.getCommandName());
+                        }
+                    }
+                }).build());
     }
 
     /** A client on the test server that counts the commands it sends. */

@@ -12,6 +12,7 @@ import io.imgpipe.ProcessingEngine;
 import io.imgpipe.local.FileSystemObjectStore;
 import io.imgpipe.local.FileSystemStoreConfig;
 import io.imgpipe.spi.ClaimedTask;
+import io.imgpipe.spi.ImageOutput;
 import io.imgpipe.spi.NewProduct;
 import io.imgpipe.spi.NewRequest;
 import io.imgpipe.spi.NewTask;
@@ -27,7 +28,6 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -38,17 +38,17 @@ import org.bson.conversions.Bson;
  * Prints how fast the repository creates a large request and how fast concurrent workers drain
  * a queue of tasks. A program, not a test: it asserts nothing and is not run by the build.
  *
- * <p>It runs against mongo-java-server in this JVM, with the memory backend and with the H2
- * MVStore backend the example-server's embedded default uses ({@code -Dbackends=memory,h2}, the
- * default), and, when {@code -Dmongo.uri=...} is given, against that server too (in fresh
- * databases it drops afterwards). For each:
+ * <p>It runs against mongo-java-server (memory backend) in this JVM unless {@code -Dmemory=false},
+ * and, when {@code -Dmongo.uri=...} is given, against that server too (in fresh databases it drops
+ * afterwards). mongo-java-server keeps no secondary index, so its figures measure the collection
+ * scans it does for every query not on {@code _id} alone, not the repository's indexed queries.
+ * For each:
  * <ol>
  *   <li>submit: a CSV of the same size as the create step's request, written to a temporary file
  *       and submitted through {@link ProcessingEngine#submit} (parsing, validation, planning and
  *       create, as an upload does); prints rows/s;
- *   <li>create: one request of {@code -Drows} products (default 100,000; {@code -Dh2.rows} for
- *       the H2 backend, default 20,000) with 3 distinct image URLs each, built as the engine
- *       builds it (one task per distinct URL, output key {@code <requestId>/<serial>-<position>.jpg});
+ *   <li>create: one request of {@code -Drows} products (default 100,000) with 3 distinct image URLs
+ *       each, built as the engine builds it (one task per distinct URL, output key {@code <requestId>/<serial>-<position>.jpg});
  *       prints rows/s, then the time of one {@code findRequest} (progress counted over all its tasks);
  *   <li>claim: a request of {@code -Dclaim.rows} products (3 tasks each) in a fresh database is
  *       drained by {@code -Dthreads} threads (default 8), each looping claim (batches of
@@ -60,7 +60,11 @@ import org.bson.conversions.Bson;
  *       tasks of earlier requests (requests of 1,000 products with 3 images each, created through
  *       the repository, then marked finished directly in the collections), as a long-running
  *       server has; then once more with a {@code finishIfDone} after each complete, as the engine
- *       calls it after every image.
+ *       calls it after every image;
+ *   <li>list: {@code -Dlist.requests} (default 50) unfinished requests of {@code -Dlist.rows}
+ *       products (default 200, 3 tasks each), a few of their tasks claimed; prints the median time
+ *       of 5 {@code listRequests} of one page of all of them (their progress counted from their
+ *       tasks).
  * </ol>
  *
  * <pre>
@@ -75,6 +79,10 @@ public final class MongoRepositoryBenchmark {
     private static final int IMAGES_PER_ROW = 3;
     private static final int ROWS_PER_FINISHED_REQUEST = 1_000;
     private static final Duration LEASE = Duration.ofMinutes(5);
+    private static final long SOURCE_BYTES = 480_000;
+    private static final long OUTPUT_BYTES = 150_000;
+    private static final int WIDTH = 1600;
+    private static final int HEIGHT = 1200;
 
     private MongoRepositoryBenchmark() {
     }
@@ -82,24 +90,13 @@ public final class MongoRepositoryBenchmark {
     /** @param args ignored; settings are system properties (see the class comment) */
     public static void main(String[] args) throws Exception {
         int rows = Integer.getInteger("rows", 100_000);
-        Set<String> backends = Set.of(System.getProperty("backends", "memory,h2").split(","));
         Settings settings = new Settings(Integer.getInteger("threads", 8), Integer.getInteger("batch", 8),
-                Integer.getInteger("busy.claim.rows", 300), Integer.getInteger("finished.tasks", 30_000));
-        if (backends.contains("memory")) {
+                Integer.getInteger("busy.claim.rows", 300), Integer.getInteger("finished.tasks", 30_000),
+                Integer.getInteger("list.requests", 50), Integer.getInteger("list.rows", 200));
+        if (Boolean.parseBoolean(System.getProperty("memory", "true"))) {
             try (InJvmMongoServer server = InJvmMongoServer.start(); MongoClient client = server.newClient()) {
                 run("mongo-java-server 1.47, memory backend (in this JVM)", client, rows,
                         Integer.getInteger("claim.rows", 1_000), settings);
-            }
-        }
-        if (backends.contains("h2")) {
-            Path dir = Files.createTempDirectory("imgpipe-bench");
-            Path file = dir.resolve("bench.mv.db");
-            try (InJvmMongoServer server = InJvmMongoServer.startH2(file); MongoClient client = server.newClient()) {
-                run("mongo-java-server 1.47, H2 MVStore backend as the embedded default (in this JVM)", client,
-                        Integer.getInteger("h2.rows", 20_000), Integer.getInteger("claim.rows", 1_000), settings);
-            } finally {
-                Files.deleteIfExists(file);
-                Files.deleteIfExists(dir);
             }
         }
         String uri = System.getProperty("mongo.uri");
@@ -110,7 +107,8 @@ public final class MongoRepositoryBenchmark {
         }
     }
 
-    private record Settings(int threads, int batch, int busyClaimRows, int finishedTasks) {
+    private record Settings(int threads, int batch, int busyClaimRows, int finishedTasks, int listRequests,
+            int listRows) {
     }
 
     private static void run(String target, MongoClient client, int rows, int claimRows, Settings settings)
@@ -123,6 +121,33 @@ public final class MongoRepositoryBenchmark {
         if (settings.finishedTasks() > 0) {
             claimAndComplete(client, settings.busyClaimRows(), settings.finishedTasks(), false, settings);
             claimAndComplete(client, settings.busyClaimRows(), settings.finishedTasks(), true, settings);
+        }
+        if (settings.listRequests() > 0) {
+            listPage(client, settings.listRequests(), settings.listRows());
+        }
+    }
+
+    /** Times {@code listRequests} of one page holding every one of {@code requests} unfinished requests. */
+    private static void listPage(MongoClient client, int requests, int rows) {
+        String database = freshDatabaseName();
+        try (MongoProductRepository repository = open(client, database)) {
+            Instant now = Instant.now();
+            for (int i = 0; i < requests; i++) {
+                repository.create(TestRequests.large("list-" + i, now.plusMillis(i), rows, IMAGES_PER_ROW));
+            }
+            repository.claim("bench", 2 * requests, now, LEASE);
+            List<Double> times = new ArrayList<>();
+            for (int run = 0; run < 5; run++) {
+                long start = System.nanoTime();
+                repository.listRequests(requests, null);
+                times.add(seconds(start));
+            }
+            times.sort(null);
+            System.out.println(String.format(Locale.ROOT,
+                    "listRequests: one page of %d unfinished requests (%,d tasks in all): median of 5 = %.3f s",
+                    requests, requests * rows * IMAGES_PER_ROW, times.get(2)));
+        } finally {
+            client.getDatabase(database).drop();
         }
     }
 
@@ -235,22 +260,22 @@ public final class MongoRepositoryBenchmark {
             List<WriteModel<Document>> taskWrites = new ArrayList<>();
             for (NewTask task : request.tasks()) {
                 taskWrites.add(new UpdateOneModel<>(eq(Schema.ID, Ids.task(requestId, task.taskId())), Updates.combine(
-                        Updates.set(Schema.STATUS, Schema.COMPLETED), Updates.set(Schema.ATTEMPTS, 1),
-                        Updates.set(Schema.VERSION, 2L), Updates.set(Schema.FINISHED_AT, finishedAt),
-                        Updates.set(Schema.COMPRESSED_URL, "https://cdn.example.com/" + task.outputKey()),
-                        Updates.unset(Schema.Tasks.AVAILABLE_AT), Updates.unset("claimToken"))));
+                        outcome(task).entrySet().stream()
+                                .map(field -> Updates.set(field.getKey(), field.getValue())).toList())));
+                taskWrites.add(new UpdateOneModel<>(eq(Schema.ID, Ids.task(requestId, task.taskId())), Updates.combine(
+                        Updates.set(Schema.Tasks.CLAIMS, 1), Updates.set(Schema.FINISHED_AT, finishedAt),
+                        Updates.unset(Schema.Tasks.AVAILABLE_AT), Updates.unset(Schema.Tasks.FRESH))));
             }
             collections.tasks().bulkWrite(taskWrites, new BulkWriteOptions().ordered(false));
             List<WriteModel<Document>> productWrites = new ArrayList<>();
             for (int ordinal = 0; ordinal < rows; ordinal++) {
                 NewProduct product = request.products().get(ordinal);
-                List<Bson> fields = new ArrayList<>(List.of(Updates.set(Schema.STATUS, Schema.COMPLETED),
-                        Updates.set("images.$[].status", Schema.COMPLETED), Updates.set("images.$[].attempts", 1),
-                        Updates.set("images.$[].version", 2L)));
+                List<Bson> fields = new ArrayList<>(List.of(Updates.set(Schema.STATUS, Schema.COMPLETED)));
                 for (int image = 0; image < product.images().size(); image++) {
                     String key = requestId + "/" + product.serialNumber() + "-" + (image + 1) + ".jpg";
-                    fields.add(Updates.set("images." + image + ".compressedUrl", "https://cdn.example.com/" + key));
-                    fields.add(Updates.set("images." + image + ".outputKey", key));
+                    String prefix = "images." + image + ".";
+                    outcome(new NewTask("t", URI.create("https://x.example/"), key))
+                            .forEach((field, value) -> fields.add(Updates.set(prefix + field, value)));
                 }
                 productWrites.add(new UpdateOneModel<>(eq(Schema.ID, Ids.product(requestId, ordinal)),
                         Updates.combine(fields)));
@@ -268,6 +293,15 @@ public final class MongoRepositoryBenchmark {
             stored += request.tasks().size();
         }
         return stored;
+    }
+
+    /** @return the fields of a task, or of its image copies, completed as the benchmark's drain completes them */
+    private static Document outcome(NewTask task) {
+        return ProductCopies.outcome(new Document(Schema.STATUS, Schema.COMPLETED).append(Schema.ATTEMPTS, 1)
+                .append(Schema.OUTPUT_KEY, task.outputKey())
+                .append(Schema.COMPRESSED_URL, "https://cdn.example.com/" + task.outputKey())
+                .append(Schema.SOURCE_BYTES, SOURCE_BYTES).append(Schema.OUTPUT_BYTES, OUTPUT_BYTES)
+                .append(Schema.WIDTH, WIDTH).append(Schema.HEIGHT, HEIGHT));
     }
 
     private static MongoProductRepository open(MongoClient client, String database) {
@@ -288,8 +322,9 @@ public final class MongoRepositoryBenchmark {
                 return mine;
             }
             for (ClaimedTask task : claimed) {
-                if (repository.complete(task.lease(), URI.create("https://cdn.example.com/" + task.outputKey()), now)
-                        && finishEach) {
+                ImageOutput output = new ImageOutput(URI.create("https://cdn.example.com/" + task.outputKey()),
+                        SOURCE_BYTES, OUTPUT_BYTES, WIDTH, HEIGHT);
+                if (repository.complete(task.lease(), output, now) && finishEach) {
                     repository.finishIfDone(task.lease().requestId(), owner, now, LEASE);
                 }
                 mine++;

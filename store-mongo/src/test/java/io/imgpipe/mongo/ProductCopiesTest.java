@@ -3,79 +3,47 @@ package io.imgpipe.mongo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-import java.util.Map;
-import org.bson.BsonDocument;
-import org.bson.BsonInt64;
-import org.bson.BsonString;
 import org.bson.Document;
-import org.bson.conversions.Bson;
 import org.junit.jupiter.api.Test;
 
 class ProductCopiesTest {
 
     @Test
-    void bringsAnOlderCopyUpToItsTaskAndRecomputesTheProductStatus() {
-        Document product = product("processing", image("t1", "processing", 1L), image("t2", "completed", 2L));
-        Document task = task("t1", "completed", 2L).append("compressedUrl", "https://cdn.example/r1/1-1.jpg")
-                .append("outputKey", "r1/1-1.jpg");
+    void aCompletedTasksCopyShowsItsOutputAndSizesAndNoError() {
+        Document task = task("completed").append("compressedUrl", "https://cdn.example/r1/1-1.jpg")
+                .append("error", "HTTP 503 from an earlier try").append("sourceBytes", 2_500_000L)
+                .append("outputBytes", 310_000L).append("width", 1920).append("height", 1080);
 
-        BsonDocument set = setOf(ProductCopies.copyUpdate(product, Map.of("t1", task)));
-
-        assertThat(set).containsEntry("images.0.status", new BsonString("completed"))
-                .containsEntry("images.0.version", new BsonInt64(2))
-                .containsEntry("images.0.compressedUrl", new BsonString("https://cdn.example/r1/1-1.jpg"))
-                .containsEntry("images.0.outputKey", new BsonString("r1/1-1.jpg"))
-                .containsEntry("status", new BsonString("completed"))
-                .doesNotContainKey("images.1.status");
+        assertThat(ProductCopies.outcome(task)).containsEntry("status", "completed")
+                .containsEntry("compressedUrl", "https://cdn.example/r1/1-1.jpg")
+                .containsEntry("outputKey", "r1/1-1.jpg").containsEntry("error", null).containsEntry("attempts", 2)
+                .containsEntry("sourceBytes", 2_500_000L).containsEntry("outputBytes", 310_000L)
+                .containsEntry("width", 1920).containsEntry("height", 1080);
     }
 
     @Test
-    void incrementsTheRevisionWithEveryWrite() {
-        Document product = product("pending", image("t1", "pending", 0L));
+    void aFailedTasksCopyShowsItsErrorAndNoOutput() {
+        Document task = task("failed").append("error", "HTTP 404");
 
-        Bson update = ProductCopies.copyUpdate(product, Map.of("t1", task("t1", "processing", 1L)));
-
-        assertThat(update.toBsonDocument().getDocument("$inc")).containsEntry("revision", new BsonInt64(1));
+        assertThat(ProductCopies.outcome(task)).containsEntry("status", "failed").containsEntry("error", "HTTP 404")
+                .containsEntry("compressedUrl", null).containsEntry("outputKey", null)
+                .doesNotContainKeys("sourceBytes", "outputBytes", "width", "height");
     }
 
     @Test
-    void leavesACopyAsNewAsItsTaskAlone() {
-        Document product = product("completed", image("t1", "completed", 2L));
-
-        assertThat(ProductCopies.copyUpdate(product, Map.of("t1", task("t1", "processing", 1L)))).isNull();
+    void onlyCopiesShowingAnOutcomeAreFinal() {
+        assertThat(List.of("pending", "processing", "completed", "failed"))
+                .map(status -> ProductCopies.isFinal(new Document("status", status)))
+                .containsExactly(false, false, true, true);
     }
 
     @Test
-    void correctsAStatusThatDoesNotMatchTheCopiesEvenWithoutANewerTask() {
-        Document product = product("processing", image("t1", "failed", 2L), image("t2", "completed", 2L));
-
-        assertThat(setOf(ProductCopies.copyUpdate(product, Map.of())))
-                .containsOnlyKeys("status").containsEntry("status", new BsonString("failed"));
+    void aCreatingTaskShowsAsPending() {
+        assertThat(ProductPages.copyStatus("creating")).isEqualTo("pending");
     }
 
-    @Test
-    void showsACreatingTaskAsPending() {
-        assertThat(ProductCopies.copyStatus("creating")).isEqualTo("pending");
-    }
-
-    private static BsonDocument setOf(Bson update) {
-        return update.toBsonDocument().getDocument("$set");
-    }
-
-    private static Document product(String status, Document... images) {
-        return new Document("_id", "r1/0").append("requestId", "r1").append("status", status).append("revision", 3L)
-                .append("images", List.of(images));
-    }
-
-    private static Document image(String taskId, String status, long version) {
-        return new Document("position", 1).append("url", "https://a.example/" + taskId + ".jpg").append("taskId", taskId)
-                .append("status", status).append("compressedUrl", null).append("outputKey", null).append("error", null)
-                .append("attempts", 1).append("version", version);
-    }
-
-    private static Document task(String taskId, String status, long version) {
-        return new Document("_id", "r1/" + taskId).append("requestId", "r1").append("taskId", taskId)
-                .append("status", status).append("version", version).append("attempts", 1).append("error", null)
-                .append("compressedUrl", null).append("outputKey", "r1/1-1.jpg").append("productOrdinals", List.of(0));
+    private static Document task(String status) {
+        return new Document("_id", "r1/t1").append("requestId", "r1").append("taskId", "t1").append("status", status)
+                .append("attempts", 2).append("outputKey", "r1/1-1.jpg").append("productOrdinals", List.of(0));
     }
 }
