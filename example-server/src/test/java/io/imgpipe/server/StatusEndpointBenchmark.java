@@ -1,6 +1,7 @@
 package io.imgpipe.server;
 
 import io.imgpipe.spi.ClaimedTask;
+import io.imgpipe.spi.ImageOutput;
 import io.imgpipe.spi.NewImage;
 import io.imgpipe.spi.NewProduct;
 import io.imgpipe.spi.NewRequest;
@@ -146,7 +147,8 @@ public final class StatusEndpointBenchmark {
             do {
                 claimed = repository.claim("bench", 500, now, Duration.ofMinutes(5));
                 for (ClaimedTask task : claimed) {
-                    repository.complete(task.lease(), URI.create("http://127.0.0.1/files/" + task.outputKey()), now);
+                    repository.complete(task.lease(), new ImageOutput(URI.create("http://127.0.0.1/files/"
+                            + task.outputKey()), 200_000, 60_000, 816, 612), now);
                 }
             } while (!claimed.isEmpty());
             repository.finishIfDone(requestId, "bench", now, Duration.ofMinutes(5)).orElseThrow();

@@ -28,6 +28,10 @@ import java.util.TreeMap;
  * SQLite the claim runs in the single writer's immediate transaction. Each served request's
  * {@code last_served} then takes the next serve number, in the order the requests were last
  * served by this claim.
+ *
+ * <p>Attempts: a claim of a pending task starts an attempt ({@code attempts + 1}); a claim that
+ * takes over an expired lease continues the abandoned claim's attempt and counts it abandoned
+ * ({@code abandoned + 1}). A claim keeps the task's last error: a release shows it again.
  */
 final class ClaimQueue {
 
@@ -48,11 +52,11 @@ final class ClaimQueue {
         this.openRequests = "SELECT seq, id, last_served FROM " + tables.requests()
                 + " WHERE finished_at IS NULL AND (last_served > ? OR (last_served = ? AND seq > ?))"
                 + " ORDER BY last_served, seq LIMIT " + REQUESTS_PER_READ;
-        this.claimableTasks = "SELECT task_no, task_id, url, output_key, image_count, status, attempts FROM "
+        this.claimableTasks = "SELECT task_no, task_id, url, output_key, image_count, status, attempts, abandoned FROM "
                 + tables.tasks() + dialect.useClaimableIndex() + " WHERE request_seq = ? AND task_no > ? AND available_at <= ?"
                 + " ORDER BY task_no LIMIT ?" + dialect.lockClaimedRows();
-        this.takeTask = "UPDATE " + tables.tasks() + " SET status = 'processing', attempts = attempts + 1,"
-                + " lease_owner = ?, lease_token = ?, lease_expires_at = ?, available_at = ?, error = NULL"
+        this.takeTask = "UPDATE " + tables.tasks() + " SET status = 'processing', attempts = attempts + ?,"
+                + " abandoned = abandoned + ?, lease_owner = ?, lease_token = ?, lease_expires_at = ?, available_at = ?"
                 + " WHERE request_seq = ? AND task_no = ?";
         this.markServed = "UPDATE " + tables.requests() + " SET last_served = ? WHERE seq = ?";
     }
@@ -72,18 +76,22 @@ final class ClaimQueue {
         try (PreparedStatement update = connection.prepareStatement(takeTask)) {
             for (Candidate task : chosen) {
                 String token = LeaseTokens.newToken(task.turn.seq, task.taskNo);
-                update.setString(1, owner);
-                update.setString(2, token);
-                update.setLong(3, expiryMicros);
-                update.setLong(4, expiryMicros);
-                update.setLong(5, task.turn.seq);
-                update.setInt(6, task.taskNo);
+                int startsAttempt = task.wasProcessing ? 0 : 1;
+                int takesOver = task.wasProcessing ? 1 : 0;
+                update.setInt(1, startsAttempt);
+                update.setInt(2, takesOver);
+                update.setString(3, owner);
+                update.setString(4, token);
+                update.setLong(5, expiryMicros);
+                update.setLong(6, expiryMicros);
+                update.setLong(7, task.turn.seq);
+                update.setInt(8, task.taskNo);
                 update.addBatch();
                 if (!task.wasProcessing) {
                     changes.merge(task.turn.seq, Counts.claimed(task.imageCount), Counts::plus);
                 }
                 claimed.add(new ClaimedTask(new Lease(task.turn.requestId, task.taskId, owner, token, expiresAt),
-                        URI.create(task.url), task.outputKey, task.attempts + 1));
+                        URI.create(task.url), task.outputKey, task.attempts + startsAttempt, task.abandoned + takesOver));
             }
             update.executeBatch();
         }
@@ -207,7 +215,8 @@ final class ClaimQueue {
             try (ResultSet rows = tasks.executeQuery()) {
                 while (rows.next()) {
                     Candidate candidate = new Candidate(this, rows.getInt(1), rows.getString(2), rows.getString(3),
-                            rows.getString(4), rows.getInt(5), "processing".equals(rows.getString(6)), rows.getInt(7));
+                            rows.getString(4), rows.getInt(5), "processing".equals(rows.getString(6)), rows.getInt(7),
+                            rows.getInt(8));
                     fetched.addLast(candidate);
                     lastTaskNo = candidate.taskNo;
                     found++;
@@ -221,6 +230,6 @@ final class ClaimQueue {
     }
 
     private record Candidate(Turn turn, int taskNo, String taskId, String url, String outputKey, int imageCount,
-            boolean wasProcessing, int attempts) {
+            boolean wasProcessing, int attempts, int abandoned) {
     }
 }

@@ -10,7 +10,7 @@ import java.util.Locale;
 enum Dialect {
 
     /** SQLite: one writer at a time, so no row locks and one counter slot per request. */
-    SQLITE("SQLite", "sqlite", 1, "", " INDEXED BY imgpipe_tasks_claimable") {
+    SQLITE("SQLite", "sqlite", 1, "", " INDEXED BY imgpipe_tasks_claimable", "") {
         @Override
         long[] nextServeNumbers(Connection connection, Tables tables, int count) throws SQLException {
             long last;
@@ -29,7 +29,7 @@ enum Dialect {
     },
 
     /** PostgreSQL: claims lock the rows they take and skip those others hold. */
-    POSTGRESQL("PostgreSQL", "postgresql", 16, " FOR UPDATE SKIP LOCKED", "") {
+    POSTGRESQL("PostgreSQL", "postgresql", 16, " FOR UPDATE SKIP LOCKED", "", " COLLATE \"C\"") {
         @Override
         long[] nextServeNumbers(Connection connection, Tables tables, int count) throws SQLException {
             long[] numbers = new long[count];
@@ -51,14 +51,16 @@ enum Dialect {
     private final int countSlots;
     private final String lockClaimedRows;
     private final String useClaimableIndex;
+    private final String byCodePoint;
 
     Dialect(String displayName, String migrationDirectory, int countSlots, String lockClaimedRows,
-            String useClaimableIndex) {
+            String useClaimableIndex, String byCodePoint) {
         this.displayName = displayName;
         this.migrationDirectory = migrationDirectory;
         this.countSlots = countSlots;
         this.lockClaimedRows = lockClaimedRows;
         this.useClaimableIndex = useClaimableIndex;
+        this.byCodePoint = byCodePoint;
     }
 
     /**
@@ -117,6 +119,15 @@ enum Dialect {
      */
     String useClaimableIndex() {
         return useClaimableIndex;
+    }
+
+    /**
+     * @return written after a text column to compare it as {@link String#compareTo} does for ASCII
+     *     (byte order), whatever the database's collation: {@code COLLATE "C"} on PostgreSQL; SQLite's
+     *     default collation already is
+     */
+    String byCodePoint() {
+        return byCodePoint;
     }
 
     /**

@@ -3,6 +3,7 @@ package io.imgpipe.sql;
 import io.imgpipe.Status;
 import io.imgpipe.spi.ImageRecord;
 import io.imgpipe.spi.ProductRecord;
+import io.imgpipe.spi.RequestCursor;
 import io.imgpipe.spi.RequestRecord;
 import java.net.URI;
 import java.sql.Connection;
@@ -28,23 +29,30 @@ final class RequestReader {
     private final Tables tables;
     private final RequestCounts counts;
     private final String byId;
+    private final String newest;
+    private final String newestBefore;
     private final String bySeq;
     private final String metadata;
     private final String pageEnd;
     private final String productPage;
     private final String finishable;
 
-    RequestReader(Tables tables, RequestCounts counts) {
+    RequestReader(Tables tables, Dialect dialect, RequestCounts counts) {
         this.tables = tables;
         this.counts = counts;
         String columns = "SELECT seq, id, created_at, finished_at, final_status, product_count FROM " + tables.requests();
+        String id = "id" + dialect.byCodePoint();
+        this.newest = columns + " ORDER BY created_at DESC, " + id + " DESC LIMIT ?";
+        this.newestBefore = columns + " WHERE created_at < ? OR (created_at = ? AND " + id + " < ?)"
+                + " ORDER BY created_at DESC, " + id + " DESC LIMIT ?";
         this.byId = columns + " WHERE id = ?";
         this.bySeq = columns + " WHERE seq = ?";
         this.metadata = "SELECT name, value FROM " + tables.metadata() + " WHERE request_seq = ?";
         this.pageEnd = "SELECT row_index FROM " + tables.products() + " WHERE request_seq = ? AND row_index > ?"
                 + " ORDER BY row_index LIMIT 1 OFFSET " + (PRODUCTS_PER_PAGE - 1);
         this.productPage = "SELECT p.row_index, p.serial_number, p.name, i.position, COALESCE(i.url, t.url), t.task_id,"
-                + " t.status, t.output_key, t.output_url, t.error, t.attempts FROM " + tables.products() + " p"
+                + " t.status, t.output_key, t.output_url, t.error, t.attempts, t.source_bytes, t.output_bytes, t.width,"
+                + " t.height FROM " + tables.products() + " p"
                 + " LEFT JOIN " + tables.images() + " i ON i.request_seq = p.request_seq AND i.row_index = p.row_index"
                 + " LEFT JOIN " + tables.tasks() + " t ON t.request_seq = i.request_seq AND t.task_no = i.task_no"
                 + " WHERE p.request_seq = ? AND p.row_index > ? AND p.row_index <= ? ORDER BY p.row_index, i.position";
@@ -148,6 +156,35 @@ final class RequestReader {
         return products;
     }
 
+    /**
+     * @return up to {@code limit} requests newest first ({@code created_at}, then id, descending),
+     *     after {@code before} if given; read through {@code imgpipe_requests_created}, each
+     *     request's progress from its counts
+     */
+    List<RequestRecord> newestFirst(Connection connection, int limit, RequestCursor before) throws SQLException {
+        List<RequestRow> found = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement(before == null ? newest : newestBefore)) {
+            int index = 1;
+            if (before != null) {
+                long createdAt = Times.micros(before.createdAt());
+                select.setLong(index++, createdAt);
+                select.setLong(index++, createdAt);
+                select.setString(index++, before.requestId());
+            }
+            select.setInt(index, limit);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    found.add(readRow(rows));
+                }
+            }
+        }
+        List<RequestRecord> records = new ArrayList<>(found.size());
+        for (RequestRow row : found) {
+            records.add(record(connection, row));
+        }
+        return records;
+    }
+
     List<String> findFinishable(Connection connection, int limit) throws SQLException {
         List<String> ids = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement(finishable)) {
@@ -171,19 +208,23 @@ final class RequestReader {
         String outputKey = status == Status.COMPLETED ? rows.getString(8) : null;
         String outputUrl = status == Status.COMPLETED ? rows.getString(9) : null;
         String error = status == Status.PENDING || status == Status.FAILED ? rows.getString(10) : null;
+        boolean completed = status == Status.COMPLETED;
         return new ImageRecord(position, URI.create(rows.getString(5)), rows.getString(6), status, outputKey,
-                outputUrl == null ? null : URI.create(outputUrl), error, rows.getInt(11));
+                outputUrl == null ? null : URI.create(outputUrl), error, rows.getInt(11),
+                completed ? rows.getLong(12) : 0, completed ? rows.getLong(13) : 0, completed ? rows.getInt(14) : 0,
+                completed ? rows.getInt(15) : 0);
     }
 
     private static Optional<RequestRow> readRow(PreparedStatement select) throws SQLException {
         try (ResultSet rows = select.executeQuery()) {
-            if (!rows.next()) {
-                return Optional.empty();
-            }
-            long finished = rows.getLong(4);
-            Long finishedAt = rows.wasNull() ? null : finished;
-            return Optional.of(new RequestRow(rows.getLong(1), rows.getString(2), rows.getLong(3), finishedAt,
-                    rows.getString(5), rows.getInt(6)));
+            return rows.next() ? Optional.of(readRow(rows)) : Optional.empty();
         }
+    }
+
+    private static RequestRow readRow(ResultSet rows) throws SQLException {
+        long finished = rows.getLong(4);
+        Long finishedAt = rows.wasNull() ? null : finished;
+        return new RequestRow(rows.getLong(1), rows.getString(2), rows.getLong(3), finishedAt, rows.getString(5),
+                rows.getInt(6));
     }
 }

@@ -3,12 +3,13 @@ package io.imgpipe.sql;
 import io.imgpipe.ConfigurationException;
 import io.imgpipe.RepositoryException;
 import io.imgpipe.spi.ClaimedTask;
+import io.imgpipe.spi.ImageOutput;
 import io.imgpipe.spi.Lease;
 import io.imgpipe.spi.NewRequest;
 import io.imgpipe.spi.ProductRecord;
 import io.imgpipe.spi.ProductRepository;
+import io.imgpipe.spi.RequestCursor;
 import io.imgpipe.spi.RequestRecord;
-import java.net.URI;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -72,7 +73,7 @@ public final class SqlProductRepository implements ProductRepository {
         this.creator = new RequestCreator(tables, dialect, counts);
         this.queue = new ClaimQueue(tables, dialect, counts);
         this.tasks = new TaskWrites(tables, counts);
-        this.reader = new RequestReader(tables, counts);
+        this.reader = new RequestReader(tables, dialect, counts);
         this.lifecycle = new RequestLifecycle(tables, reader, counts);
         this.notifications = new Notifications(tables, dialect, reader);
     }
@@ -177,13 +178,13 @@ public final class SqlProductRepository implements ProductRepository {
     }
 
     @Override
-    public boolean complete(Lease lease, URI outputUrl, Instant now) {
+    public boolean complete(Lease lease, ImageOutput output, Instant now) {
         Objects.requireNonNull(lease, "lease");
-        Objects.requireNonNull(outputUrl, "outputUrl");
+        Objects.requireNonNull(output, "output");
         Objects.requireNonNull(now, "now");
         ensureOpen();
         return database.write("completing task " + describe(lease),
-                connection -> tasks.complete(connection, lease, outputUrl.toString(), now));
+                connection -> tasks.complete(connection, lease, output, now));
     }
 
     @Override
@@ -204,10 +205,12 @@ public final class SqlProductRepository implements ProductRepository {
     }
 
     @Override
-    public boolean release(Lease lease) {
+    public boolean release(Lease lease, Instant notBefore) {
         Objects.requireNonNull(lease, "lease");
+        Objects.requireNonNull(notBefore, "notBefore");
         ensureOpen();
-        return database.write("releasing task " + describe(lease), connection -> tasks.release(connection, lease));
+        return database.write("releasing task " + describe(lease),
+                connection -> tasks.release(connection, lease, notBefore));
     }
 
     /**
@@ -233,6 +236,23 @@ public final class SqlProductRepository implements ProductRepository {
         }
         Instant expiry = now.plus(notificationLease);
         return database.write(what, connection -> lifecycle.finishIfDone(connection, requestId, owner, now, expiry));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One indexed read of the requests ({@code imgpipe_requests_created}), then each request's
+     * metadata and counts by key, in one read-only transaction.
+     *
+     * @throws IllegalArgumentException if {@code limit} is below 1
+     */
+    @Override
+    public List<RequestRecord> listRequests(int limit, RequestCursor before) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, got " + limit);
+        }
+        ensureOpen();
+        return database.read("listing requests", connection -> reader.newestFirst(connection, limit, before));
     }
 
     /**
@@ -306,9 +326,10 @@ public final class SqlProductRepository implements ProductRepository {
     /**
      * Makes every task lease and every notification lease held now expire at {@code now}, so the
      * next claim (of tasks or notifications) at or after {@code now} takes them over at once
-     * instead of after their leases. For a process starting on a database that only it uses
-     * (the example server's SQLite file, which it holds a file lock on), whose previous process
-     * died holding leases.
+     * instead of after their leases; such a takeover counts as an abandoned claim
+     * ({@link ClaimedTask#abandoned()}), not as an attempt. For a process starting on a database
+     * that only it uses (the example server's SQLite file, which it holds a file lock on), whose
+     * previous process died holding leases.
      *
      * <p><b>Only safe when no other process uses the database</b>: a live worker's tasks would be
      * claimed again and processed twice, and its later writes refused.

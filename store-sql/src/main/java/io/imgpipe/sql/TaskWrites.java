@@ -1,6 +1,7 @@
 package io.imgpipe.sql;
 
 import io.imgpipe.sql.LeaseTokens.TaskKey;
+import io.imgpipe.spi.ImageOutput;
 import io.imgpipe.spi.Lease;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -13,7 +14,8 @@ import java.time.Instant;
  * {@code processing} under the lease's exact token (and the lease names the task's request and
  * task id): one {@code UPDATE} by primary key (the row the token names), so a holder whose task
  * was taken over matches nothing. Expiry alone refuses nothing. Writes that move the task's images
- * between statuses change the request's counts in the same transaction.
+ * between statuses change the request's counts in the same transaction. A release gives the
+ * claim's attempt back ({@code attempts - 1}); complete, retry and fail keep it, ending it.
  */
 final class TaskWrites {
 
@@ -34,12 +36,13 @@ final class TaskWrites {
         String update = "UPDATE " + tables.tasks() + " SET ";
         this.renew = update + "lease_expires_at = ?, available_at = ?" + fence;
         this.complete = update + "status = 'completed', available_at = NULL, " + CLEAR_LEASE
-                + ", error = NULL, output_url = ?, finished_at = ?" + fence + " RETURNING image_count";
+                + ", error = NULL, output_url = ?, source_bytes = ?, output_bytes = ?, width = ?, height = ?,"
+                + " finished_at = ?" + fence + " RETURNING image_count";
         this.retryLater = update + "status = 'pending', available_at = ?, " + CLEAR_LEASE + ", error = ?" + fence
                 + " RETURNING image_count";
         this.fail = update + "status = 'failed', available_at = NULL, " + CLEAR_LEASE + ", error = ?, finished_at = ?"
                 + fence + " RETURNING image_count";
-        this.release = update + "status = 'pending', available_at = 0, attempts = attempts - 1, " + CLEAR_LEASE + fence
+        this.release = update + "status = 'pending', available_at = ?, attempts = attempts - 1, " + CLEAR_LEASE + fence
                 + " RETURNING image_count";
     }
 
@@ -57,8 +60,9 @@ final class TaskWrites {
         }
     }
 
-    boolean complete(Connection connection, Lease lease, String outputUrl, Instant now) throws SQLException {
-        return apply(connection, lease, complete, Counts::completed, outputUrl, Times.micros(now));
+    boolean complete(Connection connection, Lease lease, ImageOutput output, Instant now) throws SQLException {
+        return apply(connection, lease, complete, Counts::completed, output.url().toString(), output.sourceBytes(),
+                output.outputBytes(), (long) output.width(), (long) output.height(), Times.micros(now));
     }
 
     boolean retryLater(Connection connection, Lease lease, String error, Instant notBefore) throws SQLException {
@@ -69,8 +73,8 @@ final class TaskWrites {
         return apply(connection, lease, fail, Counts::failed, error, Times.micros(now));
     }
 
-    boolean release(Connection connection, Lease lease) throws SQLException {
-        return apply(connection, lease, release, Counts::requeued);
+    boolean release(Connection connection, Lease lease, Instant notBefore) throws SQLException {
+        return apply(connection, lease, release, Counts::requeued, Times.micros(notBefore));
     }
 
     private boolean apply(Connection connection, Lease lease, String sql, CountChange change, Object... values)

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.imgpipe.Status;
 import io.imgpipe.spi.ClaimedTask;
+import io.imgpipe.spi.ImageOutput;
 import io.imgpipe.spi.ImageRecord;
 import io.imgpipe.spi.NewImage;
 import io.imgpipe.spi.NewProduct;
@@ -84,9 +85,10 @@ abstract class SqlRepositoryBehaviourTests {
         List<ClaimedTask> resumed = next.claim("next", 10, restart, LEASE);
         assertThat(resumed).extracting(task -> task.lease().taskId())
                 .containsAll(held.stream().map(task -> task.lease().taskId()).toList()).hasSize(3);
-        assertThat(resumed).filteredOn(task -> task.attempt() == 2).hasSize(2);
+        assertThat(resumed).allSatisfy(task -> assertThat(task.attempt()).isOne());
+        assertThat(resumed).filteredOn(task -> task.abandoned() == 1).hasSize(2);
         for (ClaimedTask stale : held) {
-            assertThat(next.complete(stale.lease(), URI.create("https://cdn.example.com/x.jpg"), restart)).isFalse();
+            assertThat(next.complete(stale.lease(), output(), restart)).isFalse();
         }
     }
 
@@ -96,7 +98,7 @@ abstract class SqlRepositoryBehaviourTests {
         repository.create(request("req-1", T0, 2));
         List<ClaimedTask> claimed = repository.claim("w1", 2, T0, LEASE);
         repository.retryLater(claimed.get(0).lease(), "busy", T0.plusSeconds(60));
-        repository.release(claimed.get(1).lease());
+        repository.release(claimed.get(1).lease(), T0);
 
         assertThat(repository.expireAllLeases(T0)).isZero();
         assertThat(repository.claim("w2", 10, T0, LEASE)).hasSize(1);
@@ -192,7 +194,12 @@ abstract class SqlRepositoryBehaviourTests {
     }
 
     static boolean complete(SqlProductRepository repository, ClaimedTask task) {
-        return repository.complete(task.lease(), URI.create("https://cdn.example.com/" + task.outputKey()), T0);
+        return repository.complete(task.lease(), new ImageOutput(URI.create("https://cdn.example.com/" + task.outputKey()),
+                2_000, 1_000, 40, 30), T0);
+    }
+
+    static ImageOutput output() {
+        return new ImageOutput(URI.create("https://cdn.example.com/x.jpg"), 2_000, 1_000, 40, 30);
     }
 
     /** A request of {@code images} products with one image each, task ids {@code t1, t2, ...}. */

@@ -4,6 +4,7 @@ import io.imgpipe.ProcessingEngine;
 import io.imgpipe.local.FileSystemObjectStore;
 import io.imgpipe.local.FileSystemStoreConfig;
 import io.imgpipe.spi.ClaimedTask;
+import io.imgpipe.spi.ImageOutput;
 import io.imgpipe.spi.NewImage;
 import io.imgpipe.spi.NewProduct;
 import io.imgpipe.spi.NewRequest;
@@ -181,7 +182,8 @@ public final class SqlRepositoryBenchmark {
                 return mine;
             }
             for (ClaimedTask task : claimed) {
-                if (repository.complete(task.lease(), URI.create("https://cdn.example.com/" + task.outputKey()), now)
+                if (repository.complete(task.lease(), new ImageOutput(URI.create("https://cdn.example.com/"
+                        + task.outputKey()), 200_000, 60_000, 816, 612), now)
                         && finishEach) {
                     repository.finishIfDone(task.lease().requestId(), owner, now, LEASE);
                 }

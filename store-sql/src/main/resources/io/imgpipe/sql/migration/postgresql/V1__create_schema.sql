@@ -26,7 +26,8 @@ CREATE INDEX imgpipe_requests_claim_order ON imgpipe_requests (last_served, seq)
 CREATE INDEX imgpipe_requests_notifications ON imgpipe_requests (notification_expires_at)
     WHERE notification_state = 'open';
 -- listing requests newest first
-CREATE INDEX imgpipe_requests_created ON imgpipe_requests (created_at, id);
+-- listing requests newest first; ids compare as bytes (String.compareTo for ASCII), whatever the database's collation
+CREATE INDEX imgpipe_requests_created ON imgpipe_requests (created_at, id COLLATE "C");
 
 CREATE TABLE imgpipe_request_metadata (
     request_seq BIGINT NOT NULL,
