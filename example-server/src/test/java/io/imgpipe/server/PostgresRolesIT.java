@@ -1,7 +1,6 @@
 package io.imgpipe.server;
 
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 
@@ -25,8 +24,8 @@ class PostgresRolesIT extends RolesIT {
         schema = TestPostgres.newSchemaName("roles");
     }
 
-    @AfterEach
-    void dropSchema() {
+    @Override
+    protected void afterServersStopped() {
         TestPostgres.dropSchema(url, schema);
     }
 

@@ -51,6 +51,11 @@ class RolesIT {
         if (mongo != null) {
             mongo.close();
         }
+        afterServersStopped();
+    }
+
+    /** Called once every server of a test has stopped, to drop what the shared database holds. */
+    protected void afterServersStopped() {
     }
 
     /** @return the variables that point every server of a test at the same shared database */
