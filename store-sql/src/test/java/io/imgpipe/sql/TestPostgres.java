@@ -33,12 +33,21 @@ final class TestPostgres {
         return url == null || url.isBlank() ? Optional.empty() : Optional.of(url.trim());
     }
 
-    /** @return the URL, or skips the calling test (class) with a message when there is none */
+    /**
+     * @return the URL, or skips the calling test (class) when there is none, saying why on standard
+     *     error (so the build log shows it) and in the test report
+     */
     static String requireUrl() {
         Optional<String> url = url();
-        assumeTrue(url.isPresent(), "PostgreSQL tests skipped: no PostgreSQL server; set " + VARIABLE
-                + " to a jdbc:postgresql: URL (.ci/run starts one where PostgreSQL is installed; by hand:"
-                + " eval \"$(.ci/test-postgres start /tmp/imgpipe-pg)\")");
+        if (url.isEmpty()) {
+            String message = "PostgreSQL tests skipped: no PostgreSQL server; set " + VARIABLE
+                    + " to a jdbc:postgresql: URL (.ci/run starts one where PostgreSQL is installed; by hand:"
+                    + " eval \"$(.ci/test-postgres start /tmp/imgpipe-pg)\")";
+            System.err.println(StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
+                    .walk(frames -> frames.skip(1).findFirst().map(frame -> frame.getDeclaringClass().getSimpleName())
+                            .orElse("?")) + ": " + message);
+            assumeTrue(false, message);
+        }
         return url.get();
     }
 
