@@ -106,6 +106,11 @@ enum Dialect {
         return countSlots;
     }
 
+    /** @return appended to a query to lock the row it reads until the transaction ends (none on SQLite) */
+    String lockRow() {
+        return this == POSTGRESQL ? " FOR UPDATE" : "";
+    }
+
     /** @return appended to a claim's task query: locks the rows read, skipping rows others hold */
     String lockClaimedRows() {
         return lockClaimedRows;

@@ -4,6 +4,7 @@ import io.imgpipe.sql.RequestReader.RequestRow;
 import io.imgpipe.spi.RequestRecord;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Optional;
@@ -16,12 +17,14 @@ import java.util.Optional;
 final class RequestLifecycle {
 
     private final Tables tables;
+    private final Dialect dialect;
     private final RequestReader reader;
     private final RequestCounts counts;
     private final String finish;
 
-    RequestLifecycle(Tables tables, RequestReader reader, RequestCounts counts) {
+    RequestLifecycle(Tables tables, Dialect dialect, RequestReader reader, RequestCounts counts) {
         this.tables = tables;
+        this.dialect = dialect;
         this.reader = reader;
         this.counts = counts;
         this.finish = "UPDATE " + tables.requests() + " SET finished_at = ?, final_status = ?,"
@@ -63,16 +66,16 @@ final class RequestLifecycle {
      * @return {@code false} if there is no such request
      * @throws IllegalStateException if it is not finished
      */
-    boolean delete(Connection connection, String requestId, String lockRow) throws SQLException {
+    boolean delete(Connection connection, String requestId) throws SQLException {
         Optional<RequestRow> row = reader.row(connection, requestId);
         if (row.isEmpty()) {
             return false;
         }
         long seq = row.get().seq();
         try (PreparedStatement lock = connection.prepareStatement("SELECT finished_at FROM " + tables.requests()
-                + " WHERE seq = ?" + lockRow)) {
+                + " WHERE seq = ?" + dialect.lockRow())) {
             lock.setLong(1, seq);
-            try (var rows = lock.executeQuery()) {
+            try (ResultSet rows = lock.executeQuery()) {
                 if (!rows.next()) {
                     return false;
                 }

@@ -26,7 +26,6 @@ final class RequestReader {
 
     static final int PRODUCTS_PER_PAGE = 1_000;
 
-    private final Tables tables;
     private final RequestCounts counts;
     private final String byId;
     private final String newest;
@@ -38,7 +37,6 @@ final class RequestReader {
     private final String finishable;
 
     RequestReader(Tables tables, Dialect dialect, RequestCounts counts) {
-        this.tables = tables;
         this.counts = counts;
         String columns = "SELECT seq, id, created_at, finished_at, final_status, product_count FROM " + tables.requests();
         String id = "id" + dialect.byCodePoint();
@@ -196,11 +194,6 @@ final class RequestReader {
             }
         }
         return ids;
-    }
-
-    /** The tables read, for the other parts of the repository. */
-    Tables tables() {
-        return tables;
     }
 
     private static ImageRecord image(ResultSet rows, int position) throws SQLException {

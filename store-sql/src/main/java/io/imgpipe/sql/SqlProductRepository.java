@@ -74,7 +74,7 @@ public final class SqlProductRepository implements ProductRepository {
         this.queue = new ClaimQueue(tables, dialect, counts);
         this.tasks = new TaskWrites(tables, counts);
         this.reader = new RequestReader(tables, dialect, counts);
-        this.lifecycle = new RequestLifecycle(tables, reader, counts);
+        this.lifecycle = new RequestLifecycle(tables, dialect, reader, counts);
         this.notifications = new Notifications(tables, dialect, reader);
     }
 
@@ -318,9 +318,7 @@ public final class SqlProductRepository implements ProductRepository {
         if (requestId == null) {
             return false;
         }
-        String lockRow = database.dialect() == Dialect.POSTGRESQL ? " FOR UPDATE" : "";
-        return database.write("deleting request " + requestId,
-                connection -> lifecycle.delete(connection, requestId, lockRow));
+        return database.write("deleting request " + requestId, connection -> lifecycle.delete(connection, requestId));
     }
 
     /**
