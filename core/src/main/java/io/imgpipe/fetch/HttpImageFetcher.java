@@ -53,7 +53,10 @@ import org.slf4j.LoggerFactory;
  *       address actually connected to (see {@link CheckedDnsResolver}). No proxy is used, system
  *       proxy settings included.</li>
  *   <li>Redirects (301, 302, 303, 307, 308) are followed here, at most
- *       {@link FetcherConfig#maxRedirects()}, only to http and https URLs.</li>
+ *       {@link FetcherConfig#maxRedirects()}, only to http and https URLs without user-info.</li>
+ *   <li>A host written as a number in any form but plain dotted-decimal IPv4 ({@code 0177.0.0.1},
+ *       {@code 127.1}, {@code 0x7f.1}, {@code 2130706433}) is refused, in the URL asked for and in
+ *       every redirect (see {@link NumericHosts}): programs disagree about the address it names.</li>
  *   <li>{@link FetcherConfig#totalTimeout()} bounds the whole fetch, every hop and the body
  *       included: one shared timer thread aborts the exchange at the deadline, and no socket wait
  *       is longer than the time left. {@link FetcherConfig#connectTimeout()} bounds each DNS
@@ -219,6 +222,11 @@ public final class HttpImageFetcher implements ImageFetcher {
                             + classification(Reason.ADDRESS_REFUSED),
                     null, null);
         }
+        Optional<String> numericHost = NumericHosts.problem(url);
+        if (numericHost.isPresent()) {
+            throw new FetchException(url, Reason.ADDRESS_REFUSED, -1,
+                    numericHost.get() + classification(Reason.ADDRESS_REFUSED), null, null);
+        }
         return withoutUserInfoAndFragment(url);
     }
 
@@ -355,7 +363,23 @@ public final class HttpImageFetcher implements ImageFetcher {
             throw failure(original, uri, Reason.BAD_REDIRECT, status,
                     "HTTP " + status + " redirect to " + target + " refused: it has no usable host and port", null, null);
         }
+        if (target.getRawUserInfo() != null) {
+            throw failure(original, uri, Reason.BAD_REDIRECT, status, "HTTP " + status + " redirect to "
+                    + withMaskedUserInfo(target) + " refused: URLs with user-info (credentials) are not followed", null, null);
+        }
+        Optional<String> numericHost = NumericHosts.problem(target);
+        if (numericHost.isPresent()) {
+            throw failure(original, uri, Reason.BAD_REDIRECT, status,
+                    "HTTP " + status + " redirect to " + target + " refused: " + numericHost.get(), null, null);
+        }
         return withoutUserInfoAndFragment(target);
+    }
+
+    /** @return the URL as text with its user-info replaced by {@code ***}, so that no credential is repeated */
+    private static String withMaskedUserInfo(URI url) {
+        String text = url.toString();
+        String userInfo = url.getRawUserInfo();
+        return userInfo == null ? text : text.replace(userInfo + "@", "***@");
     }
 
     private FetchedImage readImage(URI original, URI uri, HttpGet get, ClassicHttpResponse response) throws IOException {

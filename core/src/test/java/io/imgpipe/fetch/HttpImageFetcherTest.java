@@ -467,6 +467,49 @@ class HttpImageFetcherTest {
         assertThat(e.getMessage()).contains("ftp://files.example.com/a.jpg");
     }
 
+    @Test
+    void redirectToAUrlWithUserInfoIsRefusedWithoutRepeatingTheCredentials() {
+        server.serve("/a.jpg", Reply.ok("image/jpeg", JPEG));
+        String target = "http://alice:s3cret@127.0.0.1:" + server.port() + "/a.jpg";
+        server.serve("/creds", Reply.redirect(302, target));
+
+        FetchException e = fetchFailure(server.url("/creds"));
+
+        assertThat(e.reason()).isEqualTo(Reason.BAD_REDIRECT);
+        assertThat(e.retryable()).isFalse();
+        assertThat(e.getMessage()).contains("http://***@127.0.0.1:" + server.port() + "/a.jpg", "user-info")
+                .doesNotContain("s3cret");
+        assertThat(server.hits("/a.jpg")).isZero();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0177.0.0.1", "127.1", "0x7f.1", "2130706433", "010.1.1.1"})
+    void redirectToAnAmbiguousNumericHostIsRefused(String host) {
+        server.serve("/numeric", Reply.redirect(302, "http://" + host + ":" + server.port() + "/a.jpg"));
+
+        FetchException e = fetchFailure(server.url("/numeric"));
+
+        assertThat(e.reason()).isEqualTo(Reason.BAD_REDIRECT);
+        assertThat(e.retryable()).isFalse();
+        assertThat(e.getMessage()).contains("'" + host + "'", "ambiguous numeric address");
+        assertThat(server.requests()).hasSize(1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0177.0.0.1", "127.1", "0x7f.1", "2130706433"})
+    void urlWithAnAmbiguousNumericHostIsRefusedBeforeConnecting(String host) {
+        server.serve("/a.jpg", Reply.ok("image/jpeg", JPEG));
+
+        try (HttpImageFetcher open = new HttpImageFetcher(FetcherConfig.defaults().withAddressPolicy(AddressPolicy.allowAll()))) {
+            FetchException e = fetchFailure(open, URI.create("http://" + host + ":" + server.port() + "/a.jpg"));
+
+            assertThat(e.reason()).isEqualTo(Reason.ADDRESS_REFUSED);
+            assertThat(e.retryable()).isFalse();
+            assertThat(e.getMessage()).contains("ambiguous numeric address");
+        }
+        assertThat(server.requests()).isEmpty();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"http://images.example.com:99999/a.jpg", "http://images.example.com:-5/a.jpg",
             "http://images.example.com:0/a.jpg"})
