@@ -1,6 +1,7 @@
 package io.imgpipe;
 
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -11,13 +12,19 @@ import java.util.Objects;
  * @param workerId names this engine (or this process) in leases and logs; each engine adds a
  *     short random suffix, so engines sharing a configuration stay distinct. Default: process id
  *     and host name
- * @param ioConcurrency the most tasks in flight at once (fetching, waiting, storing); default 16.
- *     Each holds its downloaded body, so this times the fetcher's byte cap bounds the memory that
- *     downloads can take
+ * @param ioConcurrency the most tasks in flight at once (fetching, waiting, storing); default 16
  * @param cpuConcurrency the most images decoded and encoded at once; default the number of cores
- * @param pixelBudget the most source pixels being decoded or encoded at once, so that many large
- *     images in flight cannot exhaust the heap; default a quarter of the maximum heap divided by
- *     4 bytes per pixel. An image larger than the whole budget waits until it can run alone
+ * @param memoryBudget the most bytes that the tasks in flight hold in the heap at once:
+ *     downloaded bodies (reserved before they are read) and what the compressor needs while it
+ *     runs ({@link io.imgpipe.spi.ImageInfo#workingBytes()}), so that no number of large
+ *     downloads or images can exhaust the heap. A body waits for room before it is read; a body
+ *     whose image then waits for working memory waits in a file in {@code spillDirectory}. An
+ *     image needing more than the whole budget fails at once, saying how much it needs. Default
+ *     half the maximum heap ({@code -Xmx}); at least 1 MiB and at most the maximum heap. The other
+ *     half is for everything else: the JVM's own needs, the repository, the output being stored
+ * @param spillDirectory where bodies wait, out of the heap, for memory to be compressed in; files
+ *     are deleted as soon as they are read back, and those left by a process that died are
+ *     deleted when an engine starts; default {@code imgpipe-spill} in {@code java.io.tmpdir}
  * @param claimBatchSize the most tasks claimed in one repository call; default 8
  * @param leaseDuration how long a claim lasts before other workers may take the task over;
  *     renewed (on a thread of its own) while the task is in flight; default 2 minutes. A worker
@@ -45,7 +52,8 @@ public record EngineConfig(
         String workerId,
         int ioConcurrency,
         int cpuConcurrency,
-        long pixelBudget,
+        long memoryBudget,
+        Path spillDirectory,
         int claimBatchSize,
         Duration leaseDuration,
         int maxAttempts,
@@ -57,6 +65,9 @@ public record EngineConfig(
         Duration notificationLease,
         Duration shutdownTimeout) {
 
+    /** The smallest {@link #memoryBudget()}: 1 MiB. */
+    public static final long MIN_MEMORY_BUDGET = 1024 * 1024;
+
     /** Validates every field, naming the first one out of range. */
     public EngineConfig {
         if (workerId == null || workerId.isBlank()) {
@@ -64,7 +75,13 @@ public record EngineConfig(
         }
         requireAtLeast("ioConcurrency", ioConcurrency, 1);
         requireAtLeast("cpuConcurrency", cpuConcurrency, 1);
-        requireAtLeast("pixelBudget", pixelBudget, 1);
+        requireAtLeast("memoryBudget", memoryBudget, MIN_MEMORY_BUDGET);
+        if (memoryBudget > Runtime.getRuntime().maxMemory()) {
+            throw new ConfigurationException("EngineConfig.memoryBudget (" + memoryBudget + " bytes) must not be more"
+                    + " than the maximum heap (" + Runtime.getRuntime().maxMemory() + " bytes, -Xmx): a budget the heap"
+                    + " cannot hold cannot keep the engine within the heap");
+        }
+        Objects.requireNonNull(spillDirectory, "EngineConfig.spillDirectory");
         requireAtLeast("claimBatchSize", claimBatchSize, 1);
         requireAtLeast("maxAttempts", maxAttempts, 1);
         requireAtLeast("maxAbandoned", maxAbandoned, 0);
@@ -117,7 +134,8 @@ public record EngineConfig(
         private String workerId = defaultWorkerId();
         private int ioConcurrency = 16;
         private int cpuConcurrency = Runtime.getRuntime().availableProcessors();
-        private long pixelBudget = Math.max(1, Runtime.getRuntime().maxMemory() / 4 / 4);
+        private long memoryBudget = Math.max(MIN_MEMORY_BUDGET, Runtime.getRuntime().maxMemory() / 2);
+        private Path spillDirectory = Path.of(System.getProperty("java.io.tmpdir"), "imgpipe-spill");
         private int claimBatchSize = 8;
         private Duration leaseDuration = Duration.ofMinutes(2);
         private int maxAttempts = 5;
@@ -136,7 +154,8 @@ public record EngineConfig(
             workerId = c.workerId;
             ioConcurrency = c.ioConcurrency;
             cpuConcurrency = c.cpuConcurrency;
-            pixelBudget = c.pixelBudget;
+            memoryBudget = c.memoryBudget;
+            spillDirectory = c.spillDirectory;
             claimBatchSize = c.claimBatchSize;
             leaseDuration = c.leaseDuration;
             maxAttempts = c.maxAttempts;
@@ -167,9 +186,15 @@ public record EngineConfig(
             return this;
         }
 
-        /** @param value see {@link EngineConfig#pixelBudget()} @return this builder */
-        public Builder pixelBudget(long value) {
-            pixelBudget = value;
+        /** @param value see {@link EngineConfig#memoryBudget()} @return this builder */
+        public Builder memoryBudget(long value) {
+            memoryBudget = value;
+            return this;
+        }
+
+        /** @param value see {@link EngineConfig#spillDirectory()} @return this builder */
+        public Builder spillDirectory(Path value) {
+            spillDirectory = value;
             return this;
         }
 
@@ -238,7 +263,8 @@ public record EngineConfig(
          * @throws ConfigurationException naming the first field out of range
          */
         public EngineConfig build() {
-            return new EngineConfig(workerId, ioConcurrency, cpuConcurrency, pixelBudget, claimBatchSize, leaseDuration,
+            return new EngineConfig(workerId, ioConcurrency, cpuConcurrency, memoryBudget, spillDirectory, claimBatchSize,
+                    leaseDuration,
                     maxAttempts, maxAbandoned, retryBaseDelay, retryMaxDelay, pollInterval, housekeepingInterval, notificationLease,
                     shutdownTimeout);
         }

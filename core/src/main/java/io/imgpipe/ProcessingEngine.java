@@ -9,10 +9,11 @@ import io.imgpipe.internal.ComponentResolver.Resolved;
 import io.imgpipe.internal.EngineThreads;
 import io.imgpipe.internal.InFlightTasks;
 import io.imgpipe.internal.LeaseKeeper;
-import io.imgpipe.internal.PixelBudget;
+import io.imgpipe.internal.MemoryBudget;
 import io.imgpipe.internal.RequestFinisher;
 import io.imgpipe.internal.RequestPlanner;
 import io.imgpipe.internal.RetryPolicy;
+import io.imgpipe.internal.SpillFiles;
 import io.imgpipe.internal.StatusReader;
 import io.imgpipe.internal.TaskPipeline;
 import io.imgpipe.internal.WorkLoop;
@@ -82,6 +83,8 @@ import org.slf4j.LoggerFactory;
 public final class ProcessingEngine implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ProcessingEngine.class);
+    /** How old a spilled body must be to be taken for one left by a process that died. */
+    private static final Duration STALE_SPILL_AGE = Duration.ofHours(1);
 
     private enum State { NEW, STARTED, CLOSED }
 
@@ -144,8 +147,10 @@ public final class ProcessingEngine implements AutoCloseable {
                 clock);
         RequestFinisher finisher = new RequestFinisher(repository, notifier, workerId, config.notificationLease(), clock);
         AtomicBoolean forcedStop = new AtomicBoolean();
+        SpillFiles spillFiles = new SpillFiles(config.spillDirectory());
+        spillFiles.sweep(STALE_SPILL_AGE);
         TaskPipeline pipeline = new TaskPipeline(fetcher, compressor, objectStore, repository, cpuExecutor,
-                new PixelBudget(config.pixelBudget()),
+                new MemoryBudget(config.memoryBudget()), spillFiles,
                 new RetryPolicy(config.retryBaseDelay(), config.retryMaxDelay(), config.maxAttempts(),
                         config.maxAbandoned()), finisher, clock,
                 forcedStop::get);
