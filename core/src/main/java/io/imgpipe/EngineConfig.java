@@ -25,6 +25,19 @@ import java.util.Objects;
  * @param spillDirectory where bodies wait, out of the heap, for memory to be compressed in; files
  *     are deleted as soon as they are read back, and those left by a process that died are
  *     deleted when an engine starts; default {@code imgpipe-spill} in {@code java.io.tmpdir}
+ * @param maxFetchesPerHost the most fetches from one host (host and port of the URL as
+ *     submitted) at once, so that one slow or dead host cannot hold every I/O slot; default 4. A
+ *     claimed task whose host is at its limit waits without an I/O slot, its lease renewed; while
+ *     such tasks fill the remaining slots, the engine still looks for other requests' work every
+ *     poll interval and trades a waiting task for it
+ * @param hostFailuresBeforeBackoff how many fetches from one host in a row may time out or fail
+ *     to connect before the whole host is backed off; default 3. While a host is backed off, its
+ *     tasks are not fetched: each claim of one uses an attempt at once and is retried after the
+ *     back-off, so the images of a host that stays dead fail after their attempts without holding
+ *     I/O slots for a timeout each
+ * @param hostBackoff how long a host is first backed off; default 10 seconds. Then one fetch at a
+ *     time probes it: an answer ends the back-off, another failure doubles it. Every back-off is
+ *     capped by {@code retryMaxDelay}, this first one included
  * @param claimBatchSize the most tasks claimed in one repository call; default 8
  * @param leaseDuration how long a claim lasts before other workers may take the task over;
  *     renewed (on a thread of its own) while the task is in flight; default 2 minutes. A worker
@@ -54,6 +67,9 @@ public record EngineConfig(
         int cpuConcurrency,
         long memoryBudget,
         Path spillDirectory,
+        int maxFetchesPerHost,
+        int hostFailuresBeforeBackoff,
+        Duration hostBackoff,
         int claimBatchSize,
         Duration leaseDuration,
         int maxAttempts,
@@ -82,6 +98,9 @@ public record EngineConfig(
                     + " cannot hold cannot keep the engine within the heap");
         }
         Objects.requireNonNull(spillDirectory, "EngineConfig.spillDirectory");
+        requireAtLeast("maxFetchesPerHost", maxFetchesPerHost, 1);
+        requireAtLeast("hostFailuresBeforeBackoff", hostFailuresBeforeBackoff, 1);
+        requirePositive("hostBackoff", hostBackoff);
         requireAtLeast("claimBatchSize", claimBatchSize, 1);
         requireAtLeast("maxAttempts", maxAttempts, 1);
         requireAtLeast("maxAbandoned", maxAbandoned, 0);
@@ -136,6 +155,9 @@ public record EngineConfig(
         private int cpuConcurrency = Runtime.getRuntime().availableProcessors();
         private long memoryBudget = Math.max(MIN_MEMORY_BUDGET, Runtime.getRuntime().maxMemory() / 2);
         private Path spillDirectory = Path.of(System.getProperty("java.io.tmpdir"), "imgpipe-spill");
+        private int maxFetchesPerHost = 4;
+        private int hostFailuresBeforeBackoff = 3;
+        private Duration hostBackoff = Duration.ofSeconds(10);
         private int claimBatchSize = 8;
         private Duration leaseDuration = Duration.ofMinutes(2);
         private int maxAttempts = 5;
@@ -156,6 +178,9 @@ public record EngineConfig(
             cpuConcurrency = c.cpuConcurrency;
             memoryBudget = c.memoryBudget;
             spillDirectory = c.spillDirectory;
+            maxFetchesPerHost = c.maxFetchesPerHost;
+            hostFailuresBeforeBackoff = c.hostFailuresBeforeBackoff;
+            hostBackoff = c.hostBackoff;
             claimBatchSize = c.claimBatchSize;
             leaseDuration = c.leaseDuration;
             maxAttempts = c.maxAttempts;
@@ -195,6 +220,24 @@ public record EngineConfig(
         /** @param value see {@link EngineConfig#spillDirectory()} @return this builder */
         public Builder spillDirectory(Path value) {
             spillDirectory = value;
+            return this;
+        }
+
+        /** @param value see {@link EngineConfig#maxFetchesPerHost()} @return this builder */
+        public Builder maxFetchesPerHost(int value) {
+            maxFetchesPerHost = value;
+            return this;
+        }
+
+        /** @param value see {@link EngineConfig#hostFailuresBeforeBackoff()} @return this builder */
+        public Builder hostFailuresBeforeBackoff(int value) {
+            hostFailuresBeforeBackoff = value;
+            return this;
+        }
+
+        /** @param value see {@link EngineConfig#hostBackoff()} @return this builder */
+        public Builder hostBackoff(Duration value) {
+            hostBackoff = value;
             return this;
         }
 
@@ -263,8 +306,8 @@ public record EngineConfig(
          * @throws ConfigurationException naming the first field out of range
          */
         public EngineConfig build() {
-            return new EngineConfig(workerId, ioConcurrency, cpuConcurrency, memoryBudget, spillDirectory, claimBatchSize,
-                    leaseDuration,
+            return new EngineConfig(workerId, ioConcurrency, cpuConcurrency, memoryBudget, spillDirectory,
+                    maxFetchesPerHost, hostFailuresBeforeBackoff, hostBackoff, claimBatchSize, leaseDuration,
                     maxAttempts, maxAbandoned, retryBaseDelay, retryMaxDelay, pollInterval, housekeepingInterval, notificationLease,
                     shutdownTimeout);
         }

@@ -204,7 +204,7 @@ public final class ProcessingEngine implements AutoCloseable {
                 request.imageCount(), request.tasks().size());
         Workers running = workers;
         if (running != null) {
-            running.workLoop().signal();
+            running.workLoop().signalNewWork();
         }
         return requestId;
     }
@@ -309,7 +309,8 @@ public final class ProcessingEngine implements AutoCloseable {
     }
 
     /**
-     * Stops gracefully: stops claiming, waits for the tasks in flight and then for queued
+     * Stops gracefully: stops claiming, gives the claimed tasks still waiting for their host (see
+     * {@link EngineConfig#maxFetchesPerHost()}) back at once, waits for the tasks in flight and then for queued
      * completion notifications, up to {@link EngineConfig#shutdownTimeout()} in all (a little
      * more while threads answer interrupts), gives the tasks still in flight back to the
      * repository unprocessed, and closes the components the engine created. Idempotent.
@@ -359,6 +360,10 @@ public final class ProcessingEngine implements AutoCloseable {
         w.workLoop().stop();
         try {
             w.workLoopThread().join(Math.max(1, remainingMillis(deadline)));
+            int parked = w.workLoop().releaseParked();
+            if (parked > 0) {
+                log.info("released {} tasks that were waiting for their host", parked);
+            }
             w.ioExecutor().shutdown();
             if (!w.ioExecutor().awaitTermination(remainingMillis(deadline), TimeUnit.MILLISECONDS)) {
                 w.forcedStop().set(true);
@@ -372,6 +377,7 @@ public final class ProcessingEngine implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             w.forcedStop().set(true);
+            w.workLoop().releaseParked();
             w.inFlight().releaseAll();
             w.ioExecutor().shutdownNow();
             w.cpuExecutor().shutdownNow();

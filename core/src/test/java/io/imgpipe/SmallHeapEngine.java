@@ -32,6 +32,7 @@ final class SmallHeapEngine {
         int bigImages = Integer.parseInt(args[2]);
         EngineConfig config = EngineConfig.builder()
                 .ioConcurrency(16)
+                .maxFetchesPerHost(16) // every body comes from one test server: let all 16 download at once
                 .spillDirectory(work.resolve("spill"))
                 .pollInterval(Duration.ofMillis(100))
                 .build();

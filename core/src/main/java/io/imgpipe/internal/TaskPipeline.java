@@ -1,6 +1,7 @@
 package io.imgpipe.internal;
 
 import io.imgpipe.CompressionException;
+import io.imgpipe.FetchException;
 import io.imgpipe.ImgPipeException;
 import io.imgpipe.spi.ClaimedTask;
 import io.imgpipe.spi.CompressedImage;
@@ -15,6 +16,7 @@ import io.imgpipe.spi.ProductRepository;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -97,14 +99,27 @@ public final class TaskPipeline {
      * @param entry the claimed task, as held by this engine
      */
     public void run(InFlightTasks.Held entry) {
+        run(entry, FetchSlot.NONE);
+    }
+
+    /**
+     * As {@link #run(InFlightTasks.Held)}, telling {@code slot} when the fetch is over (once, on
+     * every path), so that its host's slot goes to the next task while this one compresses.
+     *
+     * @param entry the claimed task, as held by this engine
+     * @param slot told how the fetch ended, as far as its host is concerned
+     */
+    public void run(InFlightTasks.Held entry, FetchSlot slot) {
         ClaimedTask task = entry.task();
         if (retryPolicy.abandonedTooOften(task.abandoned())) {
+            slot.fetchEnded(HostGate.Outcome.UNKNOWN, null);
             fail(entry, "abandoned " + task.abandoned() + " times: the worker processing it died or lost its lease each"
                     + " time (an image that crashes its worker?)");
             return;
         }
+        OnceSlot once = new OnceSlot(slot);
         try {
-            ImageOutput output = process(entry);
+            ImageOutput output = process(entry, once);
             if (output == null) {
                 log.info("task {} of request {}: another worker took the lease over; not storing this output",
                         task.lease().taskId(), task.lease().requestId());
@@ -142,6 +157,60 @@ public final class TaskPipeline {
                 throw e;
             }
             failOnBug(entry, e);
+        } finally {
+            once.fetchEnded(HostGate.Outcome.UNKNOWN, null);
+        }
+    }
+
+    /**
+     * Ends a task whose host is backed off without fetching it: the attempt is used up at once
+     * and the task retried after the back-off (or failed, if it was its last attempt), so that a
+     * dead host's images reach an end without holding an I/O slot for a timeout each.
+     *
+     * @param entry the claimed task, as held by this engine
+     * @param until when its host's back-off ends
+     * @param reason why its host is backed off
+     */
+    public void runBackedOff(InFlightTasks.Held entry, Instant until, String reason) {
+        ClaimedTask task = entry.task();
+        if (retryPolicy.abandonedTooOften(task.abandoned())) {
+            fail(entry, "abandoned " + task.abandoned() + " times: the worker processing it died or lost its lease each"
+                    + " time (an image that crashes its worker?)");
+            return;
+        }
+        Duration wait = Duration.between(clock.instant(), until);
+        handleFailure(entry, new ImgPipeException(task.url() + ": not fetched: " + reason, null, true,
+                wait.isNegative() ? Duration.ZERO : wait), false);
+    }
+
+    /** Told when a task's fetch is over, so that its host's slot can go to the next task. */
+    @FunctionalInterface
+    public interface FetchSlot {
+        /** A slot that nobody waits for. */
+        FetchSlot NONE = (outcome, detail) -> { };
+
+        /**
+         * @param outcome how the fetch ended, as far as its host is concerned
+         * @param detail what went wrong, with {@link HostGate.Outcome#UNREACHABLE}
+         */
+        void fetchEnded(HostGate.Outcome outcome, String detail);
+    }
+
+    /** Passes the first call on, ignores the others. */
+    private static final class OnceSlot implements FetchSlot {
+        private final FetchSlot slot;
+        private boolean ended;
+
+        OnceSlot(FetchSlot slot) {
+            this.slot = slot;
+        }
+
+        @Override
+        public void fetchEnded(HostGate.Outcome outcome, String detail) {
+            if (!ended) {
+                ended = true;
+                slot.fetchEnded(outcome, detail);
+            }
         }
     }
 
@@ -175,10 +244,10 @@ public final class TaskPipeline {
     }
 
     /** @return what was stored, or {@code null} if the lease was lost before the output was stored */
-    private ImageOutput process(InFlightTasks.Held entry) throws InterruptedException {
+    private ImageOutput process(InFlightTasks.Held entry, FetchSlot slot) throws InterruptedException {
         ClaimedTask task = entry.task();
         try (TaskMemory held = new TaskMemory(memory)) {
-            byte[] source = fetch(task, held);
+            byte[] source = fetch(task, held, slot);
             int sourceLength = source.length;
             ImageInfo info = compressor.probe(source);
             long needed = 2L * sourceLength + info.workingBytes();
@@ -209,19 +278,38 @@ public final class TaskPipeline {
     }
 
     /** @return the body, in memory and charged to {@code held} */
-    private byte[] fetch(ClaimedTask task, TaskMemory held) {
+    private byte[] fetch(ClaimedTask task, TaskMemory held, FetchSlot slot) {
         FetchedImage fetched;
         try {
             fetched = fetcher.fetch(task.url(), held);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             if (held.bodyWaitTimedOut()) {
+                slot.fetchEnded(HostGate.Outcome.UNKNOWN, null);
                 throw new MemoryBusyException("waited until the fetch's total timeout for memory for the body of "
                         + task.url(), e);
             }
+            slot.fetchEnded(hostOutcome(e), e.getMessage());
             throw e;
         }
+        slot.fetchEnded(HostGate.Outcome.ANSWERED, null);
         held.settleBody(fetched.body().length);
         return fetched.body();
+    }
+
+    /** @return what a failed fetch says about its host: unreachable (timeouts, connections), answered, or nothing */
+    private HostGate.Outcome hostOutcome(Throwable e) {
+        if (stopping.getAsBoolean() || !(e instanceof FetchException)) {
+            return HostGate.Outcome.UNKNOWN;
+        }
+        switch (((FetchException) e).reason()) {
+            case TIMEOUT:
+            case CONNECTION:
+                return HostGate.Outcome.UNREACHABLE;
+            case ADDRESS_REFUSED:
+                return HostGate.Outcome.UNKNOWN;
+            default:
+                return HostGate.Outcome.ANSWERED;
+        }
     }
 
     /**
@@ -270,12 +358,22 @@ public final class TaskPipeline {
     }
 
     private void handleFailure(InFlightTasks.Held entry, ImgPipeException e) {
+        handleFailure(entry, e, true);
+    }
+
+    /** @param loud whether a retry is logged at INFO (else DEBUG: back-off skips, one per task, would flood the log) */
+    private void handleFailure(InFlightTasks.Held entry, ImgPipeException e, boolean loud) {
         ClaimedTask task = entry.task();
         String message = e.getMessage();
         if (e.retryable() && retryPolicy.mayRetry(task.attempt())) {
             Duration delay = retryPolicy.delayAfter(task.attempt(), e.retryAfter());
-            log.info("attempt {} of {} failed, retrying in {} ms: {}", task.attempt(), retryPolicy.maxAttempts(),
-                    delay.toMillis(), message);
+            if (loud) {
+                log.info("attempt {} of {} failed, retrying in {} ms: {}", task.attempt(), retryPolicy.maxAttempts(),
+                        delay.toMillis(), message);
+            } else {
+                log.debug("attempt {} of {} failed, retrying in {} ms: {}", task.attempt(), retryPolicy.maxAttempts(),
+                        delay.toMillis(), message);
+            }
             try {
                 entry.end(lease -> repository.retryLater(lease, message, clock.instant().plus(delay)));
             } catch (RuntimeException writeFailure) {
