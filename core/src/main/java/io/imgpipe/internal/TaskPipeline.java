@@ -272,6 +272,7 @@ public final class TaskPipeline {
                 return null;
             }
             objectStore.put(task.outputKey(), output.data(), output.contentType());
+            entry.markOutputStored();
             return new ImageOutput(objectStore.url(task.outputKey()), sourceLength, output.data().length,
                     output.width(), output.height());
         }
@@ -387,15 +388,38 @@ public final class TaskPipeline {
         fail(entry, error);
     }
 
+    /**
+     * Records the task's final failure; once that is recorded, deletes its output if this or an
+     * earlier claim may have stored one (a claim whose complete write failed, or that died after
+     * storing), so that a failed image leaves no object behind. (A worker that lost its lease may
+     * still store one afterwards: its own complete write is then refused; {@code delete(requestId)}
+     * removes such a straggler with the request.)
+     */
     private void fail(InFlightTasks.Held entry, String error) {
         ClaimedTask task = entry.task();
+        boolean applied;
         try {
-            if (entry.end(lease -> repository.fail(lease, error, clock.instant()))) {
-                finisher.finishIfDone(task.lease().requestId());
-            }
+            applied = entry.end(lease -> repository.fail(lease, error, clock.instant()));
         } catch (RuntimeException e) {
             log.warn("could not record the failure of task {} of request {}; it will be reclaimed when its lease"
                     + " expires: {}", task.lease().taskId(), task.lease().requestId(), e.toString());
+            return;
+        }
+        if (!applied) {
+            return;
+        }
+        if (entry.outputStored() || task.attempt() > 1 || task.abandoned() > 0) {
+            deleteStrayOutput(task);
+        }
+        finisher.finishIfDone(task.lease().requestId());
+    }
+
+    private void deleteStrayOutput(ClaimedTask task) {
+        try {
+            objectStore.delete(task.outputKey());
+        } catch (RuntimeException e) {
+            log.warn("could not delete output {} of failed task {} of request {}; deleting the request removes it: {}",
+                    task.outputKey(), task.lease().taskId(), task.lease().requestId(), e.toString());
         }
     }
 }
