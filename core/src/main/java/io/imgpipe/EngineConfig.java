@@ -12,7 +12,8 @@ import java.util.Objects;
  * @param workerId names this engine (or this process) in leases and logs; each engine adds a
  *     short random suffix, so engines sharing a configuration stay distinct. Default: process id
  *     and host name
- * @param ioConcurrency the most tasks in flight at once (fetching, waiting, storing); default 16
+ * @param ioConcurrency the most tasks this engine holds at once, each on an I/O thread (fetching,
+ *     waiting for memory, storing) or waiting for its host; default 16
  * @param cpuConcurrency the most images decoded and encoded at once; default the number of cores
  * @param memoryBudget the most bytes that the tasks in flight hold in the heap at once:
  *     downloaded bodies (reserved before they are read) and what the compressor needs while it

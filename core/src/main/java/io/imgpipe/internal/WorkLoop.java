@@ -217,9 +217,9 @@ public final class WorkLoop implements Runnable {
                 useful++;
             }
         }
-        if (probe) {
+        if (probe) { // a probe that found work for a free host probes again at once; one that did not waits longer
             uselessProbes = useful == 0 ? uselessProbes + 1 : 0;
-            nextProbe = clock.instant().plus(doubled(uselessProbes));
+            nextProbe = useful == 0 ? clock.instant().plus(doubled(uselessProbes)) : clock.instant();
         } else {
             emptyClaims = useful == 0 ? emptyClaims + 1 : 0;
         }
@@ -250,12 +250,10 @@ public final class WorkLoop implements Runnable {
     private boolean route(InFlightTasks.Held entry, boolean probe) {
         String host = HostGate.keyOf(entry.task().url());
         InFlightTasks.Held traded = null;
+        boolean shuttingDown;
         synchronized (slots) {
-            if (draining) {
-                inFlight.release(entry);
-                inFlight.remove(entry);
-                return false;
-            } else {
+            shuttingDown = draining;
+            if (!shuttingDown) {
                 HostGate.Admission admission = hosts.tryStart(host);
                 switch (admission.decision()) {
                     case START:
@@ -276,6 +274,11 @@ public final class WorkLoop implements Runnable {
                         traded = entry;
                 }
             }
+        }
+        if (shuttingDown) {
+            inFlight.release(entry);
+            inFlight.remove(entry);
+            return false;
         }
         if (traded != null) {
             giveBackForAWhile(traded);
