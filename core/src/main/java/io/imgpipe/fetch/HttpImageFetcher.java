@@ -155,8 +155,8 @@ public final class HttpImageFetcher implements ImageFetcher {
      * Downloads one image, following redirects, reserving the body's memory from {@code budget}
      * once the answer's headers have come: its {@code Content-Length}, or for a body of unknown
      * length the byte cap (or the budget's capacity, if smaller: the body is then limited to it).
-     * A body of known length is read into one array of that length; one of unknown length into a
-     * buffer that grows as bytes arrive. The wait for the reservation counts against the total
+     * The body is read into a buffer that grows as bytes arrive (a body of known length ends in
+     * an array of exactly that length). The wait for the reservation counts against the total
      * timeout. A body larger than the budget's capacity is a permanent {@link Reason#TOO_LARGE}.
      *
      * @param url an absolute http or https URL; user information in it is not sent
@@ -464,26 +464,34 @@ public final class HttpImageFetcher implements ImageFetcher {
         }
     }
 
-    /** Reads a body of known length into one array of exactly that length: no growing, no copy. */
+    /**
+     * Reads a body of known length into a buffer that grows as bytes arrive, up to exactly that
+     * length (so that a server that declares a large body and trickles it holds memory only for
+     * what it sent, and no trimming copy is needed); the buffer and its copy while growing are each
+     * at most the length, which a reservation of the length covers.
+     */
     private byte[] readDeclared(URI original, URI uri, HttpGet get, int status, HttpEntity entity, int length)
             throws IOException {
-        byte[] body = new byte[length];
+        byte[] buffer = new byte[Math.min(FIRST_ALLOCATION, length)];
         int count = 0;
         boolean sniffed = false;
         try (InputStream in = entity.getContent()) {
             while (count < length) {
-                int read = in.read(body, count, length - count);
+                if (count == buffer.length) {
+                    buffer = Arrays.copyOf(buffer, (int) Math.min(Math.max(2L * buffer.length, INITIAL_BUFFER), length));
+                }
+                int read = in.read(buffer, count, buffer.length - count);
                 if (read < 0) {
                     throw new java.io.EOFException("body ended after " + count + " of its " + length + " bytes");
                 }
                 count += read;
                 if (!sniffed && count >= Math.min(ImageFormat.SNIFF_LENGTH, length)) {
-                    requireImage(original, uri, get, status, body, count);
+                    requireImage(original, uri, get, status, buffer, count);
                     sniffed = true;
                 }
             }
         }
-        return body;
+        return buffer;
     }
 
     /**
