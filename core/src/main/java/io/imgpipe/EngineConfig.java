@@ -16,13 +16,16 @@ import java.util.Objects;
  *     waiting for memory, storing) or waiting for its host; default 16
  * @param cpuConcurrency the most images decoded and encoded at once; default the number of cores
  * @param memoryBudget the most bytes that the tasks in flight hold in the heap at once:
- *     downloaded bodies (reserved before they are read) and what the compressor needs while it
- *     runs ({@link io.imgpipe.spi.ImageInfo#workingBytes()}), so that no number of large
- *     downloads or images can exhaust the heap. A body waits for room before it is read; a body
- *     whose image then waits for working memory waits in a file in {@code spillDirectory}. An
- *     image needing more than the whole budget fails at once, saying how much it needs. Default
- *     half the maximum heap ({@code -Xmx}); at least 1 MiB and at most the maximum heap. The other
- *     half is for everything else: the JVM's own needs, the repository, the output being stored
+ *     downloaded bodies (reserved before they are read, and counted twice, since a decoder reading
+ *     one through an ImageIO stream copies it) and what the compressor needs while it runs
+ *     ({@link io.imgpipe.spi.ImageInfo#workingBytes()}), so that no number of large downloads or
+ *     images can exhaust the heap. A body waits for room before it is read; a task that holds its
+ *     body but cannot get its working memory within a second waits with its body in a file in
+ *     {@code spillDirectory}, holding nothing. A body or image needing more than the whole budget
+ *     fails at once, saying how much it needs. Default half the maximum heap ({@code -Xmx}); at
+ *     least 1 MiB and at most the maximum heap. The other half is for everything else: the JVM's
+ *     own needs, the repository, whatever a compressor uses beyond its estimate, and the free
+ *     room the garbage collector needs to place large arrays
  * @param spillDirectory where bodies wait, out of the heap, for memory to be compressed in; files
  *     are deleted as soon as they are read back, and those left by a process that died are
  *     deleted when an engine starts; default {@code imgpipe-spill} in {@code java.io.tmpdir}
