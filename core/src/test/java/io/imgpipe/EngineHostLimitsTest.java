@@ -138,9 +138,9 @@ class EngineHostLimitsTest {
 
     @Test
     void aBusyHostWhoseRequestIsTheOnlyWorkDoesNotMakeTheEngineClaimAndReleaseInALoop() throws Exception {
-        int images = 30;
+        int images = 40;
         for (int i = 1; i <= images; i++) {
-            h.server.serve("/slow" + i + ".jpg", Reply.ok("image/jpeg", jpeg).delayedBy(Duration.ofMillis(100)));
+            h.server.serve("/slow" + i + ".jpg", Reply.ok("image/jpeg", jpeg).delayedBy(Duration.ofMillis(50)));
         }
         AtomicInteger releases = new AtomicInteger();
         ForwardingProductRepository counting = new ForwardingProductRepository(h.repository) {

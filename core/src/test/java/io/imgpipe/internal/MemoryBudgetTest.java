@@ -53,9 +53,9 @@ class MemoryBudgetTest {
         budget.acquire(60);
         List<String> order = new CopyOnWriteArrayList<>();
         Thread large = start(() -> {
-            budget.acquire(90);
-            order.add("large");
-            budget.release(90);
+            budget.acquire(95);
+            order.add("large"); // while it holds 95, the small one's 10 cannot fit
+            budget.release(95);
         });
         await().until(() -> budget.waiting() == 1);
         Thread small = start(() -> {
@@ -85,9 +85,9 @@ class MemoryBudgetTest {
         });
         await().until(() -> budget.waiting() == 1);
         Thread finisher = start(() -> {
-            if (budget.acquireAhead(40, System.nanoTime() + TimeUnit.SECONDS.toNanos(30))) {
-                order.add("finisher");
-                budget.release(40);
+            if (budget.acquireAhead(70, System.nanoTime() + TimeUnit.SECONDS.toNanos(30))) {
+                order.add("finisher"); // while it holds 70, the newcomer's 40 cannot fit
+                budget.release(70);
             }
         });
         await().until(() -> budget.waiting() == 2);
