@@ -1,6 +1,7 @@
 package io.imgpipe;
 
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -11,13 +12,36 @@ import java.util.Objects;
  * @param workerId names this engine (or this process) in leases and logs; each engine adds a
  *     short random suffix, so engines sharing a configuration stay distinct. Default: process id
  *     and host name
- * @param ioConcurrency the most tasks in flight at once (fetching, waiting, storing); default 16.
- *     Each holds its downloaded body, so this times the fetcher's byte cap bounds the memory that
- *     downloads can take
+ * @param ioConcurrency the most tasks this engine holds at once, each on an I/O thread (fetching,
+ *     waiting for memory, storing) or waiting for its host; default 16
  * @param cpuConcurrency the most images decoded and encoded at once; default the number of cores
- * @param pixelBudget the most source pixels being decoded or encoded at once, so that many large
- *     images in flight cannot exhaust the heap; default a quarter of the maximum heap divided by
- *     4 bytes per pixel. An image larger than the whole budget waits until it can run alone
+ * @param memoryBudget the most bytes that the tasks in flight hold in the heap at once:
+ *     downloaded bodies (reserved before they are read, and counted twice, since a decoder reading
+ *     one through an ImageIO stream copies it) and what the compressor needs while it runs
+ *     ({@link io.imgpipe.spi.ImageInfo#workingBytes()}), so that no number of large downloads or
+ *     images can exhaust the heap. A body waits for room before it is read; a task that holds its
+ *     body but cannot get its working memory within a second waits with its body in a file in
+ *     {@code spillDirectory}, holding nothing. A body or image needing more than the whole budget
+ *     fails at once, saying how much it needs. Default half the maximum heap ({@code -Xmx}); at
+ *     least 1 MiB and at most the maximum heap. The other half is for everything else: the JVM's
+ *     own needs, the repository, whatever a compressor uses beyond its estimate, and the free
+ *     room the garbage collector needs to place large arrays
+ * @param spillDirectory where bodies wait, out of the heap, for memory to be compressed in; files
+ *     are deleted as soon as they are read back, and those left by a process that died are
+ *     deleted when an engine starts; default {@code imgpipe-spill} in {@code java.io.tmpdir}
+ * @param maxFetchesPerHost the most fetches from one host (host and port of the URL as
+ *     submitted) at once, so that one slow or dead host cannot hold every I/O slot; default 4. A
+ *     claimed task whose host is at its limit waits without an I/O slot, its lease renewed; while
+ *     such tasks fill the remaining slots, the engine still looks for other requests' work every
+ *     poll interval and trades a waiting task for it
+ * @param hostFailuresBeforeBackoff how many fetches from one host in a row may time out or fail
+ *     to connect before the whole host is backed off; default 3. While a host is backed off, its
+ *     tasks are not fetched: each claim of one uses an attempt at once and is retried after the
+ *     back-off, so the images of a host that stays dead fail after their attempts without holding
+ *     I/O slots for a timeout each
+ * @param hostBackoff how long a host is first backed off; default 10 seconds. Then one fetch at a
+ *     time probes it: an answer ends the back-off, another failure doubles it. Every back-off is
+ *     capped by {@code retryMaxDelay}, this first one included
  * @param claimBatchSize the most tasks claimed in one repository call; default 8
  * @param leaseDuration how long a claim lasts before other workers may take the task over;
  *     renewed (on a thread of its own) while the task is in flight; default 2 minutes. A worker
@@ -45,7 +69,11 @@ public record EngineConfig(
         String workerId,
         int ioConcurrency,
         int cpuConcurrency,
-        long pixelBudget,
+        long memoryBudget,
+        Path spillDirectory,
+        int maxFetchesPerHost,
+        int hostFailuresBeforeBackoff,
+        Duration hostBackoff,
         int claimBatchSize,
         Duration leaseDuration,
         int maxAttempts,
@@ -57,6 +85,9 @@ public record EngineConfig(
         Duration notificationLease,
         Duration shutdownTimeout) {
 
+    /** The smallest {@link #memoryBudget()}: 1 MiB. */
+    public static final long MIN_MEMORY_BUDGET = 1024 * 1024;
+
     /** Validates every field, naming the first one out of range. */
     public EngineConfig {
         if (workerId == null || workerId.isBlank()) {
@@ -64,7 +95,16 @@ public record EngineConfig(
         }
         requireAtLeast("ioConcurrency", ioConcurrency, 1);
         requireAtLeast("cpuConcurrency", cpuConcurrency, 1);
-        requireAtLeast("pixelBudget", pixelBudget, 1);
+        requireAtLeast("memoryBudget", memoryBudget, MIN_MEMORY_BUDGET);
+        if (memoryBudget > Runtime.getRuntime().maxMemory()) {
+            throw new ConfigurationException("EngineConfig.memoryBudget (" + memoryBudget + " bytes) must not be more"
+                    + " than the maximum heap (" + Runtime.getRuntime().maxMemory() + " bytes, -Xmx): a budget the heap"
+                    + " cannot hold cannot keep the engine within the heap");
+        }
+        Objects.requireNonNull(spillDirectory, "EngineConfig.spillDirectory");
+        requireAtLeast("maxFetchesPerHost", maxFetchesPerHost, 1);
+        requireAtLeast("hostFailuresBeforeBackoff", hostFailuresBeforeBackoff, 1);
+        requirePositive("hostBackoff", hostBackoff);
         requireAtLeast("claimBatchSize", claimBatchSize, 1);
         requireAtLeast("maxAttempts", maxAttempts, 1);
         requireAtLeast("maxAbandoned", maxAbandoned, 0);
@@ -117,7 +157,11 @@ public record EngineConfig(
         private String workerId = defaultWorkerId();
         private int ioConcurrency = 16;
         private int cpuConcurrency = Runtime.getRuntime().availableProcessors();
-        private long pixelBudget = Math.max(1, Runtime.getRuntime().maxMemory() / 4 / 4);
+        private long memoryBudget = Math.max(MIN_MEMORY_BUDGET, Runtime.getRuntime().maxMemory() / 2);
+        private Path spillDirectory = Path.of(System.getProperty("java.io.tmpdir"), "imgpipe-spill");
+        private int maxFetchesPerHost = 4;
+        private int hostFailuresBeforeBackoff = 3;
+        private Duration hostBackoff = Duration.ofSeconds(10);
         private int claimBatchSize = 8;
         private Duration leaseDuration = Duration.ofMinutes(2);
         private int maxAttempts = 5;
@@ -136,7 +180,11 @@ public record EngineConfig(
             workerId = c.workerId;
             ioConcurrency = c.ioConcurrency;
             cpuConcurrency = c.cpuConcurrency;
-            pixelBudget = c.pixelBudget;
+            memoryBudget = c.memoryBudget;
+            spillDirectory = c.spillDirectory;
+            maxFetchesPerHost = c.maxFetchesPerHost;
+            hostFailuresBeforeBackoff = c.hostFailuresBeforeBackoff;
+            hostBackoff = c.hostBackoff;
             claimBatchSize = c.claimBatchSize;
             leaseDuration = c.leaseDuration;
             maxAttempts = c.maxAttempts;
@@ -167,9 +215,33 @@ public record EngineConfig(
             return this;
         }
 
-        /** @param value see {@link EngineConfig#pixelBudget()} @return this builder */
-        public Builder pixelBudget(long value) {
-            pixelBudget = value;
+        /** @param value see {@link EngineConfig#memoryBudget()} @return this builder */
+        public Builder memoryBudget(long value) {
+            memoryBudget = value;
+            return this;
+        }
+
+        /** @param value see {@link EngineConfig#spillDirectory()} @return this builder */
+        public Builder spillDirectory(Path value) {
+            spillDirectory = value;
+            return this;
+        }
+
+        /** @param value see {@link EngineConfig#maxFetchesPerHost()} @return this builder */
+        public Builder maxFetchesPerHost(int value) {
+            maxFetchesPerHost = value;
+            return this;
+        }
+
+        /** @param value see {@link EngineConfig#hostFailuresBeforeBackoff()} @return this builder */
+        public Builder hostFailuresBeforeBackoff(int value) {
+            hostFailuresBeforeBackoff = value;
+            return this;
+        }
+
+        /** @param value see {@link EngineConfig#hostBackoff()} @return this builder */
+        public Builder hostBackoff(Duration value) {
+            hostBackoff = value;
             return this;
         }
 
@@ -238,7 +310,8 @@ public record EngineConfig(
          * @throws ConfigurationException naming the first field out of range
          */
         public EngineConfig build() {
-            return new EngineConfig(workerId, ioConcurrency, cpuConcurrency, pixelBudget, claimBatchSize, leaseDuration,
+            return new EngineConfig(workerId, ioConcurrency, cpuConcurrency, memoryBudget, spillDirectory,
+                    maxFetchesPerHost, hostFailuresBeforeBackoff, hostBackoff, claimBatchSize, leaseDuration,
                     maxAttempts, maxAbandoned, retryBaseDelay, retryMaxDelay, pollInterval, housekeepingInterval, notificationLease,
                     shutdownTimeout);
         }

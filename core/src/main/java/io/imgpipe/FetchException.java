@@ -24,9 +24,15 @@ public class FetchException extends ImgPipeException {
         TIMEOUT(true),
         /** Connection refused or reset, DNS failure, TLS failure mid-stream. Transient. */
         CONNECTION(true),
-        /** The URL, or an address it resolves or redirects to, is refused by the address policy. Permanent. */
+        /**
+         * The URL, or an address it resolves or redirects to, is refused by the address policy, or
+         * the URL is not one that is fetched (not absolute http(s), an ambiguous numeric host). Permanent.
+         */
         ADDRESS_REFUSED(false),
-        /** Too many redirects, a redirect without a usable {@code Location}, or to a non-http(s) URL. Permanent. */
+        /**
+         * Too many redirects, a redirect without a usable {@code Location}, or to a URL that is not
+         * http(s), has user-info, or an ambiguous numeric host. Permanent.
+         */
         BAD_REDIRECT(false),
         /** The body is larger than the configured byte cap. Permanent. */
         TOO_LARGE(false),

@@ -9,10 +9,11 @@ import io.imgpipe.internal.ComponentResolver.Resolved;
 import io.imgpipe.internal.EngineThreads;
 import io.imgpipe.internal.InFlightTasks;
 import io.imgpipe.internal.LeaseKeeper;
-import io.imgpipe.internal.PixelBudget;
+import io.imgpipe.internal.MemoryBudget;
 import io.imgpipe.internal.RequestFinisher;
 import io.imgpipe.internal.RequestPlanner;
 import io.imgpipe.internal.RetryPolicy;
+import io.imgpipe.internal.SpillFiles;
 import io.imgpipe.internal.StatusReader;
 import io.imgpipe.internal.TaskPipeline;
 import io.imgpipe.internal.WorkLoop;
@@ -82,6 +83,8 @@ import org.slf4j.LoggerFactory;
 public final class ProcessingEngine implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ProcessingEngine.class);
+    /** How old a spilled body must be to be taken for one left by a process that died. */
+    private static final Duration STALE_SPILL_AGE = Duration.ofHours(1);
 
     private enum State { NEW, STARTED, CLOSED }
 
@@ -144,8 +147,10 @@ public final class ProcessingEngine implements AutoCloseable {
                 clock);
         RequestFinisher finisher = new RequestFinisher(repository, notifier, workerId, config.notificationLease(), clock);
         AtomicBoolean forcedStop = new AtomicBoolean();
+        SpillFiles spillFiles = new SpillFiles(config.spillDirectory());
+        spillFiles.sweep(STALE_SPILL_AGE);
         TaskPipeline pipeline = new TaskPipeline(fetcher, compressor, objectStore, repository, cpuExecutor,
-                new PixelBudget(config.pixelBudget()),
+                new MemoryBudget(config.memoryBudget()), spillFiles,
                 new RetryPolicy(config.retryBaseDelay(), config.retryMaxDelay(), config.maxAttempts(),
                         config.maxAbandoned()), finisher, clock,
                 forcedStop::get);
@@ -199,7 +204,7 @@ public final class ProcessingEngine implements AutoCloseable {
                 request.imageCount(), request.tasks().size());
         Workers running = workers;
         if (running != null) {
-            running.workLoop().signal();
+            running.workLoop().signalNewWork();
         }
         return requestId;
     }
@@ -304,7 +309,8 @@ public final class ProcessingEngine implements AutoCloseable {
     }
 
     /**
-     * Stops gracefully: stops claiming, waits for the tasks in flight and then for queued
+     * Stops gracefully: stops claiming, gives the claimed tasks still waiting for their host (see
+     * {@link EngineConfig#maxFetchesPerHost()}) back at once, waits for the tasks in flight and then for queued
      * completion notifications, up to {@link EngineConfig#shutdownTimeout()} in all (a little
      * more while threads answer interrupts), gives the tasks still in flight back to the
      * repository unprocessed, and closes the components the engine created. Idempotent.
@@ -354,6 +360,10 @@ public final class ProcessingEngine implements AutoCloseable {
         w.workLoop().stop();
         try {
             w.workLoopThread().join(Math.max(1, remainingMillis(deadline)));
+            int parked = w.workLoop().releaseParked();
+            if (parked > 0) {
+                log.info("released {} tasks that were waiting for their host", parked);
+            }
             w.ioExecutor().shutdown();
             if (!w.ioExecutor().awaitTermination(remainingMillis(deadline), TimeUnit.MILLISECONDS)) {
                 w.forcedStop().set(true);
@@ -367,6 +377,7 @@ public final class ProcessingEngine implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             w.forcedStop().set(true);
+            w.workLoop().releaseParked();
             w.inFlight().releaseAll();
             w.ioExecutor().shutdownNow();
             w.cpuExecutor().shutdownNow();

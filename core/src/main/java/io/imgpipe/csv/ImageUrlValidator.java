@@ -1,5 +1,6 @@
 package io.imgpipe.csv;
 
+import io.imgpipe.fetch.NumericHosts;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -10,7 +11,9 @@ import java.util.Optional;
 /**
  * Splits an {@code Input Image Urls} cell into URLs and checks each: an absolute {@code http} or
  * {@code https} URL (scheme in any case, returned lower-cased) with a host, no user-info, at most
- * {@link CsvLimits#maxUrlLength()} characters, parsed by {@link URI}. Entries are separated by
+ * {@link CsvLimits#maxUrlLength()} characters, parsed by {@link URI}. A host written as a number
+ * must be plain dotted-decimal IPv4: forms that programs read differently ({@code 0177.0.0.1},
+ * {@code 127.1}, {@code 0x7f.1}, {@code 2130706433}) are refused, see {@link NumericHosts}. Entries are separated by
  * commas, so a comma inside a URL must be percent-encoded ({@code %2C}). A cell longer than
  * {@link CsvLimits#maxUrlsPerRow()} URLs of {@link CsvLimits#maxUrlLength()} characters could
  * take, or with too many entries, is refused before any entry is built. Immutable and
@@ -119,6 +122,11 @@ final class ImageUrlValidator {
         if (uri.getRawUserInfo() != null) {
             problems.add(line, CsvColumn.IMAGE_URLS, "URL " + Quoting.quote(text.replace(uri.getRawUserInfo() + "@", "***@"))
                     + " contains credentials (user-info), which are not allowed");
+            return Optional.empty();
+        }
+        Optional<String> numericHost = NumericHosts.problem(uri);
+        if (numericHost.isPresent()) {
+            problems.add(line, CsvColumn.IMAGE_URLS, "URL " + Quoting.quote(text) + ": " + numericHost.get());
             return Optional.empty();
         }
         if (uri.getHost() == null || uri.getHost().isEmpty()) {

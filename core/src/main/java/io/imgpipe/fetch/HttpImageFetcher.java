@@ -2,6 +2,8 @@ package io.imgpipe.fetch;
 
 import io.imgpipe.FetchException;
 import io.imgpipe.FetchException.Reason;
+import io.imgpipe.ImgPipeException;
+import io.imgpipe.spi.BodyBudget;
 import io.imgpipe.spi.FetchedImage;
 import io.imgpipe.spi.ImageFetcher;
 import java.io.IOException;
@@ -53,7 +55,10 @@ import org.slf4j.LoggerFactory;
  *       address actually connected to (see {@link CheckedDnsResolver}). No proxy is used, system
  *       proxy settings included.</li>
  *   <li>Redirects (301, 302, 303, 307, 308) are followed here, at most
- *       {@link FetcherConfig#maxRedirects()}, only to http and https URLs.</li>
+ *       {@link FetcherConfig#maxRedirects()}, only to http and https URLs without user-info.</li>
+ *   <li>A host written as a number in any form but plain dotted-decimal IPv4 ({@code 0177.0.0.1},
+ *       {@code 127.1}, {@code 0x7f.1}, {@code 2130706433}) is refused, in the URL asked for and in
+ *       every redirect (see {@link NumericHosts}): programs disagree about the address it names.</li>
  *   <li>{@link FetcherConfig#totalTimeout()} bounds the whole fetch, every hop and the body
  *       included: one shared timer thread aborts the exchange at the deadline, and no socket wait
  *       is longer than the time left. {@link FetcherConfig#connectTimeout()} bounds each DNS
@@ -143,14 +148,34 @@ public final class HttpImageFetcher implements ImageFetcher {
      */
     @Override
     public FetchedImage fetch(URI url) {
+        return fetch(url, BodyBudget.UNLIMITED);
+    }
+
+    /**
+     * Downloads one image, following redirects, reserving the body's memory from {@code budget}
+     * once the answer's headers have come: its {@code Content-Length}, or for a body of unknown
+     * length the byte cap (or the budget's capacity, if smaller: the body is then limited to it).
+     * The body is read into a buffer that grows as bytes arrive (a body of known length ends in
+     * an array of exactly that length). The wait for the reservation counts against the total
+     * timeout. A body larger than the budget's capacity is a permanent {@link Reason#TOO_LARGE}.
+     *
+     * @param url an absolute http or https URL; user information in it is not sent
+     * @param budget where to reserve the body's memory
+     * @return the body, its declared content type and the URL that answered
+     * @throws FetchException on any failure, classified by {@link FetchException#reason()}
+     * @throws IllegalStateException if this fetcher is closed
+     */
+    @Override
+    public FetchedImage fetch(URI url, BodyBudget budget) {
         Objects.requireNonNull(url, "url");
+        Objects.requireNonNull(budget, "budget");
         if (closed.get()) {
             throw new IllegalStateException("HttpImageFetcher is closed");
         }
         long deadline = System.nanoTime() + config.totalTimeout().toNanos();
         URI current = requestUri(url);
         for (int redirects = 0; ; redirects++) {
-            Hop hop = exchange(url, current, deadline);
+            Hop hop = exchange(url, current, deadline, budget);
             if (hop.image != null) {
                 LOG.debug("fetched {} ({} bytes, {}) from {}", url, hop.image.body().length, hop.image.contentType(), current);
                 return hop.image;
@@ -219,6 +244,11 @@ public final class HttpImageFetcher implements ImageFetcher {
                             + classification(Reason.ADDRESS_REFUSED),
                     null, null);
         }
+        Optional<String> numericHost = NumericHosts.problem(url);
+        if (numericHost.isPresent()) {
+            throw new FetchException(url, Reason.ADDRESS_REFUSED, -1,
+                    numericHost.get() + classification(Reason.ADDRESS_REFUSED), null, null);
+        }
         return withoutUserInfoAndFragment(url);
     }
 
@@ -251,7 +281,7 @@ public final class HttpImageFetcher implements ImageFetcher {
         return URI.create(text.toString());
     }
 
-    private Hop exchange(URI original, URI uri, long deadline) {
+    private Hop exchange(URI original, URI uri, long deadline, BodyBudget budget) {
         long leftNanos = deadline - System.nanoTime();
         if (leftNanos <= 0) {
             throw failure(original, uri, Reason.TIMEOUT, -1, totalTimeoutMessage(), null, null);
@@ -285,7 +315,7 @@ public final class HttpImageFetcher implements ImageFetcher {
         ClassicHttpResponse response = null;
         try {
             response = client.executeOpen(null, get, HttpClientContext.create());
-            Hop hop = handle(original, uri, get, response);
+            Hop hop = handle(original, uri, get, response, deadline, budget);
             if (expired.get()) {
                 throw failure(original, uri, Reason.TIMEOUT, hop.status, totalTimeoutMessage(), null, null);
             }
@@ -312,14 +342,15 @@ public final class HttpImageFetcher implements ImageFetcher {
         }
     }
 
-    private Hop handle(URI original, URI uri, HttpGet get, ClassicHttpResponse response) throws IOException {
+    private Hop handle(URI original, URI uri, HttpGet get, ClassicHttpResponse response, long deadline, BodyBudget budget)
+            throws IOException {
         int status = response.getCode();
         if (FOLLOWED_REDIRECTS.contains(status)) {
             discard(get, response);
             return Hop.redirect(status, redirectTarget(original, uri, status, response.getFirstHeader(HttpHeaders.LOCATION)));
         }
         if (status >= 200 && status < 300) {
-            return Hop.image(status, readImage(original, uri, get, response));
+            return Hop.image(status, readImage(original, uri, get, response, deadline, budget));
         }
         discard(get, response);
         String reasonPhrase = response.getReasonPhrase();
@@ -355,10 +386,27 @@ public final class HttpImageFetcher implements ImageFetcher {
             throw failure(original, uri, Reason.BAD_REDIRECT, status,
                     "HTTP " + status + " redirect to " + target + " refused: it has no usable host and port", null, null);
         }
+        if (target.getRawUserInfo() != null) {
+            throw failure(original, uri, Reason.BAD_REDIRECT, status, "HTTP " + status + " redirect to "
+                    + withMaskedUserInfo(target) + " refused: URLs with user-info (credentials) are not followed", null, null);
+        }
+        Optional<String> numericHost = NumericHosts.problem(target);
+        if (numericHost.isPresent()) {
+            throw failure(original, uri, Reason.BAD_REDIRECT, status,
+                    "HTTP " + status + " redirect to " + target + " refused: " + numericHost.get(), null, null);
+        }
         return withoutUserInfoAndFragment(target);
     }
 
-    private FetchedImage readImage(URI original, URI uri, HttpGet get, ClassicHttpResponse response) throws IOException {
+    /** @return the URL as text with its user-info replaced by {@code ***}, so that no credential is repeated */
+    private static String withMaskedUserInfo(URI url) {
+        String text = url.toString();
+        String userInfo = url.getRawUserInfo();
+        return userInfo == null ? text : text.replace(userInfo + "@", "***@");
+    }
+
+    private FetchedImage readImage(URI original, URI uri, HttpGet get, ClassicHttpResponse response, long deadline,
+            BodyBudget budget) throws IOException {
         int status = response.getCode();
         String contentType = headerValue(response, HttpHeaders.CONTENT_TYPE);
         if (ContentTypes.declaresNonImage(contentType)) {
@@ -378,42 +426,100 @@ public final class HttpImageFetcher implements ImageFetcher {
             throw failure(original, uri, Reason.TOO_LARGE, status,
                     "Content-Length " + declaredLength + " exceeds the limit of " + config.maxBytes() + " bytes", null, null);
         }
-        byte[] body = entity == null ? new byte[0] : readCapped(original, uri, get, status, entity, declaredLength);
+        if (declaredLength == 0) {
+            requireImage(original, uri, get, status, new byte[0], 0);
+        }
+        byte[] body;
+        if (declaredLength > 0) {
+            reserve(original, uri, get, status, budget, declaredLength, deadline);
+            body = readDeclared(original, uri, get, status, entity, (int) declaredLength);
+        } else {
+            long reservation = Math.min(config.maxBytes() + 1, budget.capacity());
+            reserve(original, uri, get, status, budget, reservation, deadline);
+            body = readUndeclared(original, uri, get, status, entity, reservation - 1, reservation <= config.maxBytes());
+        }
         return new FetchedImage(original, uri, contentType, body);
     }
 
-    private byte[] readCapped(URI original, URI uri, HttpGet get, int status, HttpEntity entity, long declaredLength)
+    /** Reserves a body's memory before reading it, turning every refusal into a {@link FetchException}. */
+    private void reserve(URI original, URI uri, HttpGet get, int status, BodyBudget budget, long bytes, long deadline) {
+        boolean reserved;
+        try {
+            reserved = budget.reserve(bytes, deadline);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            get.cancel();
+            throw failure(original, uri, Reason.CONNECTION, status, "interrupted while waiting for memory for the body", e, null);
+        } catch (FetchException e) {
+            get.cancel();
+            throw e;
+        } catch (ImgPipeException e) {
+            get.cancel();
+            throw failure(original, uri, e.retryable() ? Reason.CONNECTION : Reason.TOO_LARGE, status, e.getMessage(), e, null);
+        }
+        if (!reserved) {
+            get.cancel();
+            throw failure(original, uri, Reason.TIMEOUT, status, totalTimeoutMessage() + " while waiting for "
+                    + bytes + " bytes of memory for the body", null, null);
+        }
+    }
+
+    /**
+     * Reads a body of known length into a buffer that grows as bytes arrive, up to exactly that
+     * length (so that a server that declares a large body and trickles it holds memory only for
+     * what it sent, and no trimming copy is needed); the buffer and its copy while growing are each
+     * at most the length, which a reservation of the length covers.
+     */
+    private byte[] readDeclared(URI original, URI uri, HttpGet get, int status, HttpEntity entity, int length)
             throws IOException {
-        long max = config.maxBytes();
-        int capacityLimit = (int) Math.min(max + 1, FetcherConfig.MAX_BYTES_LIMIT);
-        // Grow as bytes arrive: a server that declares a large body and trickles it cannot make
-        // every in-flight fetch hold the whole byte cap.
-        long expected = declaredLength >= 0 ? declaredLength + 1 : Long.MAX_VALUE;
-        byte[] buffer = new byte[(int) Math.min(Math.min(expected, FIRST_ALLOCATION), capacityLimit)];
+        byte[] buffer = new byte[Math.min(FIRST_ALLOCATION, length)];
+        int count = 0;
+        boolean sniffed = false;
+        try (InputStream in = entity.getContent()) {
+            while (count < length) {
+                if (count == buffer.length) {
+                    buffer = Arrays.copyOf(buffer, (int) Math.min(Math.max(2L * buffer.length, INITIAL_BUFFER), length));
+                }
+                int read = in.read(buffer, count, buffer.length - count);
+                if (read < 0) {
+                    throw new java.io.EOFException("body ended after " + count + " of its " + length + " bytes");
+                }
+                count += read;
+                if (!sniffed && count >= Math.min(ImageFormat.SNIFF_LENGTH, length)) {
+                    requireImage(original, uri, get, status, buffer, count);
+                    sniffed = true;
+                }
+            }
+        }
+        return buffer;
+    }
+
+    /**
+     * Reads a body of unknown length into a buffer that grows as bytes arrive, up to
+     * {@code limit}; the buffer and its copy while growing (or trimming) are each at most
+     * {@code limit + 1} bytes, which a reservation of that size covers.
+     */
+    private byte[] readUndeclared(URI original, URI uri, HttpGet get, int status, HttpEntity entity, long limit,
+            boolean limitedByBudget) throws IOException {
+        int capacityLimit = (int) Math.min(limit + 1, FetcherConfig.MAX_BYTES_LIMIT);
+        byte[] buffer = new byte[Math.min(FIRST_ALLOCATION, capacityLimit)];
         int count = 0;
         boolean sniffed = false;
         try (InputStream in = entity.getContent()) {
             while (true) {
                 if (count == buffer.length) {
                     if (buffer.length >= capacityLimit) {
-                        get.cancel();
-                        throw failure(original, uri, Reason.TOO_LARGE, status,
-                                "body exceeds the limit of " + max + " bytes", null, null);
+                        throw tooLarge(original, uri, get, status, limit, limitedByBudget);
                     }
-                    long next = Math.min(Math.max(2L * buffer.length, INITIAL_BUFFER), capacityLimit);
-                    if (buffer.length < expected) {
-                        next = Math.min(next, expected);
-                    }
-                    buffer = Arrays.copyOf(buffer, (int) next);
+                    buffer = Arrays.copyOf(buffer, (int) Math.min(Math.max(2L * buffer.length, INITIAL_BUFFER), capacityLimit));
                 }
                 int read = in.read(buffer, count, buffer.length - count);
                 if (read < 0) {
                     break;
                 }
                 count += read;
-                if (count > max) {
-                    get.cancel();
-                    throw failure(original, uri, Reason.TOO_LARGE, status, "body exceeds the limit of " + max + " bytes", null, null);
+                if (count > limit) {
+                    throw tooLarge(original, uri, get, status, limit, limitedByBudget);
                 }
                 if (!sniffed && count >= ImageFormat.SNIFF_LENGTH) {
                     requireImage(original, uri, get, status, buffer, count);
@@ -425,6 +531,12 @@ public final class HttpImageFetcher implements ImageFetcher {
             requireImage(original, uri, get, status, buffer, count);
         }
         return count == buffer.length ? buffer : Arrays.copyOf(buffer, count);
+    }
+
+    private static FetchException tooLarge(URI original, URI uri, HttpGet get, int status, long limit, boolean byBudget) {
+        get.cancel();
+        return failure(original, uri, Reason.TOO_LARGE, status, "body exceeds the limit of " + limit + " bytes"
+                + (byBudget ? " that the engine's memory budget allows a body sent without Content-Length" : ""), null, null);
     }
 
     private static void requireImage(URI original, URI uri, HttpGet get, int status, byte[] head, int length) {

@@ -63,6 +63,7 @@ public final class InFlightTasks {
         private volatile boolean ended;
         private volatile boolean ending;
         private volatile Lease lostLease;
+        private volatile boolean outputStored;
         private ClaimedTask adopted;
 
         private Held(ClaimedTask task) {
@@ -91,6 +92,16 @@ public final class InFlightTasks {
         /** @return whether an outcome write has returned for this entry */
         public boolean ended() {
             return ended;
+        }
+
+        /** Notes that this claim stored the task's output (so a failure must not leave it behind). */
+        public void markOutputStored() {
+            outputStored = true;
+        }
+
+        /** @return whether this claim stored the task's output */
+        public boolean outputStored() {
+            return outputStored;
         }
 
         /**

@@ -6,8 +6,14 @@ import io.imgpipe.spi.ClaimedTask;
 import io.imgpipe.spi.ProductRepository;
 import io.imgpipe.spi.RequestRecord;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +28,16 @@ import org.slf4j.LoggerFactory;
  * (woken early by a submission or a finished task); and, every housekeeping interval, finishes
  * requests left unfinished by a dead worker and takes over notifications whose holder died.
  * Leases are renewed elsewhere ({@link LeaseKeeper}), so a slow call here cannot let them lapse.
+ *
+ * <p>Each task passes its host's {@link HostGate} before it gets an I/O thread. A task whose host
+ * is at its limit is parked: it holds no I/O thread, its lease is renewed, and it starts as soon
+ * as its host has room and a thread is free. Parked tasks count against the claims, so that at
+ * most {@code ioConcurrency} tasks are held; when parked tasks fill every free slot, the loop
+ * still claims one task every poll interval (doubling the wait, up to eight intervals, while that
+ * finds only more work for busy hosts; at once after a submission here), and a task of another
+ * host trades places with the last task parked, which is given back for a while. A claimed task
+ * whose host is busy and that cannot be parked is given back without using an attempt. A task
+ * whose host is backed off ends its attempt at once ({@link TaskPipeline#runBackedOff}).
  */
 public final class WorkLoop implements Runnable {
 
@@ -39,13 +55,26 @@ public final class WorkLoop implements Runnable {
     private final EngineConfig config;
     private final String workerId;
     private final Clock clock;
+    private final HostGate hosts;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wakeUp = lock.newCondition();
     private boolean signalled;
+    private boolean newWork;
     private volatile boolean running = true;
     private int emptyClaims;
+    private int uselessProbes;
     private Instant nextHousekeeping = Instant.MIN;
+    private Instant nextProbe = Instant.EPOCH;
+
+    /** Guards {@link #busy}, {@link #parked}, {@link #parkedCount} and {@link #draining}. */
+    private final Object slots = new Object();
+    /** Tasks handed to the I/O executor and not finished. */
+    private int busy;
+    /** Tasks waiting for their host, by host, in the order they were parked. */
+    private final Map<String, Deque<InFlightTasks.Held>> parked = new LinkedHashMap<>();
+    private int parkedCount;
+    private boolean draining;
 
     /**
      * @param repository where tasks are claimed
@@ -70,12 +99,14 @@ public final class WorkLoop implements Runnable {
         this.config = config;
         this.workerId = workerId;
         this.clock = clock;
+        this.hosts = new HostGate(config.maxFetchesPerHost(), config.hostFailuresBeforeBackoff(), config.hostBackoff(),
+                config.retryMaxDelay(), clock);
     }
 
     @Override
     public void run() {
-        log.info("worker {} claiming tasks ({} I/O slots, {} CPU slots)", workerId, config.ioConcurrency(),
-                config.cpuConcurrency());
+        log.info("worker {} claiming tasks ({} I/O slots, {} CPU slots, {} fetches per host)", workerId,
+                config.ioConcurrency(), config.cpuConcurrency(), config.maxFetchesPerHost());
         while (running) {
             try {
                 housekeepIfDue();
@@ -98,10 +129,22 @@ public final class WorkLoop implements Runnable {
         log.info("worker {} stopped claiming", workerId);
     }
 
-    /** Wakes the loop early: new work may be claimable, or a slot has been freed. */
+    /** Wakes the loop early: a slot has been freed. */
     public void signal() {
         lock.lock();
         try {
+            signalled = true;
+            wakeUp.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Wakes the loop early because work was submitted here: it looks for it even if waiting tasks fill every slot. */
+    public void signalNewWork() {
+        lock.lock();
+        try {
+            newWork = true;
             signalled = true;
             wakeUp.signalAll();
         } finally {
@@ -115,13 +158,51 @@ public final class WorkLoop implements Runnable {
         signal();
     }
 
-    /** @return {@code true} if it claimed a full batch and should look again at once */
-    private boolean claimAndDispatch() {
-        int free = config.ioConcurrency() - inFlight.size();
-        if (free <= 0) {
-            return false;
+    /**
+     * Gives every parked task back unprocessed and parks no more (shutdown). Tasks already on
+     * I/O threads go on.
+     *
+     * @return how many were given back
+     */
+    public int releaseParked() {
+        List<InFlightTasks.Held> given;
+        synchronized (slots) {
+            draining = true;
+            given = new ArrayList<>(parkedCount);
+            parked.values().forEach(given::addAll);
+            parked.clear();
+            parkedCount = 0;
         }
-        int wanted = Math.min(free, config.claimBatchSize());
+        for (InFlightTasks.Held entry : given) {
+            inFlight.release(entry);
+            inFlight.remove(entry);
+        }
+        return given.size();
+    }
+
+    /** @return how many tasks wait for their host (for tests and diagnostics) */
+    public int parkedCount() {
+        synchronized (slots) {
+            return parkedCount;
+        }
+    }
+
+    /** @return {@code true} if it claimed a full batch of useful work and should look again at once */
+    private boolean claimAndDispatch() {
+        int wanted;
+        boolean probe;
+        synchronized (slots) {
+            int free = config.ioConcurrency() - busy - parkedCount;
+            if (free > 0) {
+                wanted = Math.min(free, config.claimBatchSize());
+                probe = false;
+            } else if (parkedCount > 0 && busy < config.ioConcurrency() && probeDue()) {
+                wanted = 1;
+                probe = true;
+            } else {
+                return false;
+            }
+        }
         List<ClaimedTask> claimed;
         try {
             claimed = repository.claim(workerId, wanted, clock.instant(), config.leaseDuration());
@@ -129,36 +210,181 @@ public final class WorkLoop implements Runnable {
             log.warn("could not claim tasks: {}", e.getMessage());
             return false;
         }
-        emptyClaims = claimed.isEmpty() ? emptyClaims + 1 : 0;
+        int useful = 0;
         for (ClaimedTask task : claimed) {
             InFlightTasks.Held entry = inFlight.add(task);
-            if (entry != null) {
-                dispatch(entry);
+            if (entry == null || route(entry, probe)) {
+                useful++;
             }
         }
-        return running && claimed.size() == wanted;
+        if (probe) { // a probe that found work for a free host probes again at once; one that did not waits longer
+            uselessProbes = useful == 0 ? uselessProbes + 1 : 0;
+            nextProbe = useful == 0 ? clock.instant().plus(doubled(uselessProbes)) : clock.instant();
+        } else {
+            emptyClaims = useful == 0 ? emptyClaims + 1 : 0;
+        }
+        return running && useful > 0 && claimed.size() == wanted;
     }
 
-    private void dispatch(InFlightTasks.Held entry) {
+    /** @return whether a probing claim may be made now: at a poll interval, doubled while probes find nothing useful */
+    private boolean probeDue() {
+        lock.lock();
         try {
-            ioExecutor.execute(() -> runTask(entry));
+            if (newWork) {
+                newWork = false;
+                uselessProbes = 0;
+                return true;
+            }
+        } finally {
+            lock.unlock();
+        }
+        return !clock.instant().isBefore(nextProbe);
+    }
+
+    /**
+     * Starts, parks or gives back a task just claimed.
+     *
+     * @param probe whether it came from a claim made while parked tasks filled every slot
+     * @return whether it was taken on (started or parked), rather than given back
+     */
+    private boolean route(InFlightTasks.Held entry, boolean probe) {
+        String host = HostGate.keyOf(entry.task().url());
+        InFlightTasks.Held traded = null;
+        boolean shuttingDown;
+        synchronized (slots) {
+            shuttingDown = draining;
+            if (!shuttingDown) {
+                HostGate.Admission admission = hosts.tryStart(host);
+                switch (admission.decision()) {
+                    case START:
+                        startLocked(entry, admission);
+                        if (busy + parkedCount > config.ioConcurrency()) {
+                            traded = takeLastParkedLocked();
+                        }
+                        break;
+                    case BACKED_OFF:
+                        startLocked(entry, admission);
+                        break;
+                    default:
+                        if (!probe && busy + parkedCount < config.ioConcurrency()) {
+                            parked.computeIfAbsent(host, h -> new ArrayDeque<>()).addLast(entry);
+                            parkedCount++;
+                            return true;
+                        }
+                        traded = entry;
+                }
+            }
+        }
+        if (shuttingDown) {
+            inFlight.release(entry);
+            inFlight.remove(entry);
+            return false;
+        }
+        if (traded != null) {
+            giveBackForAWhile(traded);
+            return traded != entry;
+        }
+        return true;
+    }
+
+    /** @return the task parked last, of the host with the most parked, taken out; or {@code null} */
+    private InFlightTasks.Held takeLastParkedLocked() {
+        Map.Entry<String, Deque<InFlightTasks.Held>> fullest = null;
+        for (Map.Entry<String, Deque<InFlightTasks.Held>> candidate : parked.entrySet()) {
+            if (fullest == null || candidate.getValue().size() > fullest.getValue().size()) {
+                fullest = candidate;
+            }
+        }
+        if (fullest == null) {
+            return null;
+        }
+        InFlightTasks.Held last = fullest.getValue().pollLast();
+        if (fullest.getValue().isEmpty()) {
+            parked.remove(fullest.getKey());
+        }
+        parkedCount--;
+        return last;
+    }
+
+    /** Releases a task this engine will not run now, without using an attempt, claimable again after a poll interval. */
+    private void giveBackForAWhile(InFlightTasks.Held entry) {
+        try {
+            entry.end(lease -> repository.release(lease, clock.instant().plus(config.pollInterval())));
+        } catch (RuntimeException e) {
+            log.warn("could not give task {} of request {} back; it will be reclaimed when its lease expires: {}",
+                    entry.lease().taskId(), entry.lease().requestId(), e.toString());
+        }
+        inFlight.remove(entry);
+    }
+
+    /** Hands a task with its admission to the I/O executor; {@link #busy} counts it until it finishes. */
+    private void startLocked(InFlightTasks.Held entry, HostGate.Admission admission) {
+        busy++;
+        Runnable work;
+        if (admission.decision() == HostGate.Decision.BACKED_OFF) {
+            work = () -> pipeline.runBackedOff(entry, admission.until(), admission.reason());
+        } else {
+            HostGate.Permit permit = admission.permit();
+            work = () -> pipeline.run(entry, (outcome, detail) -> fetchEnded(permit, outcome, detail));
+        }
+        try {
+            ioExecutor.execute(() -> runTask(entry, work));
         } catch (RejectedExecutionException e) {
+            busy--;
+            if (admission.permit() != null) {
+                hosts.ended(admission.permit(), HostGate.Outcome.UNKNOWN, null);
+            }
             inFlight.release(entry);
             inFlight.remove(entry);
         }
     }
 
-    private void runTask(InFlightTasks.Held entry) {
+    /** A fetch ended: its host's slot goes to a task parked for it, or to anything if the host is now backed off. */
+    private void fetchEnded(HostGate.Permit permit, HostGate.Outcome outcome, String detail) {
+        hosts.ended(permit, outcome, detail);
+        synchronized (slots) {
+            startParkedLocked(permit.host());
+        }
+    }
+
+    /** Starts the parked tasks of {@code host} that it has room for (all of them, if it is backed off). */
+    private void startParkedLocked(String host) {
+        Deque<InFlightTasks.Held> waiting = parked.get(host);
+        while (waiting != null && !waiting.isEmpty() && !draining) {
+            boolean backedOff = hosts.isBackedOff(host);
+            if (!backedOff && busy >= config.ioConcurrency()) {
+                return;
+            }
+            HostGate.Admission admission = hosts.tryStart(host);
+            if (admission.decision() == HostGate.Decision.BUSY) {
+                return;
+            }
+            InFlightTasks.Held next = waiting.pollFirst();
+            parkedCount--;
+            if (waiting.isEmpty()) {
+                parked.remove(host);
+            }
+            startLocked(next, admission);
+        }
+    }
+
+    private void runTask(InFlightTasks.Held entry, Runnable work) {
         try {
-            pipeline.run(entry);
+            work.run();
         } catch (Throwable e) {
             log.error("task {} of request {} ended with an error the pipeline could not handle", entry.lease().taskId(),
                     entry.lease().requestId(), e);
             throw e;
         } finally {
             InFlightTasks.Held next = inFlight.finish(entry);
+            synchronized (slots) {
+                busy--;
+                for (String host : List.copyOf(parked.keySet())) {
+                    startParkedLocked(host);
+                }
+            }
             if (next != null) {
-                dispatch(next);
+                route(next, false);
             }
             signal();
         }
@@ -170,6 +396,7 @@ public final class WorkLoop implements Runnable {
             return;
         }
         nextHousekeeping = now.plus(config.housekeepingInterval());
+        hosts.forgetIdle();
         try {
             for (String requestId : repository.findFinishable(SWEEP_LIMIT)) {
                 finisher.finishIfDone(requestId);
@@ -182,14 +409,27 @@ public final class WorkLoop implements Runnable {
         }
     }
 
+    /** @return the poll interval, doubled per claim in a row that found nothing useful, up to {@value #MAX_IDLE_BACKOFF} times */
+    private Duration idleWait() {
+        return doubled(emptyClaims);
+    }
+
+    private Duration doubled(int fruitlessClaims) {
+        return config.pollInterval().multipliedBy(1L << Math.min(Math.max(fruitlessClaims - 1, 0), MAX_IDLE_DOUBLINGS));
+    }
+
     /**
      * Waits for a signal, the poll interval, or the next housekeeping. While claims keep finding
-     * nothing the wait doubles, up to {@value #MAX_IDLE_BACKOFF} poll intervals, so an idle engine
-     * does not keep a repository busy; a signal (a submission here, a freed slot) resets it.
+     * nothing useful the wait doubles, up to {@value #MAX_IDLE_BACKOFF} poll intervals, so an idle
+     * engine does not keep a repository busy; a signal (a submission here, a freed slot) resets it.
      */
     private void awaitSignal() throws InterruptedException {
-        long poll = config.pollInterval().toNanos() << Math.min(Math.max(emptyClaims - 1, 0), MAX_IDLE_DOUBLINGS);
+        long poll = idleWait().toNanos();
         long waitNanos = Math.min(poll, Math.max(0, nextHousekeeping.toEpochMilli() - clock.millis()) * 1_000_000L);
+        long untilProbe = nextProbe.toEpochMilli() - clock.millis();
+        if (untilProbe > 0 && parkedCount() > 0) {
+            waitNanos = Math.min(waitNanos, untilProbe * 1_000_000L);
+        }
         lock.lock();
         try {
             if (!signalled && running && waitNanos > 0) {

@@ -19,10 +19,22 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.FileVisitResult;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +52,14 @@ import org.slf4j.LoggerFactory;
  * {@code ~}, which no key may contain, so they can never be read as objects; a put that fails
  * deletes its temporary file. The content type is not stored: whoever serves the files infers it
  * from the extension. Objects are created with the process's default permissions (umask).
+ *
+ * <h2>Debris of puts that died</h2>
+ * A process that dies during a put leaves its temporary file behind. The store deletes temporary
+ * files not modified for {@link FileSystemStoreConfig#tempFileMaxAge()} (default an hour): once
+ * when it is opened and then every {@link FileSystemStoreConfig#tempSweepInterval()}, on a daemon
+ * thread of its own, and whenever {@link #sweepTemporaryFiles()} is called. It never deletes a
+ * temporary file that one of its own puts is writing, whatever its age; the age protects those of
+ * other processes sharing the root. Directories the sweep leaves empty are deleted too.
  *
  * <h2>Confinement</h2>
  * Keys are checked with {@link ObjectKeys#requireValid} and must resolve under the root. A
@@ -62,8 +82,8 @@ import org.slf4j.LoggerFactory;
  * a directory or a file on its path, a missing root. Any other I/O error (a full disk, a network
  * file system hiccup) is retryable.
  *
- * <p>Thread-safe, also with other processes sharing the root. {@link #close()} does nothing: the
- * store holds no open files between calls.
+ * <p>Thread-safe, also with other processes sharing the root. {@link #close()} stops the sweeping
+ * thread; the store holds no open files between calls.
  */
 public final class FileSystemObjectStore implements ObjectStore {
 
@@ -79,6 +99,8 @@ public final class FileSystemObjectStore implements ObjectStore {
     private final Path root;
     private final Path realRoot;
     private final String urlPrefix;
+    private final Set<Path> liveTemporaryFiles = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService sweeper;
 
     /**
      * Opens a store, creating the root directory (and its parents) if missing.
@@ -100,6 +122,82 @@ public final class FileSystemObjectStore implements ObjectStore {
         }
         String base = config.baseUrl().toString();
         this.urlPrefix = base.endsWith("/") ? base : base + "/";
+        this.sweeper = startSweeping(config.tempSweepInterval());
+    }
+
+    private ScheduledExecutorService startSweeping(Duration interval) {
+        if (interval.isZero()) {
+            return null;
+        }
+        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "imgpipe-fs-sweep");
+            thread.setDaemon(true);
+            return thread;
+        });
+        executor.scheduleWithFixedDelay(this::sweepQuietly, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        return executor;
+    }
+
+    private void sweepQuietly() {
+        try {
+            sweepTemporaryFiles();
+        } catch (RuntimeException e) {
+            LOG.warn("sweeping temporary files under {} failed; trying again in {}", root, config.tempSweepInterval(), e);
+        }
+    }
+
+    /**
+     * Deletes the temporary files of puts that died: those under the root not modified for
+     * {@link FileSystemStoreConfig#tempFileMaxAge()}, except the ones this store's own puts are
+     * writing; and then the directories that are left empty. Symbolic links are not followed.
+     * Runs on the calling thread; the store also runs it on its own (see the class comment).
+     *
+     * @return how many temporary files were deleted
+     */
+    public int sweepTemporaryFiles() {
+        Instant cutoff = Instant.now().minus(config.tempFileMaxAge());
+        List<Path> stale = new ArrayList<>();
+        try {
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                    if (attributes.isRegularFile() && isTemporaryName(file.getFileName().toString())
+                            && attributes.lastModifiedTime().toInstant().isBefore(cutoff)) {
+                        stale.add(file);
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) {
+                    return FileVisitResult.CONTINUE; // deleted meanwhile, or unreadable: not ours to judge
+                }
+            });
+        } catch (IOException e) {
+            LOG.warn("could not look for temporary files under {}: {}", root, describe(e));
+        }
+        int deleted = 0;
+        for (Path file : stale) {
+            if (liveTemporaryFiles.contains(file)) {
+                continue;
+            }
+            try {
+                if (Files.deleteIfExists(file)) {
+                    deleted++;
+                    pruneEmptyDirectories(file.getParent());
+                }
+            } catch (IOException e) {
+                LOG.warn("could not delete stale temporary file {}: {}", file, describe(e));
+            }
+        }
+        if (deleted > 0) {
+            LOG.info("deleted {} temporary files left under {} by puts that did not finish", deleted, root);
+        }
+        return deleted;
+    }
+
+    private static boolean isTemporaryName(String name) {
+        return name.startsWith(TEMP_PREFIX) && name.endsWith(TEMP_SUFFIX);
     }
 
     /** @return the settings this store was opened with */
@@ -144,6 +242,7 @@ public final class FileSystemObjectStore implements ObjectStore {
                     requireInsideRoot(key, target);
                     temp = writeTemporaryCopy(target, data);
                     Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                    liveTemporaryFiles.remove(temp);
                     temp = null;
                     break;
                 } catch (NoSuchFileException | FileAlreadyExistsException e) {
@@ -246,18 +345,24 @@ public final class FileSystemObjectStore implements ObjectStore {
             throw new ObjectStoreException(null, "root " + root + " of the file system store is not a directory", null, false);
         }
         Path probe = root.resolve(TEMP_PREFIX + "ping-" + randomSuffix() + TEMP_SUFFIX);
+        liveTemporaryFiles.add(probe);
         try {
             Files.newByteChannel(probe, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
             Files.delete(probe);
         } catch (IOException e) {
             throw new ObjectStoreException(null, "root " + root + " of the file system store is not writable: "
                     + describe(e), e, !(e instanceof AccessDeniedException));
+        } finally {
+            liveTemporaryFiles.remove(probe);
         }
     }
 
-    /** Does nothing: the store holds no resources between calls. */
+    /** Stops the background sweep of temporary files, if any. Idempotent. */
     @Override
     public void close() {
+        if (sweeper != null) {
+            sweeper.shutdownNow();
+        }
     }
 
     @Override
@@ -303,28 +408,33 @@ public final class FileSystemObjectStore implements ObjectStore {
         return null;
     }
 
-    private static Path writeTemporaryCopy(Path target, byte[] data) throws IOException {
+    /**
+     * Writes a temporary file next to the target. It is registered as live (never swept) until the
+     * put moves it into place or deletes it; if writing fails, it is deleted here.
+     */
+    private Path writeTemporaryCopy(Path target, byte[] data) throws IOException {
         Path temp = target.resolveSibling(TEMP_PREFIX + target.getFileName() + "." + randomSuffix() + TEMP_SUFFIX);
+        liveTemporaryFiles.add(temp);
         try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            try {
-                ByteBuffer buffer = ByteBuffer.wrap(data);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                channel.force(false);
-            } catch (IOException e) {
-                deleteTemporary(temp);
-                throw e;
+            ByteBuffer buffer = ByteBuffer.wrap(data);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
             }
+            channel.force(false);
+        } catch (IOException | RuntimeException e) {
+            deleteTemporary(temp);
+            throw e;
         }
         return temp;
     }
 
-    private static void deleteTemporary(Path temp) {
+    private void deleteTemporary(Path temp) {
         try {
             Files.deleteIfExists(temp);
         } catch (IOException e) {
             LOG.warn("could not delete temporary file {}: {}", temp, describe(e));
+        } finally {
+            liveTemporaryFiles.remove(temp);
         }
     }
 

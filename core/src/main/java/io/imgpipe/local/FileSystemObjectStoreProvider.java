@@ -8,13 +8,18 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.function.Supplier;
 
 /**
  * Provides a {@link FileSystemObjectStore} under the name {@value #NAME}. Reads:
  * <ul>
  *   <li>{@value #ROOT} (required): the root directory, created if missing;
  *   <li>{@value #BASE_URL}: the absolute URL the root is served at; default the root's
- *       {@code file:} URL.
+ *       {@code file:} URL;
+ *   <li>{@value #TEMP_MAX_AGE}: a duration such as {@code 1h}: see
+ *       {@link FileSystemStoreConfig#tempFileMaxAge()};
+ *   <li>{@value #TEMP_SWEEP_INTERVAL}: a duration, {@code 0s} for none: see
+ *       {@link FileSystemStoreConfig#tempSweepInterval()}.
  * </ul>
  * Each {@link #create} returns a new store owned by the caller. Registered in
  * {@code META-INF/services/io.imgpipe.spi.ObjectStoreProvider}.
@@ -27,6 +32,10 @@ public final class FileSystemObjectStoreProvider implements ObjectStoreProvider 
     public static final String ROOT = "imgpipe.filesystem.root";
     /** The property naming the URL the root is served at. */
     public static final String BASE_URL = "imgpipe.filesystem.base-url";
+    /** The property giving the age after which a temporary file is debris. */
+    public static final String TEMP_MAX_AGE = "imgpipe.filesystem.temp-max-age";
+    /** The property giving how often debris is looked for. */
+    public static final String TEMP_SWEEP_INTERVAL = "imgpipe.filesystem.temp-sweep-interval";
 
     /** Creates the provider (for {@link java.util.ServiceLoader}). */
     public FileSystemObjectStoreProvider() {
@@ -38,7 +47,8 @@ public final class FileSystemObjectStoreProvider implements ObjectStoreProvider 
     }
 
     /**
-     * @param config the properties {@value #ROOT} and {@value #BASE_URL}
+     * @param config the properties {@value #ROOT}, {@value #BASE_URL}, {@value #TEMP_MAX_AGE} and
+     *     {@value #TEMP_SWEEP_INTERVAL}
      * @return a new store
      * @throws ConfigurationException naming the property if the root is missing, not a usable
      *     directory, or the base URL is not an absolute URL
@@ -53,11 +63,26 @@ public final class FileSystemObjectStoreProvider implements ObjectStoreProvider 
             throw new ConfigurationException("property " + ROOT + " is not a valid path: '" + rootText + "'", e);
         }
         URI baseUrl = config.get(BASE_URL).map(FileSystemObjectStoreProvider::parseBaseUrl).orElseGet(root::toUri);
-        FileSystemStoreConfig storeConfig = new FileSystemStoreConfig(root, baseUrl);
+        FileSystemStoreConfig defaults = new FileSystemStoreConfig(root, baseUrl);
+        FileSystemStoreConfig withAge = checked(TEMP_MAX_AGE,
+                () -> defaults.withTempFileMaxAge(config.getDuration(TEMP_MAX_AGE, defaults.tempFileMaxAge())));
+        FileSystemStoreConfig storeConfig = checked(TEMP_SWEEP_INTERVAL,
+                () -> withAge.withTempSweepInterval(config.getDuration(TEMP_SWEEP_INTERVAL, defaults.tempSweepInterval())));
         try {
             return new FileSystemObjectStore(storeConfig);
         } catch (ConfigurationException e) {
             throw new ConfigurationException("property " + ROOT + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static FileSystemStoreConfig checked(String property, Supplier<FileSystemStoreConfig> change) {
+        try {
+            return change.get();
+        } catch (ConfigurationException e) {
+            if (e.getMessage().startsWith("property ")) {
+                throw e;
+            }
+            throw new ConfigurationException("property " + property + ": " + e.getMessage(), e);
         }
     }
 

@@ -243,6 +243,28 @@ class CommonsCsvIngestorTest {
         });
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"0177.0.0.1", "010.1.1.1", "0x7f.1", "0x7f000001", "127.1", "2130706433", "1.2.3.4.5",
+            "256.1.1.1", "1.2.3.4.", "example.123"})
+    void refusesAmbiguousNumericHostsNamingLineAndColumn(String host) throws IOException {
+        List<CsvProblem> problems = problems(lines(HEADER, "1,A,https://a.example/ok.jpg", "2,B,http://" + host + "/1.jpg"));
+
+        assertThat(problems).singleElement().satisfies(p -> {
+            assertThat(p.line()).isEqualTo(3);
+            assertThat(p.column()).isEqualTo(URLS);
+            assertThat(p.message()).contains("'http://" + host + "/1.jpg'", "ambiguous numeric address",
+                    "four decimal numbers");
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://192.0.2.7/a.jpg", "http://0.0.0.0:8080/a.jpg", "http://[2001:db8::7]/a.jpg",
+            "http://123.example.com/a.jpg", "http://0x7f.example/a.jpg"})
+    void acceptsDottedDecimalIpv4Ipv6AndHostNamesThatStartWithDigits(String url) throws IOException {
+        assertThat(read(lines(HEADER, "1,A," + url))).singleElement()
+                .satisfies(row -> assertThat(row.imageUrls()).containsExactly(URI.create(url)));
+    }
+
     @Test
     void refusesUrlWithCredentialsWithoutRepeatingThem() throws IOException {
         List<CsvProblem> problems = problems(lines(HEADER, "1,A,https://alice:s3cret@a.example/1.jpg"));

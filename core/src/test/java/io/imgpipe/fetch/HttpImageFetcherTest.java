@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.imgpipe.FetchException;
 import io.imgpipe.FetchException.Reason;
+import io.imgpipe.spi.BodyBudget;
 import io.imgpipe.spi.FetchedImage;
 import io.imgpipe.testkit.TestHttpServer;
 import io.imgpipe.testkit.TestHttpServer.RecordedRequest;
@@ -262,6 +263,123 @@ class HttpImageFetcherTest {
     }
 
     @Test
+    void reservesTheDeclaredLengthOnceBeforeReadingTheBody() {
+        server.serve("/a.jpg", Reply.ok("image/jpeg", JPEG));
+        RecordingBudget budget = new RecordingBudget(Long.MAX_VALUE);
+
+        FetchedImage image = fetcher.fetch(server.url("/a.jpg"), budget);
+
+        assertThat(image.body()).isEqualTo(JPEG);
+        assertThat(budget.reservations).containsExactly((long) JPEG.length);
+    }
+
+    @Test
+    void reservesTheCapForABodyOfUnknownLength() throws Exception {
+        try (RawHttpServer raw = RawHttpServer.start(out -> {
+            writeChunkedHead(out);
+            writeChunk(out, JPEG);
+            out.write(ascii("0\r\n\r\n"));
+        }); HttpImageFetcher capped = new HttpImageFetcher(LOOPBACK_CONFIG.withMaxBytes(100_000))) {
+            RecordingBudget budget = new RecordingBudget(Long.MAX_VALUE);
+
+            assertThat(capped.fetch(raw.url("/chunked.jpg"), budget).body()).isEqualTo(JPEG);
+            assertThat(budget.reservations).containsExactly(100_001L);
+        }
+    }
+
+    @Test
+    void aBodyOfUnknownLengthIsLimitedToWhatTheBudgetCanGive() throws Exception {
+        try (RawHttpServer raw = RawHttpServer.start(out -> {
+            writeChunkedHead(out);
+            writeChunk(out, JPEG);
+            writeChunk(out, JPEG);
+            out.write(ascii("0\r\n\r\n"));
+        })) {
+            RecordingBudget budget = new RecordingBudget(JPEG.length + 10L);
+
+            FetchException e = fetchFailure(() -> fetcher.fetch(raw.url("/chunked.jpg"), budget));
+
+            assertThat(e.reason()).isEqualTo(Reason.TOO_LARGE);
+            assertThat(e.getMessage()).contains("memory budget allows a body sent without Content-Length");
+        }
+    }
+
+    @Test
+    void theBodyIsNotReadUntilItsMemoryIsReserved() throws Exception {
+        server.serve("/a.jpg", Reply.ok("image/jpeg", JPEG));
+        CountDownLatch reserving = new CountDownLatch(1);
+        CountDownLatch granted = new CountDownLatch(1);
+        BodyBudget waiting = new BodyBudget() {
+            @Override
+            public long capacity() {
+                return Long.MAX_VALUE;
+            }
+
+            @Override
+            public boolean reserve(long bytes, long deadlineNanos) throws InterruptedException {
+                reserving.countDown();
+                return granted.await(10, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        };
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<FetchedImage> fetch = pool.submit(() -> fetcher.fetch(server.url("/a.jpg"), waiting));
+            assertThat(reserving.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(fetch).isNotDone();
+
+            granted.countDown();
+
+            assertThat(fetch.get(10, java.util.concurrent.TimeUnit.SECONDS).body()).isEqualTo(JPEG);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void memoryThatIsNotReservedBeforeTheTotalTimeoutIsATransientTimeout() {
+        server.serve("/a.jpg", Reply.ok("image/jpeg", JPEG));
+        BodyBudget neverFree = new BodyBudget() {
+            @Override
+            public long capacity() {
+                return Long.MAX_VALUE;
+            }
+
+            @Override
+            public boolean reserve(long bytes, long deadlineNanos) {
+                return false;
+            }
+        };
+
+        FetchException e = fetchFailure(() -> fetcher.fetch(server.url("/a.jpg"), neverFree));
+
+        assertThat(e.reason()).isEqualTo(Reason.TIMEOUT);
+        assertThat(e.retryable()).isTrue();
+        assertThat(e.getMessage()).contains("while waiting for " + JPEG.length + " bytes of memory for the body");
+    }
+
+    @Test
+    void aBodyTheBudgetCanNeverHoldIsPermanentlyTooLargeWithTheBudgetsReason() {
+        server.serve("/a.jpg", Reply.ok("image/jpeg", JPEG));
+        BodyBudget small = new BodyBudget() {
+            @Override
+            public long capacity() {
+                return 10;
+            }
+
+            @Override
+            public boolean reserve(long bytes, long deadlineNanos) {
+                throw new io.imgpipe.ImgPipeException("more than the budget; raise the.setting", null, false);
+            }
+        };
+
+        FetchException e = fetchFailure(() -> fetcher.fetch(server.url("/a.jpg"), small));
+
+        assertThat(e.reason()).isEqualTo(Reason.TOO_LARGE);
+        assertThat(e.retryable()).isFalse();
+        assertThat(e.getMessage()).contains("raise the.setting");
+    }
+
+    @Test
     void oversizedBodyIsAbortedRatherThanDrained() throws Exception {
         byte[] chunk = new byte[64 * 1024];
         System.arraycopy(JPEG, 0, chunk, 0, 16);
@@ -467,6 +585,49 @@ class HttpImageFetcherTest {
         assertThat(e.getMessage()).contains("ftp://files.example.com/a.jpg");
     }
 
+    @Test
+    void redirectToAUrlWithUserInfoIsRefusedWithoutRepeatingTheCredentials() {
+        server.serve("/a.jpg", Reply.ok("image/jpeg", JPEG));
+        String target = "http://alice:s3cret@127.0.0.1:" + server.port() + "/a.jpg";
+        server.serve("/creds", Reply.redirect(302, target));
+
+        FetchException e = fetchFailure(server.url("/creds"));
+
+        assertThat(e.reason()).isEqualTo(Reason.BAD_REDIRECT);
+        assertThat(e.retryable()).isFalse();
+        assertThat(e.getMessage()).contains("http://***@127.0.0.1:" + server.port() + "/a.jpg", "user-info")
+                .doesNotContain("s3cret");
+        assertThat(server.hits("/a.jpg")).isZero();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0177.0.0.1", "127.1", "0x7f.1", "2130706433", "010.1.1.1"})
+    void redirectToAnAmbiguousNumericHostIsRefused(String host) {
+        server.serve("/numeric", Reply.redirect(302, "http://" + host + ":" + server.port() + "/a.jpg"));
+
+        FetchException e = fetchFailure(server.url("/numeric"));
+
+        assertThat(e.reason()).isEqualTo(Reason.BAD_REDIRECT);
+        assertThat(e.retryable()).isFalse();
+        assertThat(e.getMessage()).contains("'" + host + "'", "ambiguous numeric address");
+        assertThat(server.requests()).hasSize(1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0177.0.0.1", "127.1", "0x7f.1", "2130706433"})
+    void urlWithAnAmbiguousNumericHostIsRefusedBeforeConnecting(String host) {
+        server.serve("/a.jpg", Reply.ok("image/jpeg", JPEG));
+
+        try (HttpImageFetcher open = new HttpImageFetcher(FetcherConfig.defaults().withAddressPolicy(AddressPolicy.allowAll()))) {
+            FetchException e = fetchFailure(open, URI.create("http://" + host + ":" + server.port() + "/a.jpg"));
+
+            assertThat(e.reason()).isEqualTo(Reason.ADDRESS_REFUSED);
+            assertThat(e.retryable()).isFalse();
+            assertThat(e.getMessage()).contains("ambiguous numeric address");
+        }
+        assertThat(server.requests()).isEmpty();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"http://images.example.com:99999/a.jpg", "http://images.example.com:-5/a.jpg",
             "http://images.example.com:0/a.jpg"})
@@ -658,6 +819,33 @@ class HttpImageFetcherTest {
         FetchException e = catchThrowableOfType(FetchException.class, () -> fetcher.fetch(url));
         assertThat(e).as("fetching %s should fail with a FetchException", url).isNotNull();
         return e;
+    }
+
+    private static FetchException fetchFailure(org.assertj.core.api.ThrowableAssert.ThrowingCallable fetch) {
+        FetchException e = catchThrowableOfType(FetchException.class, fetch);
+        assertThat(e).as("the fetch should fail with a FetchException").isNotNull();
+        return e;
+    }
+
+    /** A budget that grants every reservation at once, up to its capacity, and records them. */
+    private static final class RecordingBudget implements BodyBudget {
+        final List<Long> reservations = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final long capacity;
+
+        RecordingBudget(long capacity) {
+            this.capacity = capacity;
+        }
+
+        @Override
+        public long capacity() {
+            return capacity;
+        }
+
+        @Override
+        public boolean reserve(long bytes, long deadlineNanos) {
+            reservations.add(bytes);
+            return true;
+        }
     }
 
     private static void writeChunkedHead(OutputStream out) throws java.io.IOException {

@@ -101,6 +101,27 @@ class FileSystemObjectStoreProviderTest {
                 .hasMessageContaining("imgpipe.filesystem.base-url");
     }
 
+    @Test
+    void readsTheSweepOfTemporaryFiles() {
+        try (FileSystemObjectStore store = (FileSystemObjectStore) provider.create(config(Map.of(
+                "imgpipe.filesystem.root", tempDir.toString(),
+                "imgpipe.filesystem.temp-max-age", "2h",
+                "imgpipe.filesystem.temp-sweep-interval", "0s")))) {
+            assertThat(store.config().tempFileMaxAge()).isEqualTo(java.time.Duration.ofHours(2));
+            assertThat(store.config().tempSweepInterval()).isZero();
+        }
+    }
+
+    @Test
+    void nonPositiveTempMaxAgeIsAConfigurationErrorNamingTheProperty() {
+        assertThatThrownBy(() -> provider.create(config(Map.of(
+                "imgpipe.filesystem.root", tempDir.toString(),
+                "imgpipe.filesystem.temp-max-age", "0s"))))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("imgpipe.filesystem.temp-max-age")
+                .hasMessageContaining("tempFileMaxAge must be positive");
+    }
+
     private static ProviderConfig config(Map<String, String> properties) {
         return new ProviderConfig(properties);
     }

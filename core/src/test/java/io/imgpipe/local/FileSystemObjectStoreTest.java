@@ -1,6 +1,7 @@
 package io.imgpipe.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -13,6 +14,9 @@ import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -20,6 +24,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FileSystemObjectStoreTest extends ObjectStoreContract {
 
     private static final String JPEG = "image/jpeg";
+    private static final Duration WAIT = Duration.ofSeconds(30);
 
     @TempDir
     Path tempDir;
@@ -110,6 +117,91 @@ class FileSystemObjectStoreTest extends ObjectStoreContract {
         assertThatThrownBy(() -> store().put("req-1", payload(1_000, 2), JPEG)).isInstanceOf(ObjectStoreException.class);
 
         assertThat(filesUnder(root())).containsExactly("req-1/a.jpg");
+    }
+
+    @Test
+    void temporaryFilesOfPutsThatDiedAreDeletedWhenTheStoreOpens() throws IOException {
+        Path stale = staleTemporaryFile(root().resolve("req-9/~1-1.jpg.0123456789abcdef.tmp"), Duration.ofHours(2));
+        Path fresh = staleTemporaryFile(root().resolve("req-8/~1-1.jpg.fedcba9876543210.tmp"), Duration.ofMinutes(1));
+        Path object = Files.write(root().resolve("req-8/1-2.jpg"), new byte[] {2});
+
+        try (FileSystemObjectStore reopened = new FileSystemObjectStore(FileSystemStoreConfig.of(root()))) {
+            await().atMost(WAIT).until(() -> Files.notExists(stale));
+
+            assertThat(stale.getParent()).as("a directory the sweep left empty").doesNotExist();
+            assertThat(fresh).as("younger than tempFileMaxAge: maybe a live put of another process").exists();
+            assertThat(object).exists();
+        }
+    }
+
+    @Test
+    void temporaryFilesOfPutsThatDiedAreDeletedPeriodically() throws IOException {
+        FileSystemStoreConfig config = FileSystemStoreConfig.of(root()).withTempFileMaxAge(Duration.ofMinutes(1))
+                .withTempSweepInterval(Duration.ofMillis(50));
+        try (FileSystemObjectStore sweeping = new FileSystemObjectStore(config)) {
+            sweeping.put("req-1/1-1.jpg", payload(100, 1), JPEG);
+            Path stale = staleTemporaryFile(root().resolve("req-1/~1-2.jpg.0123456789abcdef.tmp"), Duration.ofMinutes(5));
+
+            await().atMost(WAIT).until(() -> Files.notExists(stale));
+
+            assertThat(filesUnder(root())).containsExactly("req-1/1-1.jpg");
+        }
+    }
+
+    @Test
+    void sweepingWithoutABackgroundThreadIsCalledExplicitly() throws IOException {
+        FileSystemStoreConfig config = FileSystemStoreConfig.of(root()).withTempSweepInterval(Duration.ZERO);
+        Path stale = staleTemporaryFile(root().resolve("~ping-0123456789abcdef.tmp"), Duration.ofDays(1));
+        try (FileSystemObjectStore manual = new FileSystemObjectStore(config)) {
+            assertThat(stale).exists();
+
+            assertThat(manual.sweepTemporaryFiles()).isEqualTo(1);
+
+            assertThat(stale).doesNotExist();
+        }
+    }
+
+    @Test
+    void aSweepNeverDeletesATemporaryFileThatAPutOfTheStoreIsWriting() throws Exception {
+        FileSystemStoreConfig config = FileSystemStoreConfig.of(root()).withTempFileMaxAge(Duration.ofNanos(1))
+                .withTempSweepInterval(Duration.ZERO);
+        try (FileSystemObjectStore racing = new FileSystemObjectStore(config)) {
+            AtomicBoolean putting = new AtomicBoolean(true);
+            AtomicInteger swept = new AtomicInteger();
+            Thread sweeper = new Thread(() -> {
+                while (putting.get()) {
+                    swept.addAndGet(racing.sweepTemporaryFiles());
+                }
+            });
+            sweeper.start();
+            ExecutorService writers = Executors.newFixedThreadPool(4);
+            try {
+                List<Future<?>> puts = new ArrayList<>();
+                for (int i = 0; i < 200; i++) {
+                    int n = i;
+                    puts.add(writers.submit(() -> racing.put("req-1/" + n + ".jpg", payload(64 * 1024, n), JPEG)));
+                }
+                for (Future<?> put : puts) {
+                    put.get(60, TimeUnit.SECONDS);
+                }
+            } finally {
+                putting.set(false);
+                writers.shutdown();
+                sweeper.join();
+            }
+
+            assertThat(swept).as("temporary files deleted while their put was writing them").hasValue(0);
+            for (int i = 0; i < 200; i++) {
+                assertThat(racing.get("req-1/" + i + ".jpg")).hasValue(payload(64 * 1024, i));
+            }
+        }
+    }
+
+    private static Path staleTemporaryFile(Path file, Duration age) throws IOException {
+        Files.createDirectories(file.getParent());
+        Files.write(file, new byte[] {42});
+        Files.setLastModifiedTime(file, FileTime.from(Instant.now().minus(age)));
+        return file;
     }
 
     // ---------------------------------------------------------------- keys versus directories
