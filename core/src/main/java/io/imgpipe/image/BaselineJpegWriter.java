@@ -1,5 +1,8 @@
 package io.imgpipe.image;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -16,8 +19,12 @@ final class BaselineJpegWriter implements OutputBlocks.Visitor {
 
     private byte[] out;
     private int pos;
+    private static final VarHandle BIG_ENDIAN_LONG =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
+    /** Bits not yet written, right-aligned; {@link #free} more fit before the buffer holds 64. */
     private long accumulator;
-    private int accumulated;
+    private int free = 64;
     private final int[][] dcCodes = new int[2][];
     private final int[][] dcLengths = new int[2][];
     private final int[][] acCodes = new int[2][];
@@ -118,25 +125,27 @@ final class BaselineJpegWriter implements OutputBlocks.Visitor {
     }
 
     private void emit(int code, int length) {
-        accumulator = accumulator << length | code;
-        accumulated += length;
-        if (accumulated >= 32) {
-            accumulated -= 32;
-            flushWord((int) (accumulator >>> accumulated));
+        if (length < free) {
+            accumulator = accumulator << length | code;
+            free -= length;
+        } else {
+            int over = length - free;
+            writeWord(accumulator << free | (code & 0xFFFFFFFFL) >>> over);
+            accumulator = code;
+            free = 64 - over;
         }
     }
 
-    private void flushWord(int word) {
-        ensure(8);
-        int inverted = ~word;
-        if (((inverted - 0x01010101) & ~inverted & 0x80808080) == 0) {
-            out[pos] = (byte) (word >>> 24);
-            out[pos + 1] = (byte) (word >>> 16);
-            out[pos + 2] = (byte) (word >>> 8);
-            out[pos + 3] = (byte) word;
-            pos += 4;
+    private void writeWord(long word) {
+        if (pos + 16 > out.length) {
+            ensure(16);
+        }
+        long inverted = ~word;
+        if (((inverted - 0x0101010101010101L) & ~inverted & 0x8080808080808080L) == 0) {
+            BIG_ENDIAN_LONG.set(out, pos, word);
+            pos += 8;
         } else {
-            for (int shift = 24; shift >= 0; shift -= 8) {
+            for (int shift = 56; shift >= 0; shift -= 8) {
                 byte b = (byte) (word >>> shift);
                 out[pos++] = b;
                 if (b == (byte) 0xFF) {
@@ -152,14 +161,15 @@ final class BaselineJpegWriter implements OutputBlocks.Visitor {
      * @return the whole file
      */
     byte[] finish() {
-        int pad = (8 - (accumulated & 7)) & 7;
+        int pad = (8 - ((64 - free) & 7)) & 7;
         if (pad > 0) {
             emit((1 << pad) - 1, pad);
         }
-        ensure(accumulated / 8 * 2 + 2);
-        while (accumulated >= 8) {
-            accumulated -= 8;
-            byte b = (byte) (accumulator >>> accumulated);
+        int used = 64 - free;
+        ensure(used / 8 * 2 + 2);
+        while (used >= 8) {
+            used -= 8;
+            byte b = (byte) (accumulator >>> used);
             out[pos++] = b;
             if (b == (byte) 0xFF) {
                 out[pos++] = 0;

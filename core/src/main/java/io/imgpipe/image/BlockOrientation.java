@@ -95,6 +95,22 @@ final class BlockOrientation {
     }
 
     /**
+     * A transposed block keeps each coefficient's value but moves it to where the output table's step
+     * differs, so coefficients are requantized, in stored positions, to the step of the position
+     * they will have.
+     *
+     * @param outputTable a table in output zig-zag order
+     * @return the same steps indexed by the stored zig-zag position each output position comes from
+     */
+    int[] inStoredOrder(int[] outputTable) {
+        int[] stored = new int[64];
+        for (int k = 0; k < 64; k++) {
+            stored[source[k]] = outputTable[k];
+        }
+        return stored;
+    }
+
+    /**
      * Writes the output block made from a stored block.
      *
      * @param stored the stored coefficients

@@ -1,6 +1,9 @@
 package io.imgpipe.image;
 
 import io.imgpipe.CompressionException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 
 /**
  * Reads the entropy-coded data of one scan from the file's bytes: a 64-bit bit buffer filled a
@@ -17,6 +20,9 @@ final class EntropyReader {
     private static final int LOOKAHEAD_MASK = (1 << LOOKAHEAD) - 1;
     /** Requantized coefficients are clamped to what a baseline 8-bit JPEG can code. */
     static final int MAX_OUTPUT_MAGNITUDE = 1023;
+
+    private static final VarHandle BIG_ENDIAN_LONG =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     private final byte[] data;
     private final int scanNumber;
@@ -37,8 +43,27 @@ final class EntropyReader {
         this.scanNumber = scanNumber;
     }
 
-    /** Tops the buffer up to more than 56 bits, with zero bits once a marker or the end of data is reached. */
+    /**
+     * Tops the buffer up to at least 33 bits: eight bytes at a time where none of them is 0xFF,
+     * byte by byte otherwise, and with zero bits once a marker or the end of the data is reached.
+     */
     void fill() {
+        int pos = this.pos;
+        if (markerPos < 0 && pos + 8 <= data.length) {
+            long word = (long) BIG_ENDIAN_LONG.get(data, pos);
+            long inverted = ~word;
+            if (((inverted - 0x0101010101010101L) & ~inverted & 0x8080808080808080L) == 0) {
+                int bytes = (63 - count) >>> 3;
+                bits = bits << (bytes << 3) | word >>> (64 - (bytes << 3));
+                count += bytes << 3;
+                this.pos = pos + bytes;
+                return;
+            }
+        }
+        fillByBytes();
+    }
+
+    private void fillByBytes() {
         while (count <= 56) {
             if (markerPos >= 0 || pos >= data.length) {
                 bits <<= 8;

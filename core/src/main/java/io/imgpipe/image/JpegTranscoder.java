@@ -176,7 +176,7 @@ final class JpegTranscoder {
                             + frame.components[index].id + " again (a sequential JPEG codes each component once)");
                 }
                 if (!scanned[index]) {
-                    latchQuantTable(parser, frame.components[index], states[index], scan);
+                    latchQuantTable(parser, frame.components[index], states[index], scan, plan.orientation);
                     scanned[index] = true;
                 }
             }
@@ -220,14 +220,16 @@ final class JpegTranscoder {
         return writer.finish();
     }
 
-    private void latchQuantTable(JpegParser parser, FrameComponent component, ComponentState state, ScanHeader scan) {
+    private void latchQuantTable(JpegParser parser, FrameComponent component, ComponentState state, ScanHeader scan,
+            BlockOrientation orientation) {
         int[] table = parser.quantTables[component.quantTable];
         if (table == null) {
             throw new CompressionException("corrupt jpeg: scan " + scan.number() + " codes component " + component.id
                     + " whose quantization table " + component.quantTable + " is not defined");
         }
         state.sourceTable = table.clone();
-        int[] output = component.index == 0 ? outputTables.luminance : outputTables.chrominance;
+        int[] output = orientation.inStoredOrder(component.index == 0 ? outputTables.luminance
+                : outputTables.chrominance);
         Requantizer.factors(state.sourceTable, output, state.requantMultiply, state.requantAdd);
     }
 
