@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Writes the output file: SOI, a JFIF APP0 segment (as the pixel path's encoder writes it), the
@@ -122,6 +123,49 @@ final class BaselineJpegWriter implements OutputBlocks.Visitor {
         if (lastNonzero < 63) {
             emit(acCode[0], acLength[0]);
         }
+    }
+
+    /**
+     * Codes a symbol stream, whose entries are in output order.
+     *
+     * @param stream the symbols
+     * @param dc the DC tables written by {@link #writeHeaders}
+     * @param ac the AC tables written by {@link #writeHeaders}
+     */
+    void encode(SymbolStream stream, HuffmanEncodingTable[] dc, HuffmanEncodingTable[] ac) {
+        int[] codes = new int[4 * 256];
+        int[] lengths = new int[4 * 256];
+        for (int t = 0; t < dc.length; t++) {
+            System.arraycopy(dc[t].codes, 0, codes, 2 * t * 256, 256);
+            System.arraycopy(dc[t].lengths, 0, lengths, 2 * t * 256, 256);
+            System.arraycopy(ac[t].codes, 0, codes, (2 * t + 1) * 256, 256);
+            System.arraycopy(ac[t].lengths, 0, lengths, (2 * t + 1) * 256, 256);
+        }
+        List<int[]> chunks = stream.chunks();
+        long accumulator = this.accumulator;
+        int free = this.free;
+        for (int c = 0; c < chunks.size(); c++) {
+            int[] chunk = chunks.get(c);
+            int end = stream.used(c);
+            for (int i = 0; i < end; i++) {
+                int entry = chunk[i];
+                int symbol = entry >>> 20;
+                int size = (entry >>> 16) & 15;
+                int length = lengths[symbol] + size;
+                int code = codes[symbol] << size | (entry & 0xFFFF);
+                if (length < free) {
+                    accumulator = accumulator << length | code;
+                    free -= length;
+                } else {
+                    int over = length - free;
+                    writeWord(accumulator << free | (code & 0xFFFFFFFFL) >>> over);
+                    accumulator = code;
+                    free = 64 - over;
+                }
+            }
+        }
+        this.accumulator = accumulator;
+        this.free = free;
     }
 
     private void emit(int code, int length) {

@@ -20,9 +20,16 @@ final class ComponentState {
     int sourceDc;
     int outputDc;
 
-    ComponentState(FrameComponent component, long[] dcFrequencies, long[] acFrequencies) {
+    /**
+     * @param component the frame component
+     * @param dcFrequencies the DC symbol counts of the component's output table
+     * @param acFrequencies the AC symbol counts of the component's output table
+     * @param stored whether to allocate the coefficient store (not needed when blocks go straight
+     *     to a {@link SymbolStream})
+     */
+    ComponentState(FrameComponent component, long[] dcFrequencies, long[] acFrequencies, boolean stored) {
         this.component = component;
-        long blocks = component.paddedBlocks();
+        long blocks = stored ? component.paddedBlocks() : 0;
         this.coefficients = new short[Math.toIntExact(blocks * 64)];
         this.lastNonzero = new byte[Math.toIntExact(blocks)];
         this.dcFrequencies = dcFrequencies;

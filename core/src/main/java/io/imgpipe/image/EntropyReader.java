@@ -285,6 +285,150 @@ final class EntropyReader {
     }
 
     /**
+     * Decodes one block of a sequential scan in the output's coding order, requantizes it, counts
+     * the output's Huffman symbols and appends them to the symbol stream: the same work as
+     * {@link #decodeSequentialBlock}, with the stream as the sink instead of the block's storage.
+     *
+     * @param stream receives the block's output symbols
+     * @param table the output table pair of the component: 0 luminance, 2 chrominance
+     * @param dc the DC table
+     * @param ac the AC table
+     * @param state the component's predictors, requantization factors and statistics
+     */
+    void decodeSequentialBlock(SymbolStream stream, int table, HuffmanDecodingTable dc, HuffmanDecodingTable ac,
+            ComponentState state) {
+        long bits = this.bits;
+        int count = this.count;
+        if (count < 32) {
+            this.bits = bits;
+            this.count = count;
+            fill();
+            bits = this.bits;
+            count = this.count;
+        }
+        int[] chunk = stream.chunk;
+        int used = stream.used;
+        if (used > chunk.length - 68) {
+            stream.used = used;
+            stream.nextChunk();
+            chunk = stream.chunk;
+            used = 0;
+        }
+        long[] multiply = state.requantMultiply;
+        long[] add = state.requantAdd;
+
+        int entry = dc.lookup[(int) (bits >>> (count - LOOKAHEAD)) & LOOKAHEAD_MASK];
+        int size;
+        if (entry != 0) {
+            count -= entry >>> 8;
+            size = entry & 0xFF;
+        } else {
+            this.count = count;
+            size = decodeLongCode(dc);
+            count = this.count;
+        }
+        int diff = 0;
+        if (size != 0) {
+            count -= size;
+            int value = (int) (bits >>> count) & ((1 << size) - 1);
+            diff = value < 1 << (size - 1) ? value - (1 << size) + 1 : value;
+        }
+        int sourceDc = state.sourceDc + diff;
+        state.sourceDc = sourceDc;
+        int dcValue = (short) sourceDc;
+        int dcMagnitude = dcValue < 0 ? -dcValue : dcValue;
+        int outDc = (int) ((dcMagnitude * multiply[0] + add[0]) >>> Requantizer.SHIFT);
+        if (outDc > MAX_OUTPUT_MAGNITUDE) {
+            outDc = MAX_OUTPUT_MAGNITUDE;
+        }
+        if (dcValue < 0) {
+            outDc = -outDc;
+        }
+        int outDiff = outDc - state.outputDc;
+        state.outputDc = outDc;
+        int dcSize = 32 - Integer.numberOfLeadingZeros(outDiff < 0 ? -outDiff : outDiff);
+        state.dcFrequencies[dcSize]++;
+        chunk[used++] = table << 28 | dcSize << 20 | dcSize << 16
+                | ((outDiff < 0 ? outDiff - 1 : outDiff) & ((1 << dcSize) - 1));
+        int acTable = (table + 1) << 28;
+
+        long[] acFrequencies = state.acFrequencies;
+        int[] fastAc = ac.fastAc;
+        int lastOut = 0;
+        int k = 1;
+        while (k < 64) {
+            if (count < 32) {
+                this.bits = bits;
+                this.count = count;
+                fill();
+                bits = this.bits;
+                count = this.count;
+            }
+            int look = (int) (bits >>> (count - LOOKAHEAD)) & LOOKAHEAD_MASK;
+            int fast = fastAc[look];
+            int value;
+            if (fast != 0) {
+                count -= fast & 0xFF;
+                k += (fast >>> 8) & 0xFF;
+                value = fast >> 16;
+            } else {
+                entry = ac.lookup[look];
+                int symbol;
+                if (entry != 0) {
+                    count -= entry >>> 8;
+                    symbol = entry & 0xFF;
+                } else {
+                    this.count = count;
+                    symbol = decodeLongCode(ac);
+                    count = this.count;
+                }
+                size = symbol & 15;
+                if (size == 0) {
+                    if (symbol == 0xF0) {
+                        k += 16;
+                        continue;
+                    }
+                    break;
+                }
+                k += symbol >>> 4;
+                count -= size;
+                int raw = (int) (bits >>> count) & ((1 << size) - 1);
+                value = raw < 1 << (size - 1) ? raw - (1 << size) + 1 : raw;
+            }
+            if (k > 63) {
+                this.count = count;
+                throw corrupt("an AC coefficient beyond the 64th of a block");
+            }
+            int magnitude = value < 0 ? -value : value;
+            int out = (int) ((magnitude * multiply[k] + add[k]) >>> Requantizer.SHIFT);
+            if (out != 0) {
+                if (out > MAX_OUTPUT_MAGNITUDE) {
+                    out = MAX_OUTPUT_MAGNITUDE;
+                }
+                int zeros = k - lastOut - 1;
+                while (zeros > 15) {
+                    acFrequencies[0xF0]++;
+                    chunk[used++] = acTable | 0xF0 << 20;
+                    zeros -= 16;
+                }
+                int outSize = 32 - Integer.numberOfLeadingZeros(out);
+                int symbol = zeros << 4 | outSize;
+                acFrequencies[symbol]++;
+                chunk[used++] = acTable | symbol << 20 | outSize << 16 | ((value < 0 ? ~out : out) & ((1 << outSize) - 1));
+                lastOut = k;
+            }
+            k++;
+        }
+        if (lastOut < 63) {
+            acFrequencies[0]++;
+            chunk[used++] = acTable;
+        }
+        stream.used = used;
+        this.bits = bits;
+        this.count = count;
+    }
+
+    /**
      * Ends a restart interval: checks the data did not run short, and reads the restart marker.
      *
      * @param expected the expected marker number, 0 to 7

@@ -150,18 +150,39 @@ final class JpegTranscoder {
      * @throws PixelPathRequired if the file turns out to need the pixel path
      */
     byte[] transcode(Plan plan) {
+        JpegFrame frame = plan.frame;
+        boolean inOutputOrder = !frame.progressive() && plan.firstScan.components().length == frame.components.length
+                && plan.orientation.isIdentity();
+        if (inOutputOrder) {
+            try {
+                return transcode(plan, true);
+            } catch (SymbolStream.Overflow e) {
+                return transcode(plan(plan.parser.data(), plan.orientation.orientation()), false);
+            }
+        }
+        return transcode(plan, false);
+    }
+
+    /**
+     * @param streamed decode straight into a {@link SymbolStream} (a single-scan sequential file
+     *     kept upright) rather than into the coefficient store
+     */
+    byte[] transcode(Plan plan, boolean streamed) {
         JpegParser parser = plan.parser;
         JpegFrame frame = plan.frame;
         int count = frame.components.length;
         long[][] dcFrequencies = {new long[257], new long[257]};
         long[][] acFrequencies = {new long[257], new long[257]};
         ComponentState[] states = new ComponentState[count];
+        long blocks = 0;
         for (int i = 0; i < count; i++) {
             int table = i == 0 ? 0 : 1;
-            states[i] = new ComponentState(frame.components[i], dcFrequencies[table], acFrequencies[table]);
+            states[i] = new ComponentState(frame.components[i], dcFrequencies[table], acFrequencies[table], !streamed);
+            blocks += frame.components[i].paddedBlocks();
         }
+        SymbolStream stream = streamed ? new SymbolStream(blocks) : null;
         boolean progressive = frame.progressive();
-        boolean countedWhileDecoding = !progressive && plan.firstScan.components().length == count
+        boolean countedWhileDecoding = streamed || !progressive && plan.firstScan.components().length == count
                 && plan.orientation.isIdentity();
         ProgressiveScanDecoder progression = progressive ? new ProgressiveScanDecoder(count) : null;
         boolean[] scanned = new boolean[count];
@@ -183,7 +204,7 @@ final class JpegTranscoder {
             if (progressive) {
                 progression.decode(parser, scan, states);
             } else {
-                SequentialScanDecoder.decode(parser, scan, states);
+                SequentialScanDecoder.decode(parser, scan, states, stream);
             }
         }
         if (!parser.sawEndOfImage() && (progressive || !allTrue(scanned))) {
@@ -193,13 +214,13 @@ final class JpegTranscoder {
         if (progressive) {
             requantize(states);
         }
-        OutputBlocks blocks = new OutputBlocks(frame, states, plan.orientation);
+        OutputBlocks outputBlocks = new OutputBlocks(frame, states, plan.orientation);
         if (!countedWhileDecoding) {
             for (int t = 0; t < 2; t++) {
                 java.util.Arrays.fill(dcFrequencies[t], 0);
                 java.util.Arrays.fill(acFrequencies[t], 0);
             }
-            blocks.forEach(new HuffmanStatistics());
+            outputBlocks.forEach(new HuffmanStatistics());
         }
         boolean grey = count == 1;
         int tables = grey ? 1 : 2;
@@ -216,7 +237,11 @@ final class JpegTranscoder {
                 entropyBytes + entropyBytes / 128 + 2048));
         int[][] quant = {outputTables.luminance, outputTables.chrominance};
         writer.writeHeaders(plan.uprightWidth(), plan.uprightHeight(), grey, quant, dc, ac);
-        blocks.forEach(writer);
+        if (streamed) {
+            writer.encode(stream, dc, ac);
+        } else {
+            outputBlocks.forEach(writer);
+        }
         return writer.finish();
     }
 

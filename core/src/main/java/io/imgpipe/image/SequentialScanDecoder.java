@@ -18,9 +18,12 @@ final class SequentialScanDecoder {
      * @param parser positioned at the scan's entropy-coded data; left after it
      * @param scan the scan header
      * @param states every frame component's state, by frame index
+     * @param stream where the output symbols go if the scan is decoded in output order (every
+     *     component in one scan, picture not turned); {@code null} to store the coefficients
      * @throws CompressionException if a table is missing or the data is corrupt or truncated
+     * @throws SymbolStream.Overflow if the stream reaches its cap
      */
-    static void decode(JpegParser parser, ScanHeader scan, ComponentState[] states) {
+    static void decode(JpegParser parser, ScanHeader scan, ComponentState[] states, SymbolStream stream) {
         JpegFrame frame = parser.frame;
         int count = scan.components().length;
         HuffmanDecodingTable[] dc = new HuffmanDecodingTable[count];
@@ -50,7 +53,11 @@ final class SequentialScanDecoder {
                         state.sourceDc = 0;
                         untilRestart = restartInterval;
                     }
-                    reader.decodeSequentialBlock(coefficients, row + x, dc[0], ac[0], state);
+                    if (stream != null) {
+                        reader.decodeSequentialBlock(stream, 0, dc[0], ac[0], state);
+                    } else {
+                        reader.decodeSequentialBlock(coefficients, row + x, dc[0], ac[0], state);
+                    }
                     untilRestart--;
                     done++;
                 }
@@ -72,6 +79,13 @@ final class SequentialScanDecoder {
                         FrameComponent c = state.component;
                         int h = c.horizontalSampling;
                         int v = c.verticalSampling;
+                        if (stream != null) {
+                            int table = c.index == 0 ? 0 : 2;
+                            for (int b = h * v; b > 0; b--) {
+                                reader.decodeSequentialBlock(stream, table, dc[i], ac[i], state);
+                            }
+                            continue;
+                        }
                         for (int by = 0; by < v; by++) {
                             int row = (my * v + by) * c.paddedBlocksWide + mx * h;
                             for (int bx = 0; bx < h; bx++) {
