@@ -60,15 +60,16 @@ final class JpegTranscoder {
         }
 
         /**
-         * @return the bytes transcoding allocates for coefficients (an exact count), plus an
-         *     allowance for the output of twice the source's size
+         * @return the most transcoding allocates for coefficients or output symbols (129 bytes per
+         *     stored block, plus one chunk of the symbol stream), plus an allowance for the output
+         *     of twice the source's size and 64 KiB
          */
         long workingBytes() {
             long bytes = 0;
             for (FrameComponent c : frame.components) {
                 bytes += ComponentState.bytesFor(c);
             }
-            return bytes + 2L * parser.data().length + 64 * 1024;
+            return bytes + SymbolStream.CHUNK_BYTES + 2L * parser.data().length + 64 * 1024;
         }
     }
 

@@ -19,6 +19,8 @@ final class SymbolStream {
     /** The entries per block the stream may hold on average. */
     static final int MAX_ENTRIES_PER_BLOCK = 32;
     private static final int CHUNK = 1 << 15;
+    /** The bytes of one chunk: the stream may allocate this much beyond its cap. */
+    static final int CHUNK_BYTES = CHUNK * Integer.BYTES;
 
     /** Thrown when the stream would pass its cap. Carries no stack trace. */
     static final class Overflow extends RuntimeException {
