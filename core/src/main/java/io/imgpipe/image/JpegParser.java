@@ -28,7 +28,8 @@ final class JpegParser {
     JpegFrame frame;
     boolean jfif;
     int adobeTransform = -1;
-    boolean iccProfile;
+    /** The payloads of the ICC_PROFILE APP2 segments (after the sequence and count bytes), by sequence number. */
+    final java.util.TreeMap<Integer, byte[]> iccChunks = new java.util.TreeMap<>();
     boolean sixteenBitQuantTable;
     private int scans;
     private boolean ended;
@@ -103,6 +104,20 @@ final class JpegParser {
             readSegment(marker);
         }
         return null;
+    }
+
+    /** @return whether the file has an embedded ICC profile */
+    boolean hasIccProfile() {
+        return !iccChunks.isEmpty();
+    }
+
+    /** @return the embedded ICC profile's bytes, its chunks joined in sequence order */
+    byte[] iccProfile() {
+        java.io.ByteArrayOutputStream profile = new java.io.ByteArrayOutputStream();
+        for (byte[] chunk : iccChunks.values()) {
+            profile.write(chunk, 0, chunk.length);
+        }
+        return profile.toByteArray();
     }
 
     /** @return whether the EOI marker was read */
@@ -187,7 +202,10 @@ final class JpegParser {
                     jfif |= startsWith(body, end, JFIF);
                     break;
                 case JpegMarker.APP2:
-                    iccProfile |= startsWith(body, end, ICC_PROFILE);
+                    if (startsWith(body, end, ICC_PROFILE) && end - body >= ICC_PROFILE.length + 2) {
+                        int sequence = data[body + ICC_PROFILE.length] & 0xFF;
+                        iccChunks.put(sequence, java.util.Arrays.copyOfRange(data, body + ICC_PROFILE.length + 2, end));
+                    }
                     break;
                 case JpegMarker.APP14:
                     if (startsWith(body, end, ADOBE) && end - body >= 12) {

@@ -1,5 +1,6 @@
 package io.imgpipe.image;
 
+import com.twelvemonkeys.imageio.color.ColorProfiles;
 import io.imgpipe.CompressionException;
 
 /**
@@ -125,6 +126,9 @@ final class JpegTranscoder {
                 return "its sampling factors are " + frame.samplingFactors() + ", not 4:2:0 (2x2,1x1,1x1)";
             }
         }
+        if (parser.hasIccProfile() && !(components == 3 && isSrgb(parser.iccProfile()))) {
+            return "its embedded ICC profile is not sRGB, and the pixel path converts its colours";
+        }
         if (!orientation.isExactFor(frame)) {
             return "EXIF orientation " + orientation.orientation().tagValue() + " needs whole MCUs of "
                     + 8 * frame.maxHorizontalSampling + "x" + 8 * frame.maxVerticalSampling + " pixels along each "
@@ -136,6 +140,18 @@ final class JpegTranscoder {
             }
         }
         return null;
+    }
+
+    /**
+     * Decides as the pixel path's JPEG reader (TwelveMonkeys) does whether a profile needs no
+     * conversion; a profile it cannot read counts as needing one.
+     */
+    private static boolean isSrgb(byte[] profile) {
+        try {
+            return ColorProfiles.isCS_sRGB(ColorProfiles.createProfileRaw(profile));
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     private static boolean rgbIds(JpegFrame frame) {

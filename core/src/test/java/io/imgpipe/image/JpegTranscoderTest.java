@@ -9,7 +9,10 @@ import io.imgpipe.spi.CompressedImage;
 import io.imgpipe.spi.CompressionPath;
 import io.imgpipe.spi.ImageInfo;
 import io.imgpipe.testkit.TestImages;
+import java.awt.color.ColorSpace;
+import java.awt.color.ICC_Profile;
 import java.awt.image.BufferedImage;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -126,6 +129,28 @@ class JpegTranscoderTest {
                 .hasMessageContaining("30000x30000").hasMessageContaining("over the limit");
         assertThatThrownBy(() -> compressor.probe(source)).isInstanceOf(CompressionException.class)
                 .hasMessageContaining("over the limit");
+    }
+
+    @Test
+    void jpegWithAnSrgbIccProfileIsTranscoded() {
+        byte[] source = withIccProfile(JpegSources.jpeg(64, 48, Sampling.YCC_420, false, 0, 18), ColorSpace.CS_sRGB);
+
+        assertThat(compressor.compress(source).path()).isEqualTo(CompressionPath.TRANSCODED);
+    }
+
+    @Test
+    void jpegWithAnotherIccProfileTakesThePixelPathWhichConvertsItsColours() {
+        byte[] source = withIccProfile(JpegSources.jpeg(64, 48, Sampling.YCC_420, false, 0, 19), ColorSpace.CS_LINEAR_RGB);
+
+        assertThat(compressor.compress(source).path()).isEqualTo(CompressionPath.PIXELS);
+        assertThat(JpegTranscoder.plan(source, ExifOrientation.NORMAL).pixelPathReason).contains("ICC profile");
+    }
+
+    private static byte[] withIccProfile(byte[] jpeg, int colorSpace) {
+        byte[] profile = ICC_Profile.getInstance(colorSpace).getData();
+        byte[] payload = ImageFixtures.concat("ICC_PROFILE\0".getBytes(StandardCharsets.US_ASCII),
+                ImageFixtures.concat(new byte[] {1, 1}, profile));
+        return ImageFixtures.insertAfterSoi(jpeg, ImageFixtures.segment(0xE2, payload));
     }
 
     @Test
