@@ -154,6 +154,24 @@ class JpegTranscoderTest {
     }
 
     @Test
+    void progressiveJpegRepeatingAScanTakesThePixelPathWhichToleratesIt() {
+        byte[] jpeg = JpegSources.jpeg(64, 48, Sampling.YCC_420, true, 0, 20);
+        int first = JpegSegments.find(jpeg, 0xDA);
+        int second = first + 2;
+        while (!(jpeg[second] == (byte) 0xFF && jpeg[second + 1] == (byte) 0xDA)) {
+            second++;
+        }
+        byte[] repeated = ImageFixtures.concat(java.util.Arrays.copyOf(jpeg, second),
+                ImageFixtures.concat(java.util.Arrays.copyOfRange(jpeg, first, second),
+                        java.util.Arrays.copyOfRange(jpeg, second, jpeg.length)));
+
+        CompressedImage out = compressor.compress(repeated);
+
+        assertThat(out.path()).isEqualTo(CompressionPath.PIXELS);
+        assertThat(TranscodeComparison.decode(out.data()).getWidth()).isEqualTo(64);
+    }
+
+    @Test
     void cmykJpegTakesThePixelPath() {
         assertThat(compressor.compress(ImageFixtures.cmykJpeg(64, 32)).path()).isEqualTo(CompressionPath.PIXELS);
     }
