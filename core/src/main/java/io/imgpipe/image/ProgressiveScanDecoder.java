@@ -1,6 +1,7 @@
 package io.imgpipe.image;
 
 import io.imgpipe.CompressionException;
+import java.util.Arrays;
 
 /**
  * Decodes the scans of a progressive JPEG into the coefficient stores: DC first and refinement
@@ -18,7 +19,7 @@ final class ProgressiveScanDecoder {
     ProgressiveScanDecoder(int components) {
         knownBits = new int[components][64];
         for (int[] bits : knownBits) {
-            java.util.Arrays.fill(bits, -1);
+            Arrays.fill(bits, -1);
         }
     }
 
@@ -68,18 +69,6 @@ final class ProgressiveScanDecoder {
         EntropyReader reader = new EntropyReader(parser.data(), parser.position(), scan.number());
         new Pass(reader, scan, scanned, tables, parser.restartInterval, parser.frame).run();
         parser.resumeAt(reader.finish());
-    }
-
-    /** @return whether every component had all 64 coefficients to their last bit */
-    boolean complete() {
-        for (int[] known : knownBits) {
-            for (int bits : known) {
-                if (bits != 0) {
-                    return false;
-                }
-            }
-        }
-        return true;
     }
 
     private static CompressionException invalid(ScanHeader scan, String what) {
