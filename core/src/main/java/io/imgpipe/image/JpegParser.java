@@ -28,8 +28,11 @@ final class JpegParser {
     JpegFrame frame;
     boolean jfif;
     int adobeTransform = -1;
-    /** The payloads of the ICC_PROFILE APP2 segments (after the sequence and count bytes), by sequence number. */
-    final java.util.TreeMap<Integer, byte[]> iccChunks = new java.util.TreeMap<>();
+    /**
+     * Where the payloads of the ICC_PROFILE APP2 segments are (after the sequence and count bytes),
+     * as {start, end}, by sequence number: at most 256, so the profile is at most 16 MiB.
+     */
+    private final java.util.TreeMap<Integer, int[]> iccChunks = new java.util.TreeMap<>();
     boolean sixteenBitQuantTable;
     private int scans;
     private boolean ended;
@@ -114,8 +117,8 @@ final class JpegParser {
     /** @return the embedded ICC profile's bytes, its chunks joined in sequence order */
     byte[] iccProfile() {
         java.io.ByteArrayOutputStream profile = new java.io.ByteArrayOutputStream();
-        for (byte[] chunk : iccChunks.values()) {
-            profile.write(chunk, 0, chunk.length);
+        for (int[] chunk : iccChunks.values()) {
+            profile.write(data, chunk[0], chunk[1] - chunk[0]);
         }
         return profile.toByteArray();
     }
@@ -204,7 +207,7 @@ final class JpegParser {
                 case JpegMarker.APP2:
                     if (startsWith(body, end, ICC_PROFILE) && end - body >= ICC_PROFILE.length + 2) {
                         int sequence = data[body + ICC_PROFILE.length] & 0xFF;
-                        iccChunks.put(sequence, java.util.Arrays.copyOfRange(data, body + ICC_PROFILE.length + 2, end));
+                        iccChunks.put(sequence, new int[] {body + ICC_PROFILE.length + 2, end});
                     }
                     break;
                 case JpegMarker.APP14:
