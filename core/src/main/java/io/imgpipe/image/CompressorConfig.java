@@ -20,13 +20,19 @@ import io.imgpipe.ConfigurationException;
  * @param maxHeight the tallest output in pixels, scaling down (never up) to fit; 0 keeps the height
  * @param maxPixels the largest source (width times height, read from the header) accepted for
  *     decoding; default 50 megapixels
- * @param optimizeHuffman whether the JPEG encoder computes optimized Huffman tables (smaller
- *     files, same pixels, slower); default {@code true}
+ * @param optimizeHuffman whether the pixel path's JPEG encoder computes optimized Huffman tables
+ *     (smaller files, same pixels, slower); default {@code true}. The JPEG transcoder always does.
+ * @param transcodeJpegs whether JPEG sources that allow it are recompressed in the DCT-coefficient
+ *     domain rather than decoded to pixels (see {@link ThumbnailatorCompressor}); default {@code true}
  */
-public record CompressorConfig(float quality, int maxWidth, int maxHeight, long maxPixels, boolean optimizeHuffman) {
+public record CompressorConfig(float quality, int maxWidth, int maxHeight, long maxPixels, boolean optimizeHuffman,
+        boolean transcodeJpegs) {
 
-    /** Default: quality 0.5, same dimensions, at most 50 megapixels, optimized Huffman tables. */
-    public static final CompressorConfig DEFAULTS = new CompressorConfig(0.5f, 0, 0, 50_000_000L, true);
+    /**
+     * Default: quality 0.5, same dimensions, at most 50 megapixels, optimized Huffman tables, JPEGs
+     * transcoded.
+     */
+    public static final CompressorConfig DEFAULTS = new CompressorConfig(0.5f, 0, 0, 50_000_000L, true, true);
 
     /** Checks the values are in range, naming the field that is not. */
     public CompressorConfig {
@@ -45,7 +51,20 @@ public record CompressorConfig(float quality, int maxWidth, int maxHeight, long 
     }
 
     /**
-     * Settings with optimized Huffman tables (the default for that choice).
+     * Settings that transcode JPEGs where they can (the default for that choice).
+     *
+     * @param quality JPEG quality from 0.0 to 1.0
+     * @param maxWidth the widest output, 0 for no limit
+     * @param maxHeight the tallest output, 0 for no limit
+     * @param maxPixels the largest source accepted for decoding
+     * @param optimizeHuffman whether the pixel path computes optimized Huffman tables
+     */
+    public CompressorConfig(float quality, int maxWidth, int maxHeight, long maxPixels, boolean optimizeHuffman) {
+        this(quality, maxWidth, maxHeight, maxPixels, optimizeHuffman, true);
+    }
+
+    /**
+     * Settings with optimized Huffman tables and JPEG transcoding (the defaults for those choices).
      *
      * @param quality JPEG quality from 0.0 to 1.0
      * @param maxWidth the widest output, 0 for no limit
@@ -53,7 +72,7 @@ public record CompressorConfig(float quality, int maxWidth, int maxHeight, long 
      * @param maxPixels the largest source accepted for decoding
      */
     public CompressorConfig(float quality, int maxWidth, int maxHeight, long maxPixels) {
-        this(quality, maxWidth, maxHeight, maxPixels, true);
+        this(quality, maxWidth, maxHeight, maxPixels, true, true);
     }
 
     /** @return {@link #DEFAULTS} */
@@ -63,7 +82,7 @@ public record CompressorConfig(float quality, int maxWidth, int maxHeight, long 
 
     /** @param value the new quality @return a copy with that quality */
     public CompressorConfig withQuality(float value) {
-        return new CompressorConfig(value, maxWidth, maxHeight, maxPixels, optimizeHuffman);
+        return new CompressorConfig(value, maxWidth, maxHeight, maxPixels, optimizeHuffman, transcodeJpegs);
     }
 
     /**
@@ -72,12 +91,12 @@ public record CompressorConfig(float quality, int maxWidth, int maxHeight, long 
      * @return a copy with those bounds
      */
     public CompressorConfig withMaxSize(int width, int height) {
-        return new CompressorConfig(quality, width, height, maxPixels, optimizeHuffman);
+        return new CompressorConfig(quality, width, height, maxPixels, optimizeHuffman, transcodeJpegs);
     }
 
     /** @param value the new pixel limit @return a copy with that limit */
     public CompressorConfig withMaxPixels(long value) {
-        return new CompressorConfig(quality, maxWidth, maxHeight, value, optimizeHuffman);
+        return new CompressorConfig(quality, maxWidth, maxHeight, value, optimizeHuffman, transcodeJpegs);
     }
 
     /**
@@ -85,7 +104,15 @@ public record CompressorConfig(float quality, int maxWidth, int maxHeight, long 
      * @return a copy with that choice
      */
     public CompressorConfig withOptimizeHuffman(boolean value) {
-        return new CompressorConfig(quality, maxWidth, maxHeight, maxPixels, value);
+        return new CompressorConfig(quality, maxWidth, maxHeight, maxPixels, value, transcodeJpegs);
+    }
+
+    /**
+     * @param value whether JPEG sources that allow it are transcoded in the DCT-coefficient domain
+     * @return a copy with that choice
+     */
+    public CompressorConfig withTranscodeJpegs(boolean value) {
+        return new CompressorConfig(quality, maxWidth, maxHeight, maxPixels, optimizeHuffman, value);
     }
 
     /** @return {@code true} if a maximum width or height is set */

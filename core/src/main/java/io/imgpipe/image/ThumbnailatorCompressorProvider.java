@@ -16,6 +16,8 @@ import java.util.function.Function;
  *   <li>{@value #MAX_HEIGHT}: the tallest output in pixels, 0 for no limit (default 0)</li>
  *   <li>{@value #MAX_PIXELS}: the largest source accepted, width times height (default 50000000)</li>
  *   <li>{@value #OPTIMIZE_HUFFMAN}: {@code true} or {@code false} (default true)</li>
+ *   <li>{@value #TRANSCODE_JPEGS}: {@code true} or {@code false} (default true): whether JPEGs are
+ *       recompressed in the DCT-coefficient domain where that is exact</li>
  * </ul>
  *
  * <p>Registered in {@code META-INF/services/io.imgpipe.spi.ImageCompressorProvider}. Stateless and
@@ -35,6 +37,8 @@ public final class ThumbnailatorCompressorProvider implements ImageCompressorPro
     public static final String MAX_PIXELS = "imgpipe.image.max-pixels";
     /** Property: whether to compute optimized Huffman tables. */
     public static final String OPTIMIZE_HUFFMAN = "imgpipe.image.optimize-huffman";
+    /** Property: whether JPEG sources are transcoded in the DCT-coefficient domain where that is exact. */
+    public static final String TRANSCODE_JPEGS = "imgpipe.image.transcode-jpegs";
 
     /** For {@link java.util.ServiceLoader}. */
     public ThumbnailatorCompressorProvider() {
@@ -73,7 +77,8 @@ public final class ThumbnailatorCompressorProvider implements ImageCompressorPro
         if (maxPixels.isPresent()) {
             config = checked(MAX_PIXELS, maxPixels.get(), config::withMaxPixels);
         }
-        return config.withOptimizeHuffman(properties.getBoolean(OPTIMIZE_HUFFMAN, config.optimizeHuffman()));
+        return config.withOptimizeHuffman(properties.getBoolean(OPTIMIZE_HUFFMAN, config.optimizeHuffman()))
+                .withTranscodeJpegs(properties.getBoolean(TRANSCODE_JPEGS, config.transcodeJpegs()));
     }
 
     private static <T> CompressorConfig checked(String key, T value, Function<T, CompressorConfig> with) {

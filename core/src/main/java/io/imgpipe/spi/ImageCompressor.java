@@ -13,7 +13,9 @@ import io.imgpipe.CompressionException;
 public interface ImageCompressor {
 
     /**
-     * Reads format and dimensions from the header, decoding no pixel.
+     * Reads format and dimensions from the header, decoding no pixel, and estimates the memory
+     * {@link #compress} will need for this image on the path it will take
+     * ({@link ImageInfo#workingBytes()}), which the engine reserves before compressing.
      *
      * @param source the encoded source image
      * @return what the header says
@@ -23,7 +25,8 @@ public interface ImageCompressor {
     ImageInfo probe(byte[] source);
 
     /**
-     * Decodes and re-encodes one image.
+     * Re-encodes one image: decodes it and encodes the output, or, where an implementation can,
+     * recompresses it without decoding pixels; {@link CompressedImage#path()} says which.
      *
      * @param source the encoded source image
      * @return the encoded output

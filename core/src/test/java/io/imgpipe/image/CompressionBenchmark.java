@@ -1,6 +1,8 @@
 package io.imgpipe.image;
 
 import io.imgpipe.CompressionException;
+import io.imgpipe.spi.CompressedImage;
+import io.imgpipe.spi.CompressionPath;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -12,10 +14,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.imageio.IIOImage;
@@ -31,7 +35,10 @@ import net.coobird.thumbnailator.Thumbnails;
  *
  * <p>Approaches, all JPEG quality 0.5 at the source's size:
  * <ul>
- *   <li>(a) {@link ThumbnailatorCompressor} with its defaults (optimized Huffman tables);</li>
+ *   <li>(a) {@link ThumbnailatorCompressor} with its defaults (JPEGs transcoded in the
+ *       DCT-coefficient domain where exact, optimized Huffman tables); the figures say how many
+ *       images took each {@link CompressionPath};</li>
+ *   <li>(p) the same with transcoding off: every image decoded to pixels;</li>
  *   <li>(a') the same with standard Huffman tables, the encoder setting (b) and (c) use;</li>
  *   <li>(b) plain ImageIO: {@code ImageIO.read} and the JPEG {@link ImageWriter}, disk cache off;</li>
  *   <li>(c) Thumbnailator defaults: {@code Thumbnails.of(stream).scale(1.0).outputFormat("jpg")
@@ -94,10 +101,15 @@ public final class CompressionBenchmark {
 
         Map<String, Approach> approaches = new LinkedHashMap<>();
         ThumbnailatorCompressor ours = new ThumbnailatorCompressor();
-        ThumbnailatorCompressor oursStandardHuffman =
-                new ThumbnailatorCompressor(CompressorConfig.DEFAULTS.withOptimizeHuffman(false));
-        approaches.put("(a)  imgpipe ThumbnailatorCompressor, defaults (optimized Huffman)", s -> ours.compress(s).data());
-        approaches.put("(a') imgpipe ThumbnailatorCompressor, standard Huffman", s -> oursStandardHuffman.compress(s).data());
+        ThumbnailatorCompressor oursStandardHuffman = new ThumbnailatorCompressor(
+                CompressorConfig.DEFAULTS.withOptimizeHuffman(false).withTranscodeJpegs(false));
+        ThumbnailatorCompressor oursPixels =
+                new ThumbnailatorCompressor(CompressorConfig.DEFAULTS.withTranscodeJpegs(false));
+        approaches.put("(a)  imgpipe ThumbnailatorCompressor, defaults (transcoding, optimized Huffman)",
+                s -> counted("(a)", ours.compress(s)));
+        approaches.put("(p)  imgpipe ThumbnailatorCompressor, pixel path only", s -> counted("(p)", oursPixels.compress(s)));
+        approaches.put("(a') imgpipe ThumbnailatorCompressor, pixel path only, standard Huffman",
+                s -> counted("(a')", oursStandardHuffman.compress(s)));
         approaches.put("(b)  ImageIO.read + JPEG ImageWriter", CompressionBenchmark::plainImageIo);
         approaches.put("(c)  Thumbnailator defaults, scale(1.0)", CompressionBenchmark::thumbnailatorDefaults);
 
@@ -123,25 +135,37 @@ public final class CompressionBenchmark {
 
         long jpegInputBytes = corpus.stream().filter(Image::jpeg).mapToLong(i -> i.data().length).sum();
         System.out.println();
-        System.out.printf("%-66s %11s %11s %7s %7s  %s%n", "approach", "median MP/s", "median MP/s", "out/in",
+        System.out.printf("%-78s %11s %11s %7s %7s  %s%n", "approach", "median MP/s", "median MP/s", "out/in",
                 "out/in", "wall MP/s per pass");
-        System.out.printf("%-66s %11s %11s %7s %7s%n", "", "wall", "thread-CPU", "all", "jpegs");
+        System.out.printf("%-78s %11s %11s %7s %7s%n", "", "wall", "thread-CPU", "all", "jpegs");
         Map<String, double[]> medians = new LinkedHashMap<>();
         for (Map.Entry<String, List<Pass>> result : results.entrySet()) {
             List<Pass> passes = result.getValue();
             double[] wall = passes.stream().mapToDouble(Pass::wallMegapixelsPerSecond).toArray();
             double[] cpu = passes.stream().mapToDouble(Pass::cpuMegapixelsPerSecond).toArray();
             medians.put(label(result.getKey()), new double[] {median(wall), median(cpu)});
-            System.out.printf(Locale.ROOT, "%-66s %11.1f %11.1f %7.3f %7.3f  %s%n", result.getKey(), median(wall),
+            System.out.printf(Locale.ROOT, "%-78s %11.1f %11.1f %7.3f %7.3f  %s%n", result.getKey(), median(wall),
                     median(cpu), (double) passes.get(0).outputBytes() / inputBytes,
                     (double) passes.get(0).jpegSourceOutputBytes() / jpegInputBytes,
                     Arrays.stream(wall).mapToObj(v -> String.format(Locale.ROOT, "%.1f", v))
                             .collect(Collectors.joining(" ")));
         }
         System.out.println();
+        int passes = warmupPasses + measuredPasses;
+        PATHS.forEach((approach, counts) -> System.out.printf(Locale.ROOT, "paths of %s per pass: %s%n", approach,
+                counts.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue() / passes)
+                        .collect(Collectors.joining(", "))));
+        printRatio("(a)/(p) ", medians.get("(a)"), medians.get("(p)"), "transcoder vs pixel path, same compressor");
         printRatio("(a)/(b) ", medians.get("(a)"), medians.get("(b)"), "defaults vs plain ImageIO");
         printRatio("(a')/(b)", medians.get("(a')"), medians.get("(b)"), "same encoder settings as plain ImageIO");
         printRatio("(a)/(c) ", medians.get("(a)"), medians.get("(c)"), "defaults vs Thumbnailator defaults");
+    }
+
+    private static final Map<String, Map<CompressionPath, Long>> PATHS = new TreeMap<>();
+
+    private static byte[] counted(String approach, CompressedImage output) {
+        PATHS.computeIfAbsent(approach, a -> new EnumMap<>(CompressionPath.class)).merge(output.path(), 1L, Long::sum);
+        return output.data();
     }
 
     private static void printRatio(String name, double[] numerator, double[] denominator, String meaning) {

@@ -10,13 +10,24 @@ class CompressorConfigTest {
 
     @Test
     void defaultsToHalfQualitySameSizeFiftyMegapixelsOptimizedHuffman() {
-        assertThat(CompressorConfig.defaults()).isEqualTo(new CompressorConfig(0.5f, 0, 0, 50_000_000L, true));
+        assertThat(CompressorConfig.defaults()).isEqualTo(new CompressorConfig(0.5f, 0, 0, 50_000_000L, true, true));
         assertThat(CompressorConfig.defaults().resizes()).isFalse();
     }
 
     @Test
     void fourArgumentConstructorKeepsOptimizedHuffmanOn() {
         assertThat(new CompressorConfig(0.7f, 10, 20, 30L).optimizeHuffman()).isTrue();
+    }
+
+    @Test
+    void fiveArgumentConstructorKeepsJpegTranscodingOn() {
+        assertThat(new CompressorConfig(0.7f, 10, 20, 30L, false).transcodeJpegs()).isTrue();
+    }
+
+    @Test
+    void transcodingCopyChangesOnlyThatField() {
+        assertThat(CompressorConfig.DEFAULTS.withTranscodeJpegs(false))
+                .isEqualTo(new CompressorConfig(0.5f, 0, 0, 50_000_000L, true, false));
     }
 
     @Test

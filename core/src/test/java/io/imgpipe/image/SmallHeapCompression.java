@@ -17,7 +17,9 @@ final class SmallHeapCompression {
     public static void main(String[] args) throws Exception {
         byte[] source = Files.readAllBytes(Path.of(args[0]));
         try {
-            new ThumbnailatorCompressor().compress(source);
+            CompressorConfig config = CompressorConfig.DEFAULTS
+                    .withTranscodeJpegs(!(args.length > 1 && "pixels".equals(args[1])));
+            new ThumbnailatorCompressor(config).compress(source);
             System.out.println("OK");
         } catch (CompressionException e) {
             System.out.println(e.getClass().getName() + ": " + e.getMessage());

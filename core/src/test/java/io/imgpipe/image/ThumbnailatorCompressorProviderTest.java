@@ -42,11 +42,12 @@ class ThumbnailatorCompressorProviderTest {
                 "imgpipe.image.max-width", "1024",
                 "imgpipe.image.max-height", "768",
                 "imgpipe.image.max-pixels", "1000000",
-                "imgpipe.image.optimize-huffman", "false"));
+                "imgpipe.image.optimize-huffman", "false",
+                "imgpipe.image.transcode-jpegs", "false"));
 
         CompressorConfig config = ((ThumbnailatorCompressor) provider.create(properties)).config();
 
-        assertThat(config).isEqualTo(new CompressorConfig(0.8f, 1024, 768, 1_000_000L, false));
+        assertThat(config).isEqualTo(new CompressorConfig(0.8f, 1024, 768, 1_000_000L, false, false));
     }
 
     @Test
