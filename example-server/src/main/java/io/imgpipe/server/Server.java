@@ -162,6 +162,8 @@ public final class Server {
             if (config.s3() == null) {
                 javalin.routes.get("/" + Backend.FILES_PATH + "/<key>", ctx -> withServices(ctx, s -> s.files.serve(ctx)));
             }
+            javalin.routes.get("/product/requests",
+                    ctx -> withServices(ctx, s -> new RequestListing(s.engine).list(ctx)));
         }
     }
 
