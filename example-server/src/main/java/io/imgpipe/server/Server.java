@@ -86,6 +86,9 @@ public final class Server {
             log.info("imgpipe example-server listening on {}:{} (role {}, {} store, {} images, public URL {})", config.host(),
                     port, config.role().settingValue(), config.embeddedStore() ? "embedded" : "MongoDB",
                     config.s3() == null ? "local" : "S3", publicBaseUrl);
+            if (config.role().servesApi()) {
+                log.info("console at {}{}/", publicBaseUrl, Console.PATH);
+            }
             return port;
         } catch (RuntimeException e) {
             stop();
@@ -164,6 +167,9 @@ public final class Server {
             }
             javalin.routes.get("/product/requests",
                     ctx -> withServices(ctx, s -> new RequestListing(s.engine).list(ctx)));
+            Console console = new Console();
+            javalin.routes.get(Console.PATH, console::index);
+            javalin.routes.get(Console.PATH + "/{asset}", console::asset);
         }
     }
 
