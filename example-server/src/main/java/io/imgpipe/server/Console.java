@@ -37,7 +37,7 @@ final class Console {
     /** {@code GET /ui/}: the request list and the upload form. */
     void index(Context ctx) {
         if (!ctx.path().endsWith("/")) {
-            ctx.redirect("ui/", HttpStatus.MOVED_PERMANENTLY);
+            ctx.status(HttpStatus.MOVED_PERMANENTLY).header("Location", "ui/"); // relative: kept under a proxy's prefix
             return;
         }
         files.serve(ctx, INDEX);

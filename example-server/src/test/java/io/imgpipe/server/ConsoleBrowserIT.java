@@ -354,7 +354,8 @@ class ConsoleBrowserIT {
 
     @Test
     void everyControlIsLabelledAndTheFileInputIsReachedByKeyboard() {
-        open("/ui/");
+        open("/ui");
+        assertThat(driver.getCurrentUrl()).as("redirected to the console's directory").endsWith("/ui/");
         browser.await(d -> !d.findElements(By.cssSelector("#request-rows tr")).isEmpty()
                 || d.findElement(By.id("requests-empty")).isDisplayed(), "the list is loaded");
 
