@@ -70,20 +70,34 @@ final class Browser implements AutoCloseable {
     }
 
     /**
-     * Starts a headless Chromium at desktop size, or skips the calling test if Chromium or
-     * chromedriver is not installed.
-     *
-     * @return the browser
+     * @return why the browser tests cannot run here (Chromium or chromedriver is missing), or empty
+     *     when they can
      */
-    static Browser start() {
+    static Optional<String> unavailable() {
         Optional<String> chromium = find("IMGPIPE_CHROMIUM", CHROMIUM_CANDIDATES);
         Optional<String> chromedriver = find("IMGPIPE_CHROMEDRIVER", DRIVER_CANDIDATES);
-        Assumptions.assumeTrue(chromium.isPresent() && chromedriver.isPresent(), () -> "browser tests skipped: "
+        if (chromium.isPresent() && chromedriver.isPresent()) {
+            return Optional.empty();
+        }
+        return Optional.of("browser tests skipped: "
                 + (chromium.isEmpty() ? "no Chromium (looked for IMGPIPE_CHROMIUM, " + CHROMIUM_CANDIDATES + ")" : "")
                 + (chromium.isEmpty() && chromedriver.isEmpty() ? " and " : "")
                 + (chromedriver.isEmpty() ? "no chromedriver (looked for IMGPIPE_CHROMEDRIVER, " + DRIVER_CANDIDATES + ")"
                         : "")
                 + "; install Debian's chromium and chromium-driver (.ci/run does where it can)");
+    }
+
+    /**
+     * Starts a headless Chromium at desktop size, or skips the calling test, saying why, if
+     * Chromium or chromedriver is not installed.
+     *
+     * @return the browser
+     */
+    static Browser start() {
+        Optional<String> missing = unavailable();
+        Assumptions.assumeTrue(missing.isEmpty(), missing::get);
+        String chromium = find("IMGPIPE_CHROMIUM", CHROMIUM_CANDIDATES).orElseThrow();
+        String chromedriver = find("IMGPIPE_CHROMEDRIVER", DRIVER_CANDIDATES).orElseThrow();
         Path home;
         Path downloads;
         try {
@@ -93,7 +107,7 @@ final class Browser implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         ChromeOptions options = new ChromeOptions();
-        options.setBinary(chromium.get());
+        options.setBinary(chromium);
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--no-first-run", "--no-default-browser-check", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--disable-extensions",
@@ -108,7 +122,7 @@ final class Browser implements AutoCloseable {
         logging.enable(LogType.BROWSER, Level.ALL);
         options.setCapability(ChromeOptions.LOGGING_PREFS, logging);
         ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(chromedriver.get()))
+                .usingDriverExecutable(new File(chromedriver))
                 .usingAnyFreePort()
                 .withLogOutput(java.io.OutputStream.nullOutputStream())
                 .build();

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,8 +55,16 @@ class ConsoleBrowserIT {
     private static Browser browser;
     private static WebDriver driver;
 
+    /** Why the tests cannot run here, or {@code null}. */
+    private static String skipped;
+
     @BeforeAll
     static void start() {
+        skipped = Browser.unavailable().orElse(null);
+        if (skipped != null) {
+            System.err.println("ConsoleBrowserIT: " + skipped);
+            return;
+        }
         browser = Browser.start();
         driver = browser.driver();
         images = TestHttpServer.start();
@@ -82,11 +91,15 @@ class ConsoleBrowserIT {
 
     @BeforeEach
     void desktop() {
+        Assumptions.assumeTrue(skipped == null, skipped); // each test is reported skipped, with the reason
         browser.resize(Browser.DESKTOP);
     }
 
     @AfterEach
     void noErrorsInThePage() {
+        if (skipped != null) {
+            return;
+        }
         List<String> errors = new ArrayList<>();
         for (LogEntry entry : driver.manage().logs().get(LogType.BROWSER)) {
             // a refused upload or a deliberate 404 is logged by Chromium as a failed resource: expected
@@ -378,18 +391,6 @@ class ConsoleBrowserIT {
 
         assertThat(driver.findElement(By.id("upload-message")).getText()).isEqualTo("Choose a CSV file first.");
         assertThat(driver.switchTo().activeElement().getDomAttribute("id")).as("focus goes to the file input").isEqualTo("file");
-    }
-
-    @Test
-    void servesTheConsoleWithAPolicyThatForbidsRemoteScripts() {
-        var response = server.client().get("/ui/");
-
-        assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.headers().firstValue("Content-Security-Policy").orElse(""))
-                .contains("script-src 'self'").contains("default-src 'none'").contains("connect-src 'self'");
-        assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
-        assertThat(text(response)).as("no script or style sheet from elsewhere, no inline script")
-                .doesNotContainPattern("(src|href)=\"(https?:)?//").doesNotContain("<script>");
     }
 
     private static void open(String path) {
