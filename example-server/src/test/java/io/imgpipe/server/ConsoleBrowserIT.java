@@ -199,6 +199,7 @@ class ConsoleBrowserIT {
         assertThat(driver.findElements(By.cssSelector("#problems th[scope=col]"))).extracting(WebElement::getText)
                 .containsExactly("LINE", "COLUMN", "PROBLEM");
         assertThat(driver.getCurrentUrl()).endsWith("/ui/");
+        screenshot("problems-desktop");
     }
 
     @Test
@@ -299,6 +300,7 @@ class ConsoleBrowserIT {
         assertThat(row.findElement(By.cssSelector("[role=progressbar]")).getDomAttribute("aria-valuenow")).isNotNull();
         assertThat(row.findElement(By.cssSelector("td[data-label=Products]")).getText()).isEqualTo("1");
         assertThat(driver.findElement(By.id("newer")).isEnabled()).isFalse();
+        screenshot("index-desktop");
 
         driver.findElement(By.id("older")).click();
 
