@@ -30,6 +30,7 @@ import io.imgpipe.spi.ProductRepository;
 import io.imgpipe.spi.ProductRepositoryProvider;
 import io.imgpipe.spi.ProductRow;
 import io.imgpipe.spi.ProviderConfig;
+import io.imgpipe.spi.RequestCursor;
 import io.imgpipe.spi.RequestRecord;
 import java.io.IOException;
 import java.io.InputStream;
@@ -226,6 +227,36 @@ public final class ProcessingEngine implements AutoCloseable {
      */
     public Optional<RequestStatus> status(String requestId) {
         return statusReader.status(requestId);
+    }
+
+    /**
+     * Lists requests newest first, a page at a time, without their products: by creation time,
+     * then by id (both descending). Each page is one indexed read of the repository
+     * ({@link ProductRepository#listRequests}), whatever the size of the requests.
+     *
+     * <pre>{@code
+     * List<RequestSummary> page = engine.listRequests(20, null);
+     * while (!page.isEmpty()) {
+     *     ...
+     *     page = engine.listRequests(20, page.get(page.size() - 1).cursor());
+     * }
+     * }</pre>
+     *
+     * @param limit the most requests to return; at least 1
+     * @param before {@code null} for the newest requests, else the {@link RequestSummary#cursor()} of
+     *     the last request of the previous page (it stays valid if that request is deleted)
+     * @return up to {@code limit} requests, newest first; fewer, or none, at the end of the list
+     * @throws IllegalArgumentException if {@code limit} is below 1
+     * @throws RepositoryException if the repository failed
+     */
+    public List<RequestSummary> listRequests(int limit, RequestCursor before) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, got " + limit);
+        }
+        return repository.listRequests(limit, before).stream()
+                .map(request -> new RequestSummary(request.requestId(), request.status(), request.createdAt(),
+                        request.finishedAt(), request.productCount(), request.progress()))
+                .toList();
     }
 
     /**

@@ -7,6 +7,10 @@ import io.imgpipe.ImageStatus;
 import io.imgpipe.ProductStatus;
 import io.imgpipe.Progress;
 import io.imgpipe.RequestStatus;
+import io.imgpipe.RequestSummary;
+import io.imgpipe.Status;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.List;
 
 /** The JSON bodies of the API, as records serialized in component order. */
@@ -16,10 +20,10 @@ final class ApiResponses {
     }
 
     /**
-     * An error. {@code details} appears only for refused uploads.
+     * An error. {@code details} appears only for refused uploads and query parameters.
      *
      * @param error what went wrong
-     * @param details each problem found in the upload, or {@code null}
+     * @param details each problem found in the upload or the query, or {@code null}
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record ErrorBody(String error, List<Problem> details) {
@@ -33,8 +37,9 @@ final class ApiResponses {
      * One problem of a refused upload.
      *
      * @param line the 1-based line of the file (1 is the header), or {@code null} when the
-     *     problem is not in the file (a missing part, a bad form field)
-     * @param column the CSV column, or the form field, or {@code null} for the whole row or file
+     *     problem is not in the file (a missing part, a bad form field or query parameter)
+     * @param column the CSV column, or the form field or query parameter, or {@code null} for the
+     *     whole row or file
      * @param message what is wrong
      */
     record Problem(Long line, String column, String message) {
@@ -49,7 +54,7 @@ final class ApiResponses {
     }
 
     /**
-     * A request's status.
+     * A request's status. The fields before {@code savings} are the original API's, unchanged.
      *
      * @param requestId the request
      * @param status {@code pending}, {@code processing}, {@code completed} or {@code failed}
@@ -57,15 +62,60 @@ final class ApiResponses {
      * @param createdAt when it was uploaded (ISO-8601)
      * @param finishedAt when it finished (ISO-8601), or {@code null}
      * @param product the products, ordered by serial number
+     * @param savings the bytes in and out of the images completed so far
      */
     record StatusBody(String requestId, String status, ProgressBody progress, String createdAt, String finishedAt,
-            List<ProductBody> product) {
+            List<ProductBody> product, SavingsBody savings) {
 
         static StatusBody of(RequestStatus status) {
+            List<ProductBody> products = status.products().stream().map(ProductBody::of).toList();
             return new StatusBody(status.requestId(), status.status().wireName(), ProgressBody.of(status.progress()),
                     status.createdAt().toString(), status.finishedAt() == null ? null : status.finishedAt().toString(),
-                    status.products().stream().map(ProductBody::of).toList());
+                    products, SavingsBody.of(status));
         }
+    }
+
+    /**
+     * What compression saved over a request's completed images (one per image of a product, as
+     * listed in {@code product}; an image whose sizes were not recorded is left out).
+     *
+     * @param images how many images are counted
+     * @param sourceBytes their downloaded sizes, added up
+     * @param outputBytes their compressed sizes, added up
+     * @param savedBytes {@code sourceBytes - outputBytes}; negative if the outputs are larger
+     * @param savedPercent {@code savedBytes} as a percentage of {@code sourceBytes}, to one
+     *     decimal, or {@code null} while no image is counted
+     */
+    record SavingsBody(int images, long sourceBytes, long outputBytes, long savedBytes, BigDecimal savedPercent) {
+
+        static SavingsBody of(RequestStatus status) {
+            int images = 0;
+            long source = 0;
+            long output = 0;
+            for (ProductStatus product : status.products()) {
+                for (ImageStatus image : product.images()) {
+                    if (hasSizes(image)) {
+                        images++;
+                        source += image.sourceBytes();
+                        output += image.outputBytes();
+                    }
+                }
+            }
+            return new SavingsBody(images, source, output, source - output, percentSaved(source, output));
+        }
+
+        private static BigDecimal percentSaved(long source, long output) {
+            if (source == 0) {
+                return null;
+            }
+            return BigDecimal.valueOf(source - output).multiply(BigDecimal.valueOf(100))
+                    .divide(BigDecimal.valueOf(source), 1, RoundingMode.HALF_UP);
+        }
+    }
+
+    /** @return whether the image is completed with its sizes recorded (older records have none) */
+    static boolean hasSizes(ImageStatus image) {
+        return image.status() == Status.COMPLETED && image.sourceBytes() > 0;
     }
 
     /**
@@ -102,18 +152,58 @@ final class ApiResponses {
     }
 
     /**
-     * An image's status.
+     * An image's status. The first four fields are the original API's, unchanged; the sizes are
+     * {@code null} until the image is completed (and for images completed before sizes were
+     * recorded).
      *
      * @param url the input URL
      * @param compressedUrl where the compressed image is downloaded, once completed
      * @param status the image's status
      * @param error why the last attempt failed, or {@code null}
+     * @param sourceBytes the size of the downloaded source, or {@code null}
+     * @param outputBytes the size of the compressed output, or {@code null}
+     * @param width the output's width in pixels, or {@code null}
+     * @param height the output's height in pixels, or {@code null}
      */
-    record ImageBody(String url, String compressedUrl, String status, String error) {
+    record ImageBody(String url, String compressedUrl, String status, String error, Long sourceBytes, Long outputBytes,
+            Integer width, Integer height) {
 
         static ImageBody of(ImageStatus image) {
+            boolean sized = hasSizes(image);
             return new ImageBody(image.url().toString(), image.outputUrl() == null ? null : image.outputUrl().toString(),
-                    image.status().wireName(), image.error());
+                    image.status().wireName(), image.error(),
+                    sized ? image.sourceBytes() : null, sized ? image.outputBytes() : null,
+                    sized ? image.width() : null, sized ? image.height() : null);
+        }
+    }
+
+    /**
+     * A page of the request list.
+     *
+     * @param requests the requests, newest first
+     * @param next the cursor to pass as {@code before} for the next page, or {@code null} on the
+     *     last page
+     */
+    record RequestPage(List<RequestSummaryBody> requests, String next) {
+    }
+
+    /**
+     * A request without its products.
+     *
+     * @param requestId the request
+     * @param status {@code pending}, {@code processing}, {@code completed} or {@code failed}
+     * @param progress image counts by status
+     * @param createdAt when it was uploaded (ISO-8601)
+     * @param finishedAt when it finished (ISO-8601), or {@code null}
+     * @param productCount how many products it has
+     */
+    record RequestSummaryBody(String requestId, String status, ProgressBody progress, String createdAt,
+            String finishedAt, int productCount) {
+
+        static RequestSummaryBody of(RequestSummary summary) {
+            return new RequestSummaryBody(summary.requestId(), summary.status().wireName(),
+                    ProgressBody.of(summary.progress()), summary.createdAt().toString(),
+                    summary.finishedAt() == null ? null : summary.finishedAt().toString(), summary.productCount());
         }
     }
 

@@ -26,6 +26,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
+import java.util.Map;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +55,7 @@ public final class Server {
     private static final Logger log = LoggerFactory.getLogger(Server.class);
     private static final Duration HTTP_STOP_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration MIN_NOTIFICATION_LEASE = Duration.ofMinutes(2);
+    private static final String OPENAPI = "openapi.json";
 
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private volatile Services services;
@@ -86,6 +89,9 @@ public final class Server {
             log.info("imgpipe example-server listening on {}:{} (role {}, {} store, {} images, public URL {})", config.host(),
                     port, config.role().settingValue(), config.storeName(),
                     config.s3() == null ? "local" : "S3", publicBaseUrl);
+            if (config.role().servesApi()) {
+                log.info("console at {}{}/, API described at {}/openapi.json", publicBaseUrl, Console.PATH, publicBaseUrl);
+            }
             return port;
         } catch (RuntimeException e) {
             stop();
@@ -162,7 +168,24 @@ public final class Server {
             if (config.s3() == null) {
                 javalin.routes.get("/" + Backend.FILES_PATH + "/<key>", ctx -> withServices(ctx, s -> s.files.serve(ctx)));
             }
+            javalin.routes.get("/product/requests",
+                    ctx -> withServices(ctx, s -> new RequestListing(s.engine).list(ctx)));
+            Console console = new Console();
+            javalin.routes.get(Console.PATH, console::index);
+            javalin.routes.get(Console.PATH + "/{asset}", console::asset);
+            BundledFiles openApi = BundledFiles.load("io/imgpipe/server/", Map.of(OPENAPI, "application/json"), Map.of());
+            javalin.routes.get("/" + OPENAPI, ctx -> openApi.serve(ctx, OPENAPI));
         }
+    }
+
+    /** @return the routes served, as {@code METHOD /path} (for the test of the OpenAPI document) */
+    synchronized List<String> routes() {
+        if (app == null) {
+            throw new IllegalStateException("not started");
+        }
+        return app.unsafe.internalRouter.allHttpHandlers().stream()
+                .map(handler -> handler.endpoint.method + " " + handler.endpoint.path)
+                .toList();
     }
 
     private void health(Context ctx) {

@@ -118,6 +118,60 @@ class ProductApiIT {
     }
 
     @Test
+    void reportsEachCompletedImagesSizesAndTheRequestsSavings() {
+        String requestId = api.uploadCsv("S. No.,Product Name,Input Image Urls\n"
+                + "1,Lamp,\"" + images.url("/a.jpg") + "," + images.url("/missing.jpg") + "\"\n"
+                + "2,Desk," + images.url("/b.png") + "\n");
+
+        JsonNode status = api.awaitFinished(requestId);
+
+        List<String> fields = new ArrayList<>();
+        status.fieldNames().forEachRemaining(fields::add);
+        assertThat(fields).as("the original fields first, unchanged")
+                .containsExactly("requestId", "status", "progress", "createdAt", "finishedAt", "product", "savings");
+        JsonNode jpeg = status.get("product").get(0).get("images").get(0);
+        List<String> imageFields = new ArrayList<>();
+        jpeg.fieldNames().forEachRemaining(imageFields::add);
+        assertThat(imageFields).containsExactly("url", "compressedUrl", "status", "error", "sourceBytes", "outputBytes",
+                "width", "height");
+        assertThat(jpeg.get("sourceBytes").asLong()).isEqualTo(TestImages.jpeg(320, 200, 1).length);
+        byte[] output = api.get(URI.create(jpeg.get("compressedUrl").asText())).body();
+        assertThat(jpeg.get("outputBytes").asLong()).as("the stored output's size").isEqualTo(output.length);
+        assertThat(jpeg.get("width").asInt()).isEqualTo(320);
+        assertThat(jpeg.get("height").asInt()).isEqualTo(200);
+        JsonNode failed = status.get("product").get(0).get("images").get(1);
+        assertThat(failed.get("status").asText()).isEqualTo("failed");
+        assertThat(List.of(failed.get("sourceBytes"), failed.get("outputBytes"), failed.get("width"), failed.get("height")))
+                .allMatch(JsonNode::isNull);
+        JsonNode png = status.get("product").get(1).get("images").get(0);
+        long source = jpeg.get("sourceBytes").asLong() + png.get("sourceBytes").asLong();
+        long out = jpeg.get("outputBytes").asLong() + png.get("outputBytes").asLong();
+        JsonNode savings = status.get("savings");
+        assertThat(savings.get("images").asInt()).isEqualTo(2);
+        assertThat(savings.get("sourceBytes").asLong()).isEqualTo(source);
+        assertThat(savings.get("outputBytes").asLong()).isEqualTo(out);
+        assertThat(savings.get("savedBytes").asLong()).isEqualTo(source - out);
+        assertThat(savings.get("savedPercent").decimalValue())
+                .isEqualByComparingTo(java.math.BigDecimal.valueOf(Math.round((source - out) * 1000.0 / source) / 10.0));
+    }
+
+    @Test
+    void leavesTheSizesNullUntilAnImageIsCompleted() {
+        images.serve("/later.jpg", Reply.ok("image/jpeg", TestImages.jpeg(64, 48, 6)).delayedBy(Duration.ofSeconds(3)));
+        String requestId = api.uploadCsv("S. No.,Product Name,Input Image Urls\n1,Hat," + images.url("/later.jpg") + "\n");
+
+        JsonNode status = api.status(requestId);
+
+        JsonNode image = status.get("product").get(0).get("images").get(0);
+        assertThat(image.get("status").asText()).isIn("pending", "processing");
+        assertThat(image.get("sourceBytes").isNull()).isTrue();
+        assertThat(image.get("width").isNull()).isTrue();
+        assertThat(status.get("savings").get("images").asInt()).isZero();
+        assertThat(status.get("savings").get("savedPercent").isNull()).isTrue();
+        assertThat(api.awaitFinished(requestId).get("savings").get("images").asInt()).isEqualTo(1);
+    }
+
+    @Test
     void servesTheOutputCsvWithTheOutputUrlsInInputOrder() throws IOException {
         String input = "S. No.,Product Name,Input Image Urls\n"
                 + "1,Hat,\"" + images.url("/d.jpg") + ", " + images.url("/c.jpg") + "\"\n"
