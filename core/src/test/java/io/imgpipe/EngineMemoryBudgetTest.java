@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -54,8 +55,10 @@ class EngineMemoryBudgetTest {
 
     @Test
     void anImageThatNeedsMoreThanTheWholeBudgetFailsAtOnceSayingWhatItNeedsAndWhatToRaise() throws Exception {
-        h.server.serve("/big.png", Reply.ok("image/png", TestImages.encode(
-                new BufferedImage(600, 600, BufferedImage.TYPE_INT_RGB), "png"))); // small on the wire, 1.44 MB of pixels
+        byte[] png = TestImages.encode(new BufferedImage(600, 600, BufferedImage.TYPE_INT_RGB), "png");
+        h.server.serve("/big.png", Reply.ok("image/png", png)); // small on the wire, over 1.44 MB of pixels
+        long working = new ThumbnailatorCompressor().probe(png).workingBytes();
+        assertThat(working).as("the compressor's estimate: at least the decoded pixels").isGreaterThan(ONE_MIB);
         ProcessingEngine engine = h.startEngine(b -> b.fetcher(h.fetcher(EngineHarness.loopbackFetcherConfig()))
                 .config(EngineHarness.fastConfig().memoryBudget(ONE_MIB).spillDirectory(spill).build()));
 
@@ -64,7 +67,7 @@ class EngineMemoryBudgetTest {
 
         assertThat(image.status()).isEqualTo(Status.FAILED);
         assertThat(image.attempts()).as("not retried: it cannot fit however long it waits").isEqualTo(1);
-        assertThat(image.error()).contains("png image of 600x600 needs", "1,440,000 bytes of working memory, and its",
+        assertThat(image.error()).contains("png image of 600x600 needs", String.format(Locale.ROOT, "%,d bytes of working memory, and its", working),
                 "whole memory budget of 1.0 MiB (1,048,576 bytes)", "raise EngineConfig.memoryBudget");
         assertThat(h.server.hits("/big.png")).isEqualTo(1);
     }

@@ -2,6 +2,8 @@ package io.imgpipe.internal;
 
 import io.imgpipe.ImgPipeException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -24,6 +26,7 @@ public final class SpillFiles {
     private static final Logger log = LoggerFactory.getLogger(SpillFiles.class);
     private static final String PREFIX = "body-";
     private static final String SUFFIX = ".spill";
+    private static final int READ_SLICE_BYTES = 64 * 1024;
 
     private final Path directory;
 
@@ -56,8 +59,22 @@ public final class SpillFiles {
      * @throws ImgPipeException (retryable) if it cannot be read
      */
     byte[] read(Path file) {
-        try {
-            return Files.readAllBytes(file);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = channel.size();
+            if (size > Integer.MAX_VALUE - 8) {
+                throw new IOException("the file holds " + size + " bytes, more than an array can");
+            }
+            byte[] body = new byte[(int) size];
+            // Slices, because the JDK reads into a heap array through a temporary direct buffer of
+            // the whole read's size, cached per thread: whole bodies would be held twice, off the heap.
+            for (int offset = 0; offset < body.length; ) {
+                int read = channel.read(ByteBuffer.wrap(body, offset, Math.min(READ_SLICE_BYTES, body.length - offset)));
+                if (read < 0) {
+                    throw new IOException("the file ended after " + offset + " of " + body.length + " bytes");
+                }
+                offset += read;
+            }
+            return body;
         } catch (IOException e) {
             throw new ImgPipeException("could not read back the body spilled to " + file + ": " + e, e, true);
         }

@@ -87,6 +87,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class FileSystemObjectStore implements ObjectStore {
 
+    /** Bytes written per call, so that no call needs a temporary direct buffer larger than this. */
+    private static final int WRITE_SLICE_BYTES = 64 * 1024;
+
     private static final Logger LOG = LoggerFactory.getLogger(FileSystemObjectStore.class);
     private static final String TEMP_PREFIX = "~";
     private static final String TEMP_SUFFIX = ".tmp";
@@ -416,9 +419,13 @@ public final class FileSystemObjectStore implements ObjectStore {
         Path temp = target.resolveSibling(TEMP_PREFIX + target.getFileName() + "." + randomSuffix() + TEMP_SUFFIX);
         liveTemporaryFiles.add(temp);
         try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            ByteBuffer buffer = ByteBuffer.wrap(data);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
+            // Slices, because the JDK copies a heap buffer through a temporary direct buffer of
+            // its whole size, cached per thread, which large outputs would hold outside the heap.
+            for (int offset = 0; offset < data.length; ) {
+                ByteBuffer slice = ByteBuffer.wrap(data, offset, Math.min(WRITE_SLICE_BYTES, data.length - offset));
+                while (slice.hasRemaining()) {
+                    offset += channel.write(slice);
+                }
             }
             channel.force(false);
         } catch (IOException | RuntimeException e) {
