@@ -34,10 +34,11 @@ class ReadmeExampleTest {
     static void readmeExample(Path csvFile, Path outputDir) throws IOException, InterruptedException {
         // README-BEGIN
         CountDownLatch done = new CountDownLatch(1);
-        try (ProcessingEngine engine = ProcessingEngine.builder()
+        try (FileSystemObjectStore store = new FileSystemObjectStore(
+                     new FileSystemStoreConfig(outputDir, URI.create("https://cdn.example.com/images/")));
+             ProcessingEngine engine = ProcessingEngine.builder()
                      .repository(new InMemoryProductRepository())
-                     .objectStore(new FileSystemObjectStore(
-                             new FileSystemStoreConfig(outputDir, URI.create("https://cdn.example.com/images/"))))
+                     .objectStore(store)
                      .onCompletion(request -> done.countDown())
                      .build()) {
             engine.start();
