@@ -43,7 +43,7 @@ import org.bson.Document;
  *       ended, and reads take the state of unfinished images from the tasks;
  *   <li>{@code counters}: the counter the claim turns are numbered with.
  * </ul>
- * The store-mongo section of the project README describes the documents, the indexes and the
+ * The project's {@code docs/store-mongo.md} describes the documents, the indexes and the
  * query each serves.
  *
  * <p>Progress counts of unfinished requests ({@link #findRequest}, {@link #listRequests}) are

@@ -16,8 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Field names, state words and indexes of the collections. The store-mongo section of the
- * project README describes the documents and which query each index serves.
+ * Field names, state words and indexes of the collections. The project's
+ * {@code docs/store-mongo.md} describes the documents and which query each index serves.
  */
 final class Schema {
 

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * by scanning tasks. A claim is one short transaction: requests with claimable tasks take turns,
  * least recently served first, and each gives its next claimable task in creation order. Every
  * later write about a task is one {@code UPDATE} by primary key that applies only while the task
- * is held under the lease's token. The project README's store-sql section describes the tables,
+ * is held under the lease's token. The project's {@code docs/store-sql.md} describes the tables,
  * indexes and queries.
  *
  * <ul>
