@@ -155,7 +155,7 @@ class ConsoleBrowserIT {
         long saved = status.get("savings").get("savedBytes").asLong();
         assertThat(driver.findElement(By.id("savings")).getText())
                 .startsWith(saved >= 0 ? "Saved " : "The outputs are")
-                .contains(status.get("savings").get("savedPercent").asText() + "%")
+                .contains(String.format(Locale.US, "(%.1f%%)", status.get("savings").get("savedPercent").asDouble()))
                 .contains("over 4 images");
         screenshot("request-desktop");
     }

@@ -120,12 +120,13 @@ function savingsText(savings) {
   if (!savings || savings.images === 0) {
     return 'No image compressed yet.';
   }
+  // One decimal always, as in the rows: JSON's 89.0 arrives as 89.
   const images = `${savings.images} ${savings.images === 1 ? 'image' : 'images'}`;
   if (savings.savedBytes >= 0) {
-    return `Saved ${formatBytes(savings.savedBytes)} (${savings.savedPercent}%): `
+    return `Saved ${formatBytes(savings.savedBytes)} (${Number(savings.savedPercent).toFixed(1)}%): `
       + `${formatBytes(savings.sourceBytes)} in, ${formatBytes(savings.outputBytes)} out, over ${images}.`;
   }
-  return `The outputs are ${formatBytes(-savings.savedBytes)} larger than the sources (${savings.savedPercent}%): `
+  return `The outputs are ${formatBytes(-savings.savedBytes)} larger than the sources (${Number(savings.savedPercent).toFixed(1)}%): `
     + `${formatBytes(savings.sourceBytes)} in, ${formatBytes(savings.outputBytes)} out, over ${images}.`;
 }
 
