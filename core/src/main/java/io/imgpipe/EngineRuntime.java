@@ -1,6 +1,7 @@
 package io.imgpipe;
 
 import io.imgpipe.internal.CompletionNotifier;
+import io.imgpipe.internal.EngineMetrics;
 import io.imgpipe.internal.EngineThreads;
 import io.imgpipe.internal.InFlightTasks;
 import io.imgpipe.internal.LeaseKeeper;
@@ -65,16 +66,17 @@ final class EngineRuntime {
      * @param components what the pipeline runs with
      * @param listeners the completion listeners
      * @param workerId the engine's id in leases
+     * @param metrics told what the engine does
      * @return the running engine's threads
      */
     static EngineRuntime start(EngineConfig config, Clock clock, EngineComponents components,
-            List<CompletionListener> listeners, String workerId) {
+            List<CompletionListener> listeners, String workerId, EngineMetrics metrics) {
         ExecutorService ioExecutor = Executors.newFixedThreadPool(config.ioConcurrency(), EngineThreads.factory("imgpipe-io"));
         ExecutorService cpuExecutor = Executors.newFixedThreadPool(config.cpuConcurrency(), EngineThreads.factory("imgpipe-cpu"));
         CompletionNotifier notifier = new CompletionNotifier(listeners, components.repository, workerId,
-                config.notificationLease(), clock);
+                config.notificationLease(), clock, metrics);
         RequestFinisher finisher = new RequestFinisher(components.repository, notifier, workerId,
-                config.notificationLease(), clock);
+                config.notificationLease(), clock, metrics);
         AtomicBoolean forcedStop = new AtomicBoolean();
         SpillFiles spillFiles = new SpillFiles(config.spillDirectory());
         spillFiles.sweep(STALE_SPILL_AGE);
@@ -82,8 +84,9 @@ final class EngineRuntime {
                 components.repository, cpuExecutor, new MemoryBudget(config.memoryBudget()), spillFiles,
                 new RetryPolicy(config.retryBaseDelay(), config.retryMaxDelay(), config.maxAttempts(),
                         config.maxAbandoned()), finisher, clock,
-                forcedStop::get);
-        InFlightTasks inFlight = new InFlightTasks(components.repository, config.leaseDuration(), clock);
+                forcedStop::get, metrics);
+        InFlightTasks inFlight = new InFlightTasks(components.repository, config.leaseDuration(), clock, metrics);
+        metrics.watchInFlight(inFlight);
         WorkLoop workLoop = new WorkLoop(components.repository, pipeline, inFlight, finisher, notifier, ioExecutor,
                 config, workerId, clock);
         LeaseKeeper leaseKeeper = new LeaseKeeper(inFlight, notifier, config.leaseDuration(), config.notificationLease(),

@@ -1,6 +1,8 @@
 package io.imgpipe;
 
 import io.imgpipe.internal.ComponentResolver;
+import io.imgpipe.internal.EngineMetrics;
+import io.imgpipe.internal.MicrometerEngineMetrics;
 import io.imgpipe.internal.RequestPlanner;
 import io.imgpipe.internal.StatusReader;
 import io.imgpipe.spi.CsvIngestor;
@@ -13,6 +15,7 @@ import io.imgpipe.spi.ProductRow;
 import io.imgpipe.spi.ProviderConfig;
 import io.imgpipe.spi.RequestCursor;
 import io.imgpipe.spi.RequestRecord;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Writer;
@@ -73,13 +76,15 @@ public final class ProcessingEngine implements AutoCloseable {
     private final List<CompletionListener> listeners;
     private final RequestPlanner planner;
     private final StatusReader statusReader;
+    private final EngineMetrics metrics;
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
 
     private final String workerId;
     private volatile EngineRuntime runtime;
 
     private ProcessingEngine(EngineConfig config, Clock clock, List<CompletionListener> listeners,
-            EngineComponents components) {
+            EngineComponents components, EngineMetrics metrics) {
+        this.metrics = metrics;
         this.config = config;
         this.clock = clock;
         this.listeners = List.copyOf(listeners);
@@ -107,7 +112,7 @@ public final class ProcessingEngine implements AutoCloseable {
             throw new IllegalStateException("engine is " + state.get().name().toLowerCase(Locale.ROOT)
                     + "; start() may be called once");
         }
-        runtime = EngineRuntime.start(config, clock, components, listeners, workerId);
+        runtime = EngineRuntime.start(config, clock, components, listeners, workerId, metrics);
     }
 
     /**
@@ -312,10 +317,15 @@ public final class ProcessingEngine implements AutoCloseable {
             EngineRuntime running = runtime;
             running.stop();
             if (running.onDeliveryThread()) {
-                running.runAfterCurrentDelivery(components::closeOwned);
+                running.runAfterCurrentDelivery(this::closeOwned);
                 return;
             }
         }
+        closeOwned();
+    }
+
+    private void closeOwned() {
+        metrics.close();
         components.closeOwned();
     }
 
@@ -340,6 +350,7 @@ public final class ProcessingEngine implements AutoCloseable {
         private boolean discover;
         private ClassLoader classLoader;
         private final List<CompletionListener> listeners = new ArrayList<>();
+        private MeterRegistry meterRegistry;
         private final ComponentSlot<CsvIngestor> csvIngestor = new ComponentSlot<>("csvIngestor");
         private final ComponentSlot<ImageFetcher> fetcher = new ComponentSlot<>("fetcher");
         private final ComponentSlot<ImageCompressor> compressor = new ComponentSlot<>("compressor");
@@ -451,6 +462,27 @@ public final class ProcessingEngine implements AutoCloseable {
         }
 
         /**
+         * Publishes the engine's meters ({@code imgpipe.*}: images finished, bytes, stage timers,
+         * gauges, leases, requests, listener calls; see {@code docs/metrics.md}) to
+         * {@code registry}. Micrometer is an optional dependency: an engine built without a
+         * registry never loads a Micrometer class, so {@code micrometer-core} may be left off the
+         * class path. The registry is not closed by the engine; the engine's gauges are removed
+         * from it when the engine closes.
+         *
+         * @param registry where the meters go
+         * @return this builder
+         * @throws IllegalStateException if a registry was set already
+         */
+        public Builder meterRegistry(MeterRegistry registry) {
+            Objects.requireNonNull(registry, "meterRegistry");
+            if (meterRegistry != null) {
+                throw new IllegalStateException("meterRegistry is already set");
+            }
+            meterRegistry = registry;
+            return this;
+        }
+
+        /**
          * @return a new engine, not yet started
          * @throws ConfigurationException if a slot cannot be resolved
          */
@@ -461,7 +493,9 @@ public final class ProcessingEngine implements AutoCloseable {
             ComponentResolver resolver = new ComponentResolver(loader, new ProviderConfig(properties), discover);
             EngineComponents components = EngineComponents.resolve(resolver, repository, objectStore, csvIngestor,
                     fetcher, compressor);
-            return new ProcessingEngine(config, clock, listeners, components);
+            EngineMetrics metrics = meterRegistry == null ? EngineMetrics.NONE
+                    : MicrometerEngineMetrics.create(meterRegistry, components.repository);
+            return new ProcessingEngine(config, clock, listeners, components, metrics);
         }
     }
 }
