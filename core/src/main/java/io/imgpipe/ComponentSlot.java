@@ -28,12 +28,12 @@ final class ComponentSlot<T> {
         name = providerName;
     }
 
-    /** @return the instance given, or {@code null} */
+    /** Returns the instance given, or {@code null}. */
     T instance() {
         return instance;
     }
 
-    /** @return the provider name given, or {@code null} */
+    /** Returns the provider name given, or {@code null}. */
     String name() {
         return name;
     }

@@ -109,12 +109,12 @@ final class EngineRuntime {
         workLoop.signalNewWork();
     }
 
-    /** @return whether the calling thread is the one that calls the completion listeners */
+    /** Tells whether the calling thread is the one that calls the completion listeners. */
     boolean onDeliveryThread() {
         return notifier.onDeliveryThread();
     }
 
-    /** @param action run once the notification being delivered on this thread has been recorded */
+    /** Runs {@code action} once the notification being delivered on this thread has been recorded. */
     void runAfterCurrentDelivery(Runnable action) {
         notifier.runAfterCurrentDelivery(action);
     }

@@ -493,8 +493,14 @@ public final class ProcessingEngine implements AutoCloseable {
             ComponentResolver resolver = new ComponentResolver(loader, new ProviderConfig(properties), discover);
             EngineComponents components = EngineComponents.resolve(resolver, repository, objectStore, csvIngestor,
                     fetcher, compressor);
-            EngineMetrics metrics = meterRegistry == null ? EngineMetrics.NONE
-                    : MicrometerEngineMetrics.create(meterRegistry, components.repository);
+            EngineMetrics metrics;
+            try {
+                metrics = meterRegistry == null ? EngineMetrics.NONE
+                        : MicrometerEngineMetrics.create(meterRegistry, components.repository);
+            } catch (RuntimeException e) {
+                components.closeOwned();
+                throw e;
+            }
             return new ProcessingEngine(config, clock, listeners, components, metrics);
         }
     }

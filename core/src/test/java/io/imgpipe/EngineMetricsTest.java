@@ -1,6 +1,7 @@
 package io.imgpipe;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.imgpipe.spi.Lease;
@@ -180,6 +181,14 @@ class EngineMetricsTest {
         await().atMost(EngineHarness.WAIT)
                 .until(() -> counter("imgpipe.listener.calls", "outcome", "failure") == 1);
         assertThat(counter("imgpipe.listener.calls", "outcome", "success")).isEqualTo(1);
+    }
+
+    @Test
+    void aSecondRegistryIsRefusedNamingTheSetting() {
+        ProcessingEngine.Builder builder = ProcessingEngine.builder().meterRegistry(registry);
+
+        assertThatThrownBy(() -> builder.meterRegistry(new SimpleMeterRegistry()))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("meterRegistry");
     }
 
     private double counter(String name, String... tags) {

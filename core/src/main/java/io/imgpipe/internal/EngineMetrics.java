@@ -42,6 +42,8 @@ public interface EngineMetrics {
     }
 
     /**
+     * A stage of one task ended.
+     *
      * @param stage the stage
      * @param nanos how long it took
      * @param succeeded whether it ended without an exception
@@ -49,11 +51,19 @@ public interface EngineMetrics {
     default void stageTimed(Stage stage, long nanos, boolean succeeded) {
     }
 
-    /** @param bytes the size of a source just downloaded */
+    /**
+     * A source was downloaded.
+     *
+     * @param bytes its size
+     */
     default void fetched(long bytes) {
     }
 
-    /** @param bytes the size of an output just stored */
+    /**
+     * An output was stored.
+     *
+     * @param bytes its size
+     */
     default void stored(long bytes) {
     }
 
@@ -61,31 +71,59 @@ public interface EngineMetrics {
     default void imageCompleted() {
     }
 
-    /** @param reason why a task's failure, recorded just now, happened */
+    /**
+     * A task's final failure was recorded.
+     *
+     * @param reason why it failed
+     */
     default void imageFailed(FailureReason reason) {
     }
 
-    /** @param reason why an attempt failed that will be retried */
+    /**
+     * An attempt failed and will be retried.
+     *
+     * @param reason why it failed
+     */
     default void imageRetried(FailureReason reason) {
     }
 
-    /** @param kind the lease renewed */
+    /**
+     * A lease was renewed.
+     *
+     * @param kind which kind of lease
+     */
     default void leaseRenewed(LeaseKind kind) {
     }
 
-    /** @param kind the lease found taken over by another engine */
+    /**
+     * A lease was found taken over by another engine.
+     *
+     * @param kind which kind of lease
+     */
     default void leaseLost(LeaseKind kind) {
     }
 
-    /** @param status the final status of a request this engine just finished */
+    /**
+     * This engine finished a request.
+     *
+     * @param status its final status
+     */
     default void requestFinished(Status status) {
     }
 
-    /** @param outcome how a completion listener's call ended */
+    /**
+     * A completion listener's call ended.
+     *
+     * @param outcome how
+     */
     default void listenerCalled(ListenerOutcome outcome) {
     }
 
-    /** @param inFlight the tasks a started engine holds, reported as a gauge until {@link #close()} */
+    /**
+     * Reports how many tasks a started engine holds, as a gauge, until {@link #close()}.
+     *
+     * @param inFlight the tasks it holds
+     */
     default void watchInFlight(InFlightTasks inFlight) {
     }
 

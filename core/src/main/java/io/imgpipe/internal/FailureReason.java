@@ -44,12 +44,18 @@ public enum FailureReason {
     /** Any other {@code ImgPipeException}. */
     OTHER;
 
-    /** @return the tag value: the name in lower case, words joined by {@code -} */
+    /**
+     * Returns the tag value: the name in lower case, words joined by {@code -}.
+     *
+     * @return the value of the {@code reason} tag
+     */
     public String tag() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /**
+     * Classifies an exception an attempt failed with.
+     *
      * @param e what an attempt failed with
      * @return its classification
      */

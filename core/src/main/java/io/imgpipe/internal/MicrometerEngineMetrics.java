@@ -92,6 +92,8 @@ public final class MicrometerEngineMetrics implements EngineMetrics {
     }
 
     /**
+     * Registers the engine's meters on {@code registry}.
+     *
      * @param registry where the meters go
      * @param repository where pending images are counted
      * @return the engine's metrics on {@code registry}

@@ -27,6 +27,8 @@ public final class PendingImages {
     private double count = Double.NaN;
 
     /**
+     * Counts nothing until first asked.
+     *
      * @param repository where requests are listed
      * @param interval how long a count is reused
      * @param nanoTime the time source ({@link System#nanoTime}, or a test's)
@@ -38,6 +40,8 @@ public final class PendingImages {
     }
 
     /**
+     * Returns the count, counting again if the last count is older than the interval.
+     *
      * @return the images pending, as of at most one interval ago; the previous count (or
      *     {@code NaN} if there is none) when the repository fails
      */

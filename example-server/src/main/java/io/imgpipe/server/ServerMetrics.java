@@ -44,12 +44,14 @@ final class ServerMetrics implements AutoCloseable {
         new UptimeMetrics().bindTo(registry);
     }
 
-    /** @return where the engine and the webhook notifier record */
+    /** Returns the registry the engine and the webhook notifier record into. */
     MeterRegistry registry() {
         return registry;
     }
 
     /**
+     * Wraps the server's handler so that every HTTP request is timed.
+     *
      * @param handler the server's handler
      * @return {@code handler} wrapped so that every HTTP request is timed ({@code jetty.server.requests})
      */

@@ -31,7 +31,11 @@ final class WebhookMetrics {
 
     private final Map<Outcome, Counter> deliveries = new EnumMap<>(Outcome.class);
 
-    /** @param registry where the counters go, or {@code null} to count nothing */
+    /**
+     * Registers the counters.
+     *
+     * @param registry where the counters go, or {@code null} to count nothing
+     */
     WebhookMetrics(MeterRegistry registry) {
         if (registry == null) {
             return;
@@ -44,12 +48,16 @@ final class WebhookMetrics {
         }
     }
 
-    /** @return metrics that count nothing */
+    /** Returns metrics that count nothing. */
     static WebhookMetrics none() {
         return new WebhookMetrics(null);
     }
 
-    /** @param outcome how a delivery ended */
+    /**
+     * Counts one delivery.
+     *
+     * @param outcome how it ended
+     */
     void record(Outcome outcome) {
         Counter counter = deliveries.get(outcome);
         if (counter != null) {
