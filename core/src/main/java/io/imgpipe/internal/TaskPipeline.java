@@ -116,8 +116,8 @@ public final class TaskPipeline {
         ClaimedTask task = entry.task();
         if (retryPolicy.abandonedTooOften(task.abandoned())) {
             slot.fetchEnded(HostGate.Outcome.UNKNOWN, null);
-            fail(entry, FailureReason.ABANDONED, "abandoned " + task.abandoned() + " times: the worker processing it died or lost its lease each"
-                    + " time (an image that crashes its worker?)");
+            fail(entry, FailureReason.ABANDONED, "abandoned " + task.abandoned() + " times: the worker"
+                    + " processing it died or lost its lease each time (an image that crashes its worker?)");
             return;
         }
         OnceSlot once = new OnceSlot(slot);
@@ -179,8 +179,8 @@ public final class TaskPipeline {
     public void runBackedOff(InFlightTasks.Held entry, Instant until, String reason) {
         ClaimedTask task = entry.task();
         if (retryPolicy.abandonedTooOften(task.abandoned())) {
-            fail(entry, FailureReason.ABANDONED, "abandoned " + task.abandoned() + " times: the worker processing it died or lost its lease each"
-                    + " time (an image that crashes its worker?)");
+            fail(entry, FailureReason.ABANDONED, "abandoned " + task.abandoned() + " times: the worker"
+                    + " processing it died or lost its lease each time (an image that crashes its worker?)");
             return;
         }
         Duration wait = Duration.between(clock.instant(), until);
