@@ -1,43 +1,27 @@
 package io.imgpipe;
 
-import io.imgpipe.csv.CommonsCsvIngestor;
-import io.imgpipe.fetch.HttpImageFetcher;
-import io.imgpipe.image.ThumbnailatorCompressor;
-import io.imgpipe.internal.CompletionNotifier;
 import io.imgpipe.internal.ComponentResolver;
-import io.imgpipe.internal.ComponentResolver.Resolved;
-import io.imgpipe.internal.EngineThreads;
-import io.imgpipe.internal.InFlightTasks;
-import io.imgpipe.internal.LeaseKeeper;
-import io.imgpipe.internal.MemoryBudget;
-import io.imgpipe.internal.RequestFinisher;
+import io.imgpipe.internal.EngineMetrics;
+import io.imgpipe.internal.MicrometerEngineMetrics;
 import io.imgpipe.internal.RequestPlanner;
-import io.imgpipe.internal.RetryPolicy;
-import io.imgpipe.internal.SpillFiles;
 import io.imgpipe.internal.StatusReader;
-import io.imgpipe.internal.TaskPipeline;
-import io.imgpipe.internal.WorkLoop;
 import io.imgpipe.spi.CsvIngestor;
-import io.imgpipe.spi.CsvIngestorProvider;
 import io.imgpipe.spi.ImageCompressor;
-import io.imgpipe.spi.ImageCompressorProvider;
 import io.imgpipe.spi.ImageFetcher;
-import io.imgpipe.spi.ImageFetcherProvider;
 import io.imgpipe.spi.NewRequest;
 import io.imgpipe.spi.ObjectStore;
-import io.imgpipe.spi.ObjectStoreProvider;
 import io.imgpipe.spi.ProductRepository;
-import io.imgpipe.spi.ProductRepositoryProvider;
 import io.imgpipe.spi.ProductRow;
 import io.imgpipe.spi.ProviderConfig;
 import io.imgpipe.spi.RequestCursor;
 import io.imgpipe.spi.RequestRecord;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Writer;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -46,10 +30,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,45 +64,35 @@ import org.slf4j.LoggerFactory;
 public final class ProcessingEngine implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ProcessingEngine.class);
-    /** How old a spilled body must be to be taken for one left by a process that died. */
-    private static final Duration STALE_SPILL_AGE = Duration.ofHours(1);
 
     private enum State { NEW, STARTED, CLOSED }
 
     private final EngineConfig config;
     private final Clock clock;
+    private final EngineComponents components;
     private final CsvIngestor csvIngestor;
-    private final ImageFetcher fetcher;
-    private final ImageCompressor compressor;
     private final ObjectStore objectStore;
     private final ProductRepository repository;
-    private final List<AutoCloseable> owned;
     private final List<CompletionListener> listeners;
     private final RequestPlanner planner;
     private final StatusReader statusReader;
+    private final EngineMetrics metrics;
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
 
     private final String workerId;
-    private volatile Workers workers;
+    private volatile EngineRuntime runtime;
 
-    /** The threads and state of a started engine, published at once by {@link #start()}. */
-    private record Workers(ExecutorService ioExecutor, ExecutorService cpuExecutor, CompletionNotifier notifier,
-            InFlightTasks inFlight, WorkLoop workLoop, Thread workLoopThread, LeaseKeeper leaseKeeper,
-            AtomicBoolean forcedStop) {
-    }
-
-    private ProcessingEngine(Builder builder, List<AutoCloseable> owned, CsvIngestor csvIngestor,
-            ImageFetcher fetcher, ImageCompressor compressor, ObjectStore objectStore, ProductRepository repository) {
-        this.config = builder.config;
-        this.clock = builder.clock;
-        this.listeners = List.copyOf(builder.listeners);
-        this.owned = owned;
-        this.csvIngestor = csvIngestor;
-        this.fetcher = fetcher;
-        this.compressor = compressor;
-        this.objectStore = objectStore;
-        this.repository = repository;
-        this.planner = new RequestPlanner(compressor.outputExtension());
+    private ProcessingEngine(EngineConfig config, Clock clock, List<CompletionListener> listeners,
+            EngineComponents components, EngineMetrics metrics) {
+        this.metrics = metrics;
+        this.config = config;
+        this.clock = clock;
+        this.listeners = List.copyOf(listeners);
+        this.components = components;
+        this.csvIngestor = components.csvIngestor;
+        this.objectStore = components.objectStore;
+        this.repository = components.repository;
+        this.planner = new RequestPlanner(components.compressor.outputExtension());
         this.workerId = config.workerId() + "-" + UUID.randomUUID().toString().substring(0, 6);
         this.statusReader = new StatusReader(repository, objectStore);
     }
@@ -142,29 +112,7 @@ public final class ProcessingEngine implements AutoCloseable {
             throw new IllegalStateException("engine is " + state.get().name().toLowerCase(Locale.ROOT)
                     + "; start() may be called once");
         }
-        ExecutorService ioExecutor = Executors.newFixedThreadPool(config.ioConcurrency(), EngineThreads.factory("imgpipe-io"));
-        ExecutorService cpuExecutor = Executors.newFixedThreadPool(config.cpuConcurrency(), EngineThreads.factory("imgpipe-cpu"));
-        CompletionNotifier notifier = new CompletionNotifier(listeners, repository, workerId, config.notificationLease(),
-                clock);
-        RequestFinisher finisher = new RequestFinisher(repository, notifier, workerId, config.notificationLease(), clock);
-        AtomicBoolean forcedStop = new AtomicBoolean();
-        SpillFiles spillFiles = new SpillFiles(config.spillDirectory());
-        spillFiles.sweep(STALE_SPILL_AGE);
-        TaskPipeline pipeline = new TaskPipeline(fetcher, compressor, objectStore, repository, cpuExecutor,
-                new MemoryBudget(config.memoryBudget()), spillFiles,
-                new RetryPolicy(config.retryBaseDelay(), config.retryMaxDelay(), config.maxAttempts(),
-                        config.maxAbandoned()), finisher, clock,
-                forcedStop::get);
-        InFlightTasks inFlight = new InFlightTasks(repository, config.leaseDuration(), clock);
-        WorkLoop workLoop = new WorkLoop(repository, pipeline, inFlight, finisher, notifier, ioExecutor, config, workerId,
-                clock);
-        LeaseKeeper leaseKeeper = new LeaseKeeper(inFlight, notifier, config.leaseDuration(), config.notificationLease(),
-                clock);
-        Thread workLoopThread = EngineThreads.factory("imgpipe-claim").newThread(workLoop);
-        workers = new Workers(ioExecutor, cpuExecutor, notifier, inFlight, workLoop, workLoopThread, leaseKeeper,
-                forcedStop);
-        workLoopThread.start();
-        log.info("engine {} started", workerId);
+        runtime = EngineRuntime.start(config, clock, components, listeners, workerId, metrics);
     }
 
     /**
@@ -174,9 +122,9 @@ public final class ProcessingEngine implements AutoCloseable {
      * in flight. Idempotent; does nothing if the engine was not started.
      */
     public void stopClaiming() {
-        Workers running = workers;
+        EngineRuntime running = runtime;
         if (running != null) {
-            running.workLoop().stop();
+            running.stopClaiming();
         }
     }
 
@@ -203,9 +151,9 @@ public final class ProcessingEngine implements AutoCloseable {
         repository.create(request);
         log.info("request {} stored: {} products, {} images, {} distinct URLs", requestId, request.products().size(),
                 request.imageCount(), request.tasks().size());
-        Workers running = workers;
+        EngineRuntime running = runtime;
         if (running != null) {
-            running.workLoop().signalNewWork();
+            running.signalNewWork();
         }
         return requestId;
     }
@@ -353,8 +301,8 @@ public final class ProcessingEngine implements AutoCloseable {
      */
     @Override
     public void close() {
-        Workers w = workers;
-        if (w != null && state.get() == State.CLOSED && w.notifier().onDeliveryThread()) {
+        EngineRuntime running = runtime;
+        if (running != null && state.get() == State.CLOSED && running.onDeliveryThread()) {
             return; // another thread is closing and waits for this delivery: waiting for it here would stall both
         }
         closeOnce();
@@ -366,10 +314,10 @@ public final class ProcessingEngine implements AutoCloseable {
             return;
         }
         if (previous == State.STARTED) {
-            Workers w = workers;
-            stopWorkers(w);
-            if (w.notifier().onDeliveryThread()) {
-                w.notifier().runAfterCurrentDelivery(this::closeOwned);
+            EngineRuntime running = runtime;
+            running.stop();
+            if (running.onDeliveryThread()) {
+                running.runAfterCurrentDelivery(this::closeOwned);
                 return;
             }
         }
@@ -377,50 +325,8 @@ public final class ProcessingEngine implements AutoCloseable {
     }
 
     private void closeOwned() {
-        for (int i = owned.size() - 1; i >= 0; i--) {
-            try {
-                owned.get(i).close();
-            } catch (Exception e) {
-                log.warn("closing {} failed", owned.get(i), e);
-            }
-        }
-    }
-
-    private void stopWorkers(Workers w) {
-        long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
-        w.workLoop().stop();
-        try {
-            w.workLoopThread().join(Math.max(1, remainingMillis(deadline)));
-            int parked = w.workLoop().releaseParked();
-            if (parked > 0) {
-                log.info("released {} tasks that were waiting for their host", parked);
-            }
-            w.ioExecutor().shutdown();
-            if (!w.ioExecutor().awaitTermination(remainingMillis(deadline), TimeUnit.MILLISECONDS)) {
-                w.forcedStop().set(true);
-                int released = w.inFlight().releaseAll();
-                log.info("shutdown timeout: released {} tasks still in flight", released);
-                w.ioExecutor().shutdownNow();
-                w.ioExecutor().awaitTermination(1, TimeUnit.SECONDS);
-            }
-            w.cpuExecutor().shutdownNow();
-            w.notifier().shutdown(Duration.ofMillis(remainingMillis(deadline)));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            w.forcedStop().set(true);
-            w.workLoop().releaseParked();
-            w.inFlight().releaseAll();
-            w.ioExecutor().shutdownNow();
-            w.cpuExecutor().shutdownNow();
-            w.notifier().close();
-        } finally {
-            w.leaseKeeper().close();
-        }
-        log.info("engine {} stopped", workerId);
-    }
-
-    private static long remainingMillis(long deadlineNanos) {
-        return Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
+        metrics.close();
+        components.closeOwned();
     }
 
     private void requireOpen() {
@@ -440,15 +346,16 @@ public final class ProcessingEngine implements AutoCloseable {
     public static final class Builder {
         private EngineConfig config = EngineConfig.defaults();
         private Clock clock = Clock.systemUTC();
-        private final Map<String, String> properties = new java.util.LinkedHashMap<>();
+        private final Map<String, String> properties = new LinkedHashMap<>();
         private boolean discover;
         private ClassLoader classLoader;
         private final List<CompletionListener> listeners = new ArrayList<>();
-        private final Slot<CsvIngestor> csvIngestor = new Slot<>("csvIngestor");
-        private final Slot<ImageFetcher> fetcher = new Slot<>("fetcher");
-        private final Slot<ImageCompressor> compressor = new Slot<>("compressor");
-        private final Slot<ObjectStore> objectStore = new Slot<>("objectStore");
-        private final Slot<ProductRepository> repository = new Slot<>("repository");
+        private MeterRegistry meterRegistry;
+        private final ComponentSlot<CsvIngestor> csvIngestor = new ComponentSlot<>("csvIngestor");
+        private final ComponentSlot<ImageFetcher> fetcher = new ComponentSlot<>("fetcher");
+        private final ComponentSlot<ImageCompressor> compressor = new ComponentSlot<>("compressor");
+        private final ComponentSlot<ObjectStore> objectStore = new ComponentSlot<>("objectStore");
+        private final ComponentSlot<ProductRepository> repository = new ComponentSlot<>("repository");
 
         private Builder() {
         }
@@ -555,6 +462,27 @@ public final class ProcessingEngine implements AutoCloseable {
         }
 
         /**
+         * Publishes the engine's meters ({@code imgpipe.*}: images finished, bytes, stage timers,
+         * gauges, leases, requests, listener calls; see {@code docs/metrics.md}) to
+         * {@code registry}. Micrometer is an optional dependency: an engine built without a
+         * registry never loads a Micrometer class, so {@code micrometer-core} may be left off the
+         * class path. The registry is not closed by the engine; the engine's gauges are removed
+         * from it when the engine closes.
+         *
+         * @param registry where the meters go
+         * @return this builder
+         * @throws IllegalStateException if a registry was set already
+         */
+        public Builder meterRegistry(MeterRegistry registry) {
+            Objects.requireNonNull(registry, "meterRegistry");
+            if (meterRegistry != null) {
+                throw new IllegalStateException("meterRegistry is already set");
+            }
+            meterRegistry = registry;
+            return this;
+        }
+
+        /**
          * @return a new engine, not yet started
          * @throws ConfigurationException if a slot cannot be resolved
          */
@@ -563,74 +491,17 @@ public final class ProcessingEngine implements AutoCloseable {
                     : Objects.requireNonNullElse(Thread.currentThread().getContextClassLoader(),
                             ProcessingEngine.class.getClassLoader());
             ComponentResolver resolver = new ComponentResolver(loader, new ProviderConfig(properties), discover);
-            List<AutoCloseable> owned = new ArrayList<>();
+            EngineComponents components = EngineComponents.resolve(resolver, repository, objectStore, csvIngestor,
+                    fetcher, compressor);
+            EngineMetrics metrics;
             try {
-                Resolved<ProductRepository> repo = resolver.resolve("repository", ProductRepository.class,
-                        ProductRepositoryProvider.class, repository.instance, repository.name, null,
-                        "pass one with .repository(new InMemoryProductRepository()) or .repository(\"mongo\")"
-                                + " (add imgpipe-store-mongo), or call .discover()");
-                track(repo, owned);
-                Resolved<ObjectStore> store = resolver.resolve("objectStore", ObjectStore.class,
-                        ObjectStoreProvider.class, objectStore.instance, objectStore.name, null,
-                        "pass one with .objectStore(new FileSystemObjectStore(...)) or .objectStore(\"s3\")"
-                                + " (add imgpipe-storage-s3), or call .discover()");
-                track(store, owned);
-                Resolved<CsvIngestor> csv = resolver.resolve("csvIngestor", CsvIngestor.class, CsvIngestorProvider.class,
-                        csvIngestor.instance, csvIngestor.name, CommonsCsvIngestor::new, "");
-                track(csv, owned);
-                Resolved<ImageFetcher> fetch = resolver.resolve("fetcher", ImageFetcher.class, ImageFetcherProvider.class,
-                        fetcher.instance, fetcher.name, HttpImageFetcher::new, "");
-                track(fetch, owned);
-                Resolved<ImageCompressor> compress = resolver.resolve("compressor", ImageCompressor.class,
-                        ImageCompressorProvider.class, compressor.instance, compressor.name, ThumbnailatorCompressor::new,
-                        "");
-                track(compress, owned);
-                return new ProcessingEngine(this, owned, csv.component(), fetch.component(), compress.component(),
-                        store.component(), repo.component());
+                metrics = meterRegistry == null ? EngineMetrics.NONE
+                        : MicrometerEngineMetrics.create(meterRegistry, components.repository);
             } catch (RuntimeException e) {
-                for (AutoCloseable c : owned) {
-                    try {
-                        c.close();
-                    } catch (Exception suppressed) {
-                        e.addSuppressed(suppressed);
-                    }
-                }
+                components.closeOwned();
                 throw e;
             }
-        }
-
-        private static void track(Resolved<?> resolved, List<AutoCloseable> owned) {
-            if (resolved.created() && resolved.component() instanceof AutoCloseable) {
-                owned.add((AutoCloseable) resolved.component());
-            }
-        }
-
-        private static final class Slot<T> {
-            private final String slotName;
-            private T instance;
-            private String name;
-
-            Slot(String slotName) {
-                this.slotName = slotName;
-            }
-
-            void set(T value) {
-                Objects.requireNonNull(value, slotName);
-                requireUnset();
-                instance = value;
-            }
-
-            void setName(String providerName) {
-                Objects.requireNonNull(providerName, slotName);
-                requireUnset();
-                name = providerName;
-            }
-
-            private void requireUnset() {
-                if (instance != null || name != null) {
-                    throw new IllegalStateException(slotName + " is already set" + (name != null ? " to '" + name + "'" : ""));
-                }
-            }
+            return new ProcessingEngine(config, clock, listeners, components, metrics);
         }
     }
 }

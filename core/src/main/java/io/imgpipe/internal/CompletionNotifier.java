@@ -51,6 +51,7 @@ public final class CompletionNotifier implements AutoCloseable {
     private volatile Thread deliveryThread;
     private volatile String deliveringId;
     private volatile Instant deliveringSince;
+    private final EngineMetrics metrics;
 
     /**
      * @param listeners the listeners, called in order
@@ -61,6 +62,20 @@ public final class CompletionNotifier implements AutoCloseable {
      */
     public CompletionNotifier(List<CompletionListener> listeners, ProductRepository repository, String workerId,
             Duration lease, Clock clock) {
+        this(listeners, repository, workerId, lease, clock, EngineMetrics.NONE);
+    }
+
+    /**
+     * @param listeners the listeners, called in order
+     * @param repository where notifications are renewed and closed
+     * @param workerId this engine's id, the notification holder
+     * @param lease how long each renewal holds a notification
+     * @param clock the engine's clock
+     * @param metrics told about listener calls and notification leases
+     */
+    public CompletionNotifier(List<CompletionListener> listeners, ProductRepository repository, String workerId,
+            Duration lease, Clock clock, EngineMetrics metrics) {
+        this.metrics = metrics;
         this.listeners = List.copyOf(listeners);
         this.repository = repository;
         this.workerId = workerId;
@@ -160,6 +175,7 @@ public final class CompletionNotifier implements AutoCloseable {
             try {
                 if (repository.renewNotification(requestId, workerId, newExpiry)) {
                     held.replace(requestId, expiresAt, newExpiry);
+                    metrics.leaseRenewed(EngineMetrics.LeaseKind.NOTIFICATION);
                 }
             } catch (ImgPipeException e) {
                 log.warn("could not renew the notification of request {}: {}", requestId, e.getMessage());
@@ -172,6 +188,7 @@ public final class CompletionNotifier implements AutoCloseable {
     private void notifyListeners(RequestRecord finished) {
         String requestId = finished.requestId();
         if (!stillHeld(requestId)) {
+            metrics.leaseLost(EngineMetrics.LeaseKind.NOTIFICATION);
             log.info("the notification of request {} has been taken over by another engine", requestId);
             return;
         }
@@ -184,11 +201,15 @@ public final class CompletionNotifier implements AutoCloseable {
         for (CompletionListener listener : listeners) {
             try {
                 listener.onCompletion(completed);
+                metrics.listenerCalled(EngineMetrics.ListenerOutcome.SUCCESS);
             } catch (ImgPipeException e) {
                 redeliver |= e.retryable();
+                metrics.listenerCalled(e.retryable() ? EngineMetrics.ListenerOutcome.RETRY
+                        : EngineMetrics.ListenerOutcome.FAILURE);
                 log.warn("completion listener {} failed for request {}{}", listener, requestId,
                         e.retryable() ? "; it will be announced again" : "", e);
             } catch (RuntimeException e) {
+                metrics.listenerCalled(EngineMetrics.ListenerOutcome.FAILURE);
                 log.error("completion listener {} failed for request {}", listener, requestId, e);
             }
         }

@@ -28,6 +28,7 @@ public final class InFlightTasks {
     private final ProductRepository repository;
     private final Duration leaseDuration;
     private final Clock clock;
+    private final EngineMetrics metrics;
 
     /**
      * @param repository where leases are renewed and released
@@ -35,9 +36,20 @@ public final class InFlightTasks {
      * @param clock the engine's clock (released tasks are claimable from its current time)
      */
     public InFlightTasks(ProductRepository repository, Duration leaseDuration, Clock clock) {
+        this(repository, leaseDuration, clock, EngineMetrics.NONE);
+    }
+
+    /**
+     * @param repository where leases are renewed and released
+     * @param leaseDuration how long each renewal extends a lease
+     * @param clock the engine's clock (released tasks are claimable from its current time)
+     * @param metrics told about renewed and lost leases
+     */
+    public InFlightTasks(ProductRepository repository, Duration leaseDuration, Clock clock, EngineMetrics metrics) {
         this.repository = repository;
         this.leaseDuration = leaseDuration;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     /** An outcome write under a lease: {@code complete}, {@code retryLater}, {@code fail} or {@code release}. */
@@ -223,8 +235,10 @@ public final class InFlightTasks {
             try {
                 if (repository.renew(lease, newExpiry)) {
                     entry.lease.compareAndSet(lease, lease.withExpiresAt(newExpiry));
+                    metrics.leaseRenewed(EngineMetrics.LeaseKind.TASK);
                 } else if (!entry.ended && !entry.ending) { // else its own outcome write just ended it
                     entry.lostLease = lease;
+                    metrics.leaseLost(EngineMetrics.LeaseKind.TASK);
                     log.warn("lost the lease on task {} of request {}: another worker has taken it over",
                             lease.taskId(), lease.requestId());
                 }

@@ -20,6 +20,7 @@ public final class RequestFinisher {
     private final String workerId;
     private final Duration notificationLease;
     private final Clock clock;
+    private final EngineMetrics metrics;
 
     /**
      * @param repository where requests are finished
@@ -27,9 +28,11 @@ public final class RequestFinisher {
      * @param workerId this engine's id
      * @param notificationLease how long this engine holds a notification
      * @param clock the engine's clock
+     * @param metrics told about requests finished
      */
     public RequestFinisher(ProductRepository repository, CompletionNotifier notifier, String workerId,
-            Duration notificationLease, Clock clock) {
+            Duration notificationLease, Clock clock, EngineMetrics metrics) {
+        this.metrics = metrics;
         this.repository = repository;
         this.notifier = notifier;
         this.workerId = workerId;
@@ -45,7 +48,10 @@ public final class RequestFinisher {
      */
     public void finishIfDone(String requestId) {
         try {
-            repository.finishIfDone(requestId, workerId, clock.instant(), notificationLease).ifPresent(notifier::deliver);
+            repository.finishIfDone(requestId, workerId, clock.instant(), notificationLease).ifPresent(finished -> {
+                metrics.requestFinished(finished.status());
+                notifier.deliver(finished);
+            });
         } catch (ImgPipeException e) {
             log.warn("could not finish request {} now; the housekeeping sweep will: {}", requestId, e.getMessage());
         }

@@ -59,6 +59,7 @@ public final class TaskPipeline {
     private final RequestFinisher finisher;
     private final Clock clock;
     private final BooleanSupplier stopping;
+    private final EngineMetrics metrics;
 
     /**
      * @param fetcher downloads sources
@@ -72,11 +73,12 @@ public final class TaskPipeline {
      * @param finisher finishes requests whose last task ended
      * @param clock the engine's clock
      * @param stopping tells whether the engine is shutting down (failures are then not recorded)
+     * @param metrics told about stages, sizes and outcomes
      */
     public TaskPipeline(ImageFetcher fetcher, ImageCompressor compressor, ObjectStore objectStore,
             ProductRepository repository, ExecutorService cpuExecutor, MemoryBudget memory, SpillFiles spillFiles,
             RetryPolicy retryPolicy,
-            RequestFinisher finisher, Clock clock, BooleanSupplier stopping) {
+            RequestFinisher finisher, Clock clock, BooleanSupplier stopping, EngineMetrics metrics) {
         this.fetcher = fetcher;
         this.compressor = compressor;
         this.objectStore = objectStore;
@@ -88,6 +90,7 @@ public final class TaskPipeline {
         this.finisher = finisher;
         this.clock = clock;
         this.stopping = stopping;
+        this.metrics = metrics;
     }
 
     /**
@@ -113,8 +116,8 @@ public final class TaskPipeline {
         ClaimedTask task = entry.task();
         if (retryPolicy.abandonedTooOften(task.abandoned())) {
             slot.fetchEnded(HostGate.Outcome.UNKNOWN, null);
-            fail(entry, "abandoned " + task.abandoned() + " times: the worker processing it died or lost its lease each"
-                    + " time (an image that crashes its worker?)");
+            fail(entry, FailureReason.ABANDONED, "abandoned " + task.abandoned() + " times: the worker"
+                    + " processing it died or lost its lease each time (an image that crashes its worker?)");
             return;
         }
         OnceSlot once = new OnceSlot(slot);
@@ -126,6 +129,7 @@ public final class TaskPipeline {
                 return;
             }
             if (entry.end(lease -> repository.complete(lease, output, clock.instant()))) {
+                metrics.imageCompleted();
                 log.debug("task {} of request {} completed: {}", task.lease().taskId(), task.lease().requestId(),
                         output.url());
                 finisher.finishIfDone(task.lease().requestId());
@@ -151,7 +155,8 @@ public final class TaskPipeline {
         } catch (OutOfMemoryError e) {
             log.warn("out of memory while processing {} (task {} of request {}); the memory budget did not cover what"
                     + " ran out", task.url(), task.lease().taskId(), task.lease().requestId(), e);
-            handleFailure(entry, new ImgPipeException("out of memory while processing " + task.url(), e, true));
+            handleFailure(entry, new ImgPipeException("out of memory while processing " + task.url(), e, true),
+                    FailureReason.OUT_OF_MEMORY, true);
         } catch (Error e) {
             if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError)) {
                 throw e;
@@ -174,13 +179,13 @@ public final class TaskPipeline {
     public void runBackedOff(InFlightTasks.Held entry, Instant until, String reason) {
         ClaimedTask task = entry.task();
         if (retryPolicy.abandonedTooOften(task.abandoned())) {
-            fail(entry, "abandoned " + task.abandoned() + " times: the worker processing it died or lost its lease each"
-                    + " time (an image that crashes its worker?)");
+            fail(entry, FailureReason.ABANDONED, "abandoned " + task.abandoned() + " times: the worker"
+                    + " processing it died or lost its lease each time (an image that crashes its worker?)");
             return;
         }
         Duration wait = Duration.between(clock.instant(), until);
         handleFailure(entry, new ImgPipeException(task.url() + ": not fetched: " + reason, null, true,
-                wait.isNegative() ? Duration.ZERO : wait), false);
+                wait.isNegative() ? Duration.ZERO : wait), FailureReason.HOST_UNREACHABLE, false);
     }
 
     /** Told when a task's fetch is over, so that its host's slot can go to the next task. */
@@ -218,7 +223,7 @@ public final class TaskPipeline {
         ClaimedTask task = entry.task();
         log.error("unexpected error processing {} (task {} of request {})", task.url(), task.lease().taskId(),
                 task.lease().requestId(), e);
-        handleFailure(entry, new ImgPipeException("internal error: " + e, e, false));
+        handleFailure(entry, new ImgPipeException("internal error: " + e, e, false), FailureReason.INTERNAL_ERROR, true);
     }
 
     /** Releases the task unprocessed (shutdown), so that another worker can take it at once. */
@@ -271,19 +276,33 @@ public final class TaskPipeline {
             if (entry.leaseLost()) {
                 return null;
             }
-            objectStore.put(task.outputKey(), output.data(), output.contentType());
+            store(task, output);
             entry.markOutputStored();
             return new ImageOutput(objectStore.url(task.outputKey()), sourceLength, output.data().length,
                     output.width(), output.height());
         }
     }
 
+    private void store(ClaimedTask task, CompressedImage output) {
+        long started = System.nanoTime();
+        boolean stored = false;
+        try {
+            objectStore.put(task.outputKey(), output.data(), output.contentType());
+            stored = true;
+        } finally {
+            metrics.stageTimed(EngineMetrics.Stage.STORE, System.nanoTime() - started, stored);
+        }
+        metrics.stored(output.data().length);
+    }
+
     /** @return the body, in memory and charged to {@code held} */
     private byte[] fetch(ClaimedTask task, TaskMemory held, FetchSlot slot) {
         FetchedImage fetched;
+        long started = System.nanoTime();
         try {
             fetched = fetcher.fetch(task.url(), held);
         } catch (RuntimeException | Error e) {
+            metrics.stageTimed(EngineMetrics.Stage.FETCH, System.nanoTime() - started, false);
             if (held.bodyWaitTimedOut()) {
                 slot.fetchEnded(HostGate.Outcome.UNKNOWN, null);
                 throw new MemoryBusyException("waited until the fetch's total timeout for memory for the body of "
@@ -292,6 +311,8 @@ public final class TaskPipeline {
             slot.fetchEnded(hostOutcome(e), e.getMessage());
             throw e;
         }
+        metrics.stageTimed(EngineMetrics.Stage.FETCH, System.nanoTime() - started, true);
+        metrics.fetched(fetched.body().length);
         slot.fetchEnded(HostGate.Outcome.ANSWERED, null);
         held.settleBody(fetched.body().length);
         return fetched.body();
@@ -340,7 +361,7 @@ public final class TaskPipeline {
     }
 
     private CompressedImage compressOnCpu(byte[] source) throws InterruptedException {
-        Future<CompressedImage> future = cpuExecutor.submit(() -> compressor.compress(source));
+        Future<CompressedImage> future = cpuExecutor.submit(() -> timedCompress(source));
         try {
             return future.get();
         } catch (InterruptedException e) {
@@ -358,12 +379,27 @@ public final class TaskPipeline {
         }
     }
 
-    private void handleFailure(InFlightTasks.Held entry, ImgPipeException e) {
-        handleFailure(entry, e, true);
+    private CompressedImage timedCompress(byte[] source) {
+        long started = System.nanoTime();
+        boolean compressed = false;
+        try {
+            CompressedImage output = compressor.compress(source);
+            compressed = true;
+            return output;
+        } finally {
+            metrics.stageTimed(EngineMetrics.Stage.COMPRESS, System.nanoTime() - started, compressed);
+        }
     }
 
-    /** @param loud whether a retry is logged at INFO (else DEBUG: back-off skips, one per task, would flood the log) */
-    private void handleFailure(InFlightTasks.Held entry, ImgPipeException e, boolean loud) {
+    private void handleFailure(InFlightTasks.Held entry, ImgPipeException e) {
+        handleFailure(entry, e, FailureReason.of(e), true);
+    }
+
+    /**
+     * @param reason the failure's classification, for metrics
+     * @param loud whether a retry is logged at INFO (else DEBUG: back-off skips, one per task, would flood the log)
+     */
+    private void handleFailure(InFlightTasks.Held entry, ImgPipeException e, FailureReason reason, boolean loud) {
         ClaimedTask task = entry.task();
         String message = e.getMessage();
         if (e.retryable() && retryPolicy.mayRetry(task.attempt())) {
@@ -375,6 +411,7 @@ public final class TaskPipeline {
                 log.debug("attempt {} of {} failed, retrying in {} ms: {}", task.attempt(), retryPolicy.maxAttempts(),
                         delay.toMillis(), message);
             }
+            metrics.imageRetried(reason);
             try {
                 entry.end(lease -> repository.retryLater(lease, message, clock.instant().plus(delay)));
             } catch (RuntimeException writeFailure) {
@@ -385,7 +422,7 @@ public final class TaskPipeline {
         }
         String error = e.retryable() ? "gave up after " + task.attempt() + " attempts: " + message : message;
         log.info("image {} failed: {}", task.url(), error);
-        fail(entry, error);
+        fail(entry, reason, error);
     }
 
     /**
@@ -395,7 +432,7 @@ public final class TaskPipeline {
      * still store one afterwards: its own complete write is then refused; {@code delete(requestId)}
      * removes such a straggler with the request.)
      */
-    private void fail(InFlightTasks.Held entry, String error) {
+    private void fail(InFlightTasks.Held entry, FailureReason reason, String error) {
         ClaimedTask task = entry.task();
         boolean applied;
         try {
@@ -408,6 +445,7 @@ public final class TaskPipeline {
         if (!applied) {
             return;
         }
+        metrics.imageFailed(reason);
         if (entry.outputStored() || task.attempt() > 1 || task.abandoned() > 0) {
             deleteStrayOutput(task);
         }

@@ -62,6 +62,7 @@ public final class Server {
     private Javalin app;
     private URI publicBaseUrl;
     private UploadSpool spool;
+    private ServerMetrics metrics;
     private boolean started;
 
     /**
@@ -81,8 +82,11 @@ public final class Server {
         started = true;
         try {
             spool = UploadSpool.open(config.dataDir());
+            metrics = new ServerMetrics();
+            resources.push(metrics);
             app = Javalin.create(javalin -> configure(javalin, config));
             app.start(config.host(), config.port());
+            metrics.bindJetty(app.jettyServer().server());
             int port = app.port();
             publicBaseUrl = config.publicBaseUrl() != null ? config.publicBaseUrl() : defaultBaseUrl(config.host(), port);
             services = openServices(config, spool.dir());
@@ -92,6 +96,7 @@ public final class Server {
             if (config.role().servesApi()) {
                 log.info("console at {}{}/, API described at {}/openapi.json", publicBaseUrl, Console.PATH, publicBaseUrl);
             }
+            log.info("metrics at {}{} (Prometheus text format)", publicBaseUrl, ServerMetrics.PATH);
             return port;
         } catch (RuntimeException e) {
             stop();
@@ -151,7 +156,7 @@ public final class Server {
         javalin.jsonMapper(new JavalinJackson(Json.MAPPER, false));
         javalin.jetty.modifyServer(jetty -> {
             jetty.setStopTimeout(HTTP_STOP_TIMEOUT.toMillis());
-            jetty.setHandler(new GracefulHandler(jetty.getHandler()));
+            jetty.setHandler(new GracefulHandler(metrics.timed(jetty.getHandler())));
         });
         javalin.requestLogger.http(Server::logRequest);
         javalin.routes.exception(Exception.class, (e, ctx) -> {
@@ -160,6 +165,7 @@ public final class Server {
         });
         javalin.routes.get("/", ctx -> ctx.result("Server is Live!!!"));
         javalin.routes.get("/health", this::health);
+        javalin.routes.get(ServerMetrics.PATH, metrics::serve);
         if (config.role().servesApi()) {
             javalin.routes.post("/product/upload", ctx -> withServices(ctx, s -> s.products.upload(ctx)));
             javalin.routes.get("/product/status/{requestId}", ctx -> withServices(ctx, s -> s.products.status(ctx)));
@@ -241,7 +247,9 @@ public final class Server {
                 .csvIngestor(new CommonsCsvIngestor(CsvLimits.defaults()
                         .withMaxBytes(tuning.maxUploadBytes())
                         .withMaxRows(tuning.maxRows())))
-                .onCompletion(new WebhookNotifier(webhook, webhookClient, publicBaseUrl, Clock.systemUTC()))
+                .onCompletion(new WebhookNotifier(webhook, webhookClient, publicBaseUrl, Clock.systemUTC(),
+                        new WebhookMetrics(metrics.registry())))
+                .meterRegistry(metrics.registry())
                 .build();
         resources.push(engine);
         if (config.role().runsWorkers()) {

@@ -48,6 +48,7 @@ final class WebhookNotifier implements CompletionListener {
     private final URI publicBaseUrl;
     private final WebhookSigner signer;
     private final Clock clock;
+    private final WebhookMetrics metrics;
 
     /**
      * @param settings attempts, timeouts and the secret
@@ -56,6 +57,19 @@ final class WebhookNotifier implements CompletionListener {
      * @param clock for timestamps
      */
     WebhookNotifier(WebhookSettings settings, WebhookClient client, URI publicBaseUrl, Clock clock) {
+        this(settings, client, publicBaseUrl, clock, WebhookMetrics.none());
+    }
+
+    /**
+     * @param settings attempts, timeouts and the secret
+     * @param client sends the POSTs
+     * @param publicBaseUrl how receivers reach this server, for the links in the body
+     * @param clock for timestamps
+     * @param metrics counts deliveries by outcome
+     */
+    WebhookNotifier(WebhookSettings settings, WebhookClient client, URI publicBaseUrl, Clock clock,
+            WebhookMetrics metrics) {
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.client = Objects.requireNonNull(client, "client");
         this.publicBaseUrl = Objects.requireNonNull(publicBaseUrl, "publicBaseUrl");
@@ -79,12 +93,14 @@ final class WebhookNotifier implements CompletionListener {
                 if (answer.status() >= 200 && answer.status() < 300) {
                     log.info("webhook for request {} delivered to {} (HTTP {}, attempt {})", request.requestId(),
                             url.getHost(), answer.status(), attempt);
+                    metrics.record(WebhookMetrics.Outcome.SUCCESS);
                     return;
                 }
                 if (!retryable(answer.status())) {
                     log.error("webhook for request {} refused by {}: HTTP {}{}; not retried", request.requestId(),
                             url.getHost(), answer.status(),
                             answer.status() >= 300 && answer.status() < 400 ? " (redirects are not followed)" : "");
+                    metrics.record(WebhookMetrics.Outcome.REJECTED);
                     return;
                 }
                 pause = pauseAfter(attempt, answer.retryAfter());
@@ -92,6 +108,7 @@ final class WebhookNotifier implements CompletionListener {
                         answer.status(), attempt, settings.maxAttempts());
             } catch (AddressRefusedException e) {
                 log.error("webhook for request {} not sent: {}", request.requestId(), e.getMessage());
+                metrics.record(WebhookMetrics.Outcome.REFUSED);
                 return;
             } catch (IOException e) {
                 pause = pauseAfter(attempt, null);
@@ -101,6 +118,7 @@ final class WebhookNotifier implements CompletionListener {
             if (attempt >= settings.maxAttempts()) {
                 log.error("webhook for request {} to {} abandoned after {} attempts", request.requestId(), url.getHost(),
                         attempt);
+                metrics.record(WebhookMetrics.Outcome.FAILURE);
                 return;
             }
             try {
@@ -108,6 +126,7 @@ final class WebhookNotifier implements CompletionListener {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 log.error("webhook for request {} abandoned: shutting down", request.requestId());
+                metrics.record(WebhookMetrics.Outcome.FAILURE);
                 return;
             }
         }

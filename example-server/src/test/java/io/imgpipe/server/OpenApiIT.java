@@ -137,7 +137,7 @@ class OpenApiIT {
         assertThat(api.getOpenapi()).isEqualTo("3.1.0");
         assertThat(api.getWebhooks()).containsOnlyKeys("request.finished");
         assertThat(api.getPaths()).containsKeys("/", "/health", "/product/upload", "/product/requests",
-                "/product/status/{requestId}", "/product/status/{requestId}/csv", "/files/{key}", "/openapi.json");
+                "/product/status/{requestId}", "/product/status/{requestId}/csv", "/files/{key}", "/openapi.json", "/metrics");
         assertThat(api.getPaths().get("/product/status/{requestId}").getDelete()).isNotNull();
     }
 
@@ -183,6 +183,7 @@ class OpenApiIT {
         call("GET", "/health", "/health");
         HttpResponse<byte[]> openApi = call("GET", "/openapi.json", "/openapi.json");
         call("GET", "/openapi.json", "/openapi.json", request -> request.header("If-None-Match", etag(openApi)));
+        call("GET", "/metrics", "/metrics");
 
         call("GET", "/ui", "/ui");
         HttpResponse<byte[]> console = call("GET", "/ui/", "/ui/");

@@ -12,6 +12,7 @@ import io.imgpipe.server.ServerConfig.WebhookSettings;
 import io.imgpipe.testkit.TestHttpServer;
 import io.imgpipe.testkit.TestHttpServer.RecordedRequest;
 import io.imgpipe.testkit.TestHttpServer.Reply;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -38,6 +39,7 @@ class WebhookNotifierTest {
 
     private TestHttpServer receiver;
     private WebhookClient client;
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
     @BeforeEach
     void startReceiver() {
@@ -98,6 +100,8 @@ class WebhookNotifierTest {
         assertThat(receiver.hits("/hook")).isEqualTo(3);
         List<String> deliveryIds = receiver.requests().stream().map(r -> r.headers().get("x-imgpipe-delivery")).distinct().toList();
         assertThat(deliveryIds).hasSize(1);
+        assertThat(deliveries("success")).isEqualTo(1);
+        assertThat(deliveries("failure")).isZero();
     }
 
     @Test
@@ -117,6 +121,7 @@ class WebhookNotifierTest {
         notifier(settings(SECRET), AddressPolicy.allowAll()).onCompletion(finished("/hook"));
 
         assertThat(receiver.hits("/hook")).isEqualTo(3);
+        assertThat(deliveries("failure")).isEqualTo(1);
     }
 
     @Test
@@ -126,6 +131,7 @@ class WebhookNotifierTest {
         notifier(settings(SECRET), AddressPolicy.allowAll()).onCompletion(finished("/hook"));
 
         assertThat(receiver.hits("/hook")).isEqualTo(1);
+        assertThat(deliveries("rejected")).isEqualTo(1);
     }
 
     @Test
@@ -146,6 +152,7 @@ class WebhookNotifierTest {
         notifier(settings(SECRET), AddressPolicy.publicOnly()).onCompletion(finished("/hook"));
 
         assertThat(receiver.requests()).isEmpty();
+        assertThat(deliveries("refused")).isEqualTo(1);
     }
 
     @Test
@@ -167,11 +174,16 @@ class WebhookNotifierTest {
                 NOW.minusSeconds(60), NOW, new Progress(1, 0, 0, 1, 0), Map.of()));
 
         assertThat(receiver.requests()).isEmpty();
+        assertThat(registry.find("imgpipe.webhook.deliveries").counters()).allMatch(counter -> counter.count() == 0);
     }
 
     private WebhookNotifier notifier(WebhookSettings settings, AddressPolicy policy) {
         client = new WebhookClient(policy, settings.timeout());
-        return new WebhookNotifier(settings, client, BASE, Clock.fixed(NOW, ZoneOffset.UTC));
+        return new WebhookNotifier(settings, client, BASE, Clock.fixed(NOW, ZoneOffset.UTC), new WebhookMetrics(registry));
+    }
+
+    private double deliveries(String outcome) {
+        return registry.get("imgpipe.webhook.deliveries").tag("outcome", outcome).counter().count();
     }
 
     private static WebhookSettings settings(String secret) {
