@@ -237,7 +237,7 @@ class ServerConfigTest {
         variables.put("WEBHOOK_TIMEOUT_SECONDS", "120");
         ServerConfig config = ServerConfig.fromEnvironment(variables);
 
-        EngineConfig engine = Server.engineConfig(config.tuning(), config.webhook());
+        EngineConfig engine = Server.engineConfig(config);
 
         assertThat(engine.notificationLease()).isGreaterThan(config.webhook().maxDeliveryTime());
         assertThat(config.webhook().maxDeliveryTime()).isGreaterThan(Duration.ofMinutes(40));
@@ -247,7 +247,7 @@ class ServerConfigTest {
     void keepsLeaseRenewalWithinShortLeases() {
         ServerConfig config = ServerConfig.fromEnvironment(Map.of("LEASE_SECONDS", "2"));
 
-        EngineConfig engine = Server.engineConfig(config.tuning(), config.webhook());
+        EngineConfig engine = Server.engineConfig(config);
 
         assertThat(engine.leaseDuration()).isEqualTo(Duration.ofSeconds(2));
         assertThat(engine.housekeepingInterval().multipliedBy(2)).isLessThanOrEqualTo(engine.leaseDuration());

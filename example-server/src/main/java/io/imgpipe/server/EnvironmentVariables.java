@@ -8,18 +8,19 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Typed reads of environment-style settings, failing with one line that names the variable:
+ * The environment variables the server is configured with (the process environment merged over a
+ * {@code .env} file), read as typed values; a bad value fails with one line that names the variable:
  * {@code invalid PORT 'abc': must be an integer from 0 to 65535}. A blank value counts as unset.
  * Immutable and thread-safe.
  */
-final class Settings {
+final class EnvironmentVariables {
 
     private static final int MAX_ECHOED_LENGTH = 80;
 
     private final Map<String, String> values;
 
     /** @param values the variables, for example the environment merged over a {@code .env} file */
-    Settings(Map<String, String> values) {
+    EnvironmentVariables(Map<String, String> values) {
         this.values = Map.copyOf(Objects.requireNonNull(values, "values"));
     }
 
