@@ -49,6 +49,9 @@ final class MultipartUpload {
     private static final String MULTIPART_CONFIG_ATTRIBUTE = "org.eclipse.jetty.multipartConfig";
     private static final Pattern BOUNDARY = Pattern.compile("(?i);\\s*boundary\\s*=\\s*(\"[^\"]+\"|[^;\\s]+)");
     private static final String MALFORMED = "Malformed multipart/form-data upload: ";
+    private static final String ENDED_EARLY = "the body ended before its closing boundary (check that it is complete"
+            + " and uses the boundary declared in the Content-Type header)";
+    private static final String NO_NAME = "a part has no Content-Disposition header with a form-data name";
     private static final String SHAPE = " (each part needs a 'Content-Disposition: form-data; name=...' header, and the"
             + " body must end with the closing boundary)";
 
@@ -87,7 +90,13 @@ final class MultipartUpload {
         request.setAttribute(MULTIPART_CONFIG_ATTRIBUTE,
                 new MultipartConfigElement(tempDir.toString(), maxFileBytes, maxRequestBytes, IN_MEMORY_BYTES));
         try {
-            return new MultipartUpload(ServletMultiPartFormData.from(new DeadlineRequest(request, timeout)).join().getParts());
+            MultipartUpload upload = new MultipartUpload(
+                    ServletMultiPartFormData.from(new DeadlineRequest(request, timeout)).join().getParts());
+            if (upload.parts.stream().anyMatch(part -> part.getName() == null || part.getName().isBlank())) {
+                upload.deleteFiles();
+                throw new UploadRefusedException(400, MALFORMED + NO_NAME + SHAPE);
+            }
+            return upload;
         } catch (CompletionException e) {
             throw refusal(e.getCause() == null ? e : e.getCause(), maxFileBytes, timeout);
         } catch (RuntimeException e) {
@@ -150,7 +159,7 @@ final class MultipartUpload {
             return tooLarge(maxFileBytes);
         }
         if (has(failure, EOFException.class)) {
-            return new UploadRefusedException(400, MALFORMED + "the body ended before its closing boundary");
+            return new UploadRefusedException(400, MALFORMED + ENDED_EARLY);
         }
         log.info("malformed multipart upload: {}", String.valueOf(failure));
         return new UploadRefusedException(400, MALFORMED + problem(failure) + SHAPE);
@@ -160,7 +169,7 @@ final class MultipartUpload {
     private static String problem(Throwable failure) {
         String message = allMessages(failure);
         if (message.contains("content-disposition") || message.contains("name")) {
-            return "a part has no Content-Disposition header with a form-data name";
+            return NO_NAME;
         }
         if (message.contains("header")) {
             return "a part's headers are malformed";
@@ -169,7 +178,7 @@ final class MultipartUpload {
             return "the body does not use the boundary declared in the Content-Type header";
         }
         if (message.contains("incomplete") || message.contains("eof") || message.contains("early")) {
-            return "the body ended before its closing boundary";
+            return ENDED_EARLY;
         }
         return "the body is not valid multipart/form-data";
     }

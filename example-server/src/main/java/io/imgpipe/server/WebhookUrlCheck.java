@@ -52,13 +52,15 @@ final class WebhookUrlCheck {
             throw refused("Invalid webhookUrl '" + value + "': " + RULE);
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (scheme.equals("http") || scheme.equals("https")) {
+            Optional<String> numericHost = NumericHosts.problem(uri);
+            if (numericHost.isPresent()) {
+                throw refused("Invalid webhookUrl '" + value + "': " + numericHost.get());
+            }
+        }
         if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null || uri.getRawUserInfo() != null
                 || uri.getRawFragment() != null || uri.getPort() == 0 || uri.getPort() > 65_535) {
             throw refused("Invalid webhookUrl '" + value + "': " + RULE);
-        }
-        Optional<String> numericHost = NumericHosts.problem(uri);
-        if (numericHost.isPresent()) {
-            throw refused("Invalid webhookUrl '" + value + "': " + numericHost.get());
         }
         try {
             client.checkTarget(uri);

@@ -25,7 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
-import ScheduledExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -70,22 +70,23 @@ class UploadHardeningIT {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
-            part without Content-Disposition | --b0undary\\r\\nContent-Type: text/csv\\r\\n\\r\\nS. No.\\r\\n--b0undary--\\r\\n
-            Content-Disposition without name | --b0undary\\r\\nContent-Disposition: form-data\\r\\n\\r\\nS. No.\\r\\n--b0undary--\\r\\n
-            header line without colon        | --b0undary\\r\\nnot a header\\r\\n\\r\\nS. No.\\r\\n--b0undary--\\r\\n
-            no closing boundary              | --b0undary\\r\\nContent-Disposition: form-data; name="file"; filename="p.csv"\\r\\n\\r\\nS. No.,Product Name\\r\\n
-            part headers never end           | --b0undary\\r\\nContent-Disposition: form-data; name="file"
-            another boundary                 | --other\\r\\nContent-Disposition: form-data; name="file"\\r\\n\\r\\nS. No.\\r\\n--other--\\r\\n
-            not multipart at all             | hello
-            empty body                       | ''
-            only the closing boundary        | --b0undary--\\r\\n
+            part without Content-Disposition | --b0undary\\r\\nContent-Type: text/csv\\r\\n\\r\\nS. No.\\r\\n--b0undary--\\r\\n | a part has no Content-Disposition header with a form-data name
+            Content-Disposition without name | --b0undary\\r\\nContent-Disposition: form-data\\r\\n\\r\\nS. No.\\r\\n--b0undary--\\r\\n | a part has no Content-Disposition header with a form-data name
+            header line without colon        | --b0undary\\r\\nnot a header\\r\\n\\r\\nS. No.\\r\\n--b0undary--\\r\\n | a part has no Content-Disposition header with a form-data name
+            no closing boundary              | --b0undary\\r\\nContent-Disposition: form-data; name="file"; filename="p.csv"\\r\\n\\r\\nS. No.,Product Name\\r\\n | the body ended before its closing boundary
+            part headers never end           | --b0undary\\r\\nContent-Disposition: form-data; name="file" | the body ended before its closing boundary
+            another boundary                 | --other\\r\\nContent-Disposition: form-data; name="file"\\r\\n\\r\\nS. No.\\r\\n--other--\\r\\n | uses the boundary declared in the Content-Type header
+            not multipart at all             | hello | uses the boundary declared in the Content-Type header
+            empty body                       | ''    | the body ended before its closing boundary
+            only the closing boundary        | --b0undary--\\r\\n | Missing the CSV file
             """)
-    void answersAMalformedMultipartBodyWithACleanBadRequest(String form, String body) {
+    void answersAMalformedMultipartBodyWithACleanBadRequest(String form, String body, String problem) {
         RunningServer server = start(Map.of());
 
         HttpResponse<byte[]> response = server.client().send("/product/upload", MULTIPART, unescape(body));
 
         assertCleanBadRequest(response, form);
+        assertThat(json(response).get("error").asText()).contains(problem);
         assertNoRequestCreated(server);
     }
 
@@ -139,7 +140,7 @@ class UploadHardeningIT {
 
         HttpResponse<byte[]> response = server.client().upload(csvWith("http://127.0.0.1:" + images.port() + "/hook"));
 
-        assertRefusedWebhook(response, "address 127.0.0.1 is refused by the address policy (public addresses only)");
+        assertRefusedWebhook(response, "address 127.0.0.1 is refused by the address policy (public addresses only");
         assertNoRequestCreated(server);
     }
 
