@@ -19,12 +19,16 @@ final class EnvironmentVariables {
 
     private final Map<String, String> values;
 
-    /** @param values the variables, for example the environment merged over a {@code .env} file */
+    /**
+     * Reads from a copy of the variables.
+     *
+     * @param values the variables, for example the environment merged over a {@code .env} file
+     */
     EnvironmentVariables(Map<String, String> values) {
         this.values = Map.copyOf(Objects.requireNonNull(values, "values"));
     }
 
-    /** @return the stripped value, or {@code null} if unset or blank */
+    /** The stripped value of a variable, or {@code null} if it is unset or blank. */
     String string(String name) {
         String value = values.get(name);
         if (value == null || value.isBlank()) {
@@ -66,7 +70,7 @@ final class EnvironmentVariables {
         return value == null ? defaultValue : value;
     }
 
-    /** @return the value, or {@code null} if unset */
+    /** A true/false variable's value, or {@code null} if it is unset. */
     Boolean optionalBool(String name) {
         String value = string(name);
         if (value == null) {
@@ -82,7 +86,7 @@ final class EnvironmentVariables {
         }
     }
 
-    /** @return an absolute http(s) URL without query or fragment, or {@code null} if unset */
+    /** An absolute http(s) URL without query or fragment, or {@code null} if the variable is unset. */
     URI httpUrl(String name) {
         String value = string(name);
         if (value == null) {

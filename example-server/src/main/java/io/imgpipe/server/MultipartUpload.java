@@ -146,7 +146,7 @@ final class MultipartUpload {
         }
     }
 
-    /** @return why reading failed, as the answer to give; an unexpected failure is returned as is */
+    /** Turns a failure to read the body into the answer to give: 408, 413 or 400 with a fixed sentence. */
     private static IOException refusal(Throwable failure, long maxFileBytes, Duration timeout) {
         if (has(failure, UploadTimeoutException.class)) {
             return new UploadRefusedException(408, "The upload did not arrive within " + timeout.toSeconds()
@@ -165,7 +165,7 @@ final class MultipartUpload {
         return new UploadRefusedException(400, MALFORMED + problem(failure) + SHAPE);
     }
 
-    /** @return what is wrong, in a fixed sentence chosen from the parser's message */
+    /** Says what is wrong with a malformed body in a fixed sentence, chosen from the parser's messages. */
     private static String problem(Throwable failure) {
         String message = allMessages(failure);
         if (message.contains("content-disposition") || message.contains("name")) {

@@ -294,7 +294,7 @@ public record ServerConfig(String host, int port, URI publicBaseUrl, Role role, 
             }
         }
 
-        /** @return the settings, or {@code null} when {@code S3_BUCKET_NAME} is unset */
+        /** Reads the S3 settings; {@code null} when {@code S3_BUCKET_NAME} is unset. */
         static S3Settings from(EnvironmentVariables env) {
             if (env.string("S3_BUCKET_NAME") == null) {
                 for (String dependent : VARIABLE_TO_PROPERTY.keySet()) {
@@ -334,7 +334,7 @@ public record ServerConfig(String host, int port, URI publicBaseUrl, Role role, 
                     + (accessKeyId == null ? "default chain" : "static") + "]";
         }
 
-        /** @return the provider's message, naming the variables instead of the properties */
+        /** Names the variables instead of the provider's properties in one of its messages. */
         private static String withVariableNames(String message) {
             String renamed = message.replace("property ", "");
             for (Map.Entry<String, String> entry : VARIABLE_TO_PROPERTY.entrySet()) {

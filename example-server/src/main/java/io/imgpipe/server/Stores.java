@@ -97,17 +97,17 @@ final class Stores implements AutoCloseable {
         }
     }
 
-    /** @return the product repository */
+    /** The product repository. */
     ProductRepository repository() {
         return repository;
     }
 
-    /** @return the object store output images go to */
+    /** The object store output images go to. */
     ObjectStore objectStore() {
         return objectStore;
     }
 
-    /** @return the local image store this server serves at {@code /files/}, or empty when images go to S3 */
+    /** The local image store this server serves at {@code /files/}; empty when images go to S3. */
     Optional<FileSystemObjectStore> localFiles() {
         return Optional.ofNullable(localFiles);
     }

@@ -19,6 +19,8 @@ final class UploadLimits {
     private final Semaphore reading;
 
     /**
+     * Limits shared by every upload of one server.
+     *
      * @param spoolDir where upload bodies are spooled while they are read
      * @param maxBytes the largest CSV accepted
      * @param timeout the longest an upload's body may take to arrive
@@ -32,23 +34,31 @@ final class UploadLimits {
         this.reading = new Semaphore(maxConcurrent);
     }
 
+    /** Where upload bodies are spooled while they are read. */
     Path spoolDir() {
         return spoolDir;
     }
 
+    /** The largest CSV accepted, in bytes. */
     long maxBytes() {
         return maxBytes;
     }
 
+    /** The longest an upload's body may take to arrive. */
     Duration timeout() {
         return timeout;
     }
 
+    /** The most uploads read at once. */
     int maxConcurrent() {
         return maxConcurrent;
     }
 
-    /** @return whether a slot to read one more upload was free (then taken); release it with {@link #release()} */
+    /**
+     * Takes a slot to read one more upload, if one is free; release it with {@link #release()}.
+     *
+     * @return whether a slot was free (and is now taken)
+     */
     boolean tryAcquire() {
         return reading.tryAcquire();
     }

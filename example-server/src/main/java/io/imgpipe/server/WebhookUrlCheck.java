@@ -31,12 +31,18 @@ final class WebhookUrlCheck {
 
     private final WebhookClient client;
 
-    /** @param client the client deliveries go through, whose address policy decides */
+    /**
+     * A check that uses the webhook client's own guard and address policy.
+     *
+     * @param client the client deliveries go through
+     */
     WebhookUrlCheck(WebhookClient client) {
         this.client = client;
     }
 
     /**
+     * Checks a {@code webhookUrl} form field.
+     *
      * @param value the form field's value
      * @return the URL to store with the request
      * @throws UploadRefusedException with status 400 naming the problem

@@ -18,6 +18,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,6 +28,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -175,6 +177,7 @@ class UploadHardeningIT {
 
             assertThat(answer).startsWith("HTTP/1.1 408");
             assertThat(answer).contains("did not arrive within 2 seconds").doesNotContain("Exception");
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(spooledFiles()).as("spooled parts").isEmpty());
         } finally {
             drips.shutdownNow();
         }
@@ -272,6 +275,14 @@ class UploadHardeningIT {
             }
         }, 0, 100, TimeUnit.MILLISECONDS);
         return socket;
+    }
+
+    /** @return the files in the upload spools of the servers started here, other than their lock files */
+    private List<Path> spooledFiles() throws IOException {
+        try (Stream<Path> files = Files.walk(dataDir)) {
+            return files.filter(Files::isRegularFile).filter(file -> file.toString().contains("/uploads/"))
+                    .filter(file -> !file.getFileName().toString().equals(".lock")).toList();
+        }
     }
 
     private Socket connect(RunningServer server) throws IOException {
