@@ -19,12 +19,8 @@ import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -45,40 +41,58 @@ final class ProductApi {
 
     private static final Logger log = LoggerFactory.getLogger(ProductApi.class);
     private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9-]{1,64}");
-    private static final int MAX_WEBHOOK_URL_LENGTH = 2048;
     private static final String NOT_FOUND = "Products not found";
+    private static final String RETRY_AFTER_SECONDS = "5";
 
     private final ProcessingEngine engine;
-    private final Path uploadDir;
-    private final long maxUploadBytes;
+    private final UploadLimits limits;
+    private final WebhookUrlCheck webhookUrls;
 
     /**
      * @param engine takes uploads and answers status
-     * @param uploadDir where uploads are spooled while they are read
-     * @param maxUploadBytes the largest CSV accepted
+     * @param limits where uploads are spooled, how large and slow they may be, how many are read at once
+     * @param webhookUrls checks an upload's {@code webhookUrl} against the webhook address policy
      */
-    ProductApi(ProcessingEngine engine, Path uploadDir, long maxUploadBytes) {
+    ProductApi(ProcessingEngine engine, UploadLimits limits, WebhookUrlCheck webhookUrls) {
         this.engine = engine;
-        this.uploadDir = uploadDir;
-        this.maxUploadBytes = maxUploadBytes;
+        this.limits = limits;
+        this.webhookUrls = webhookUrls;
     }
 
     /**
      * {@code POST /product/upload}: {@code 200 {"requestId"}} once the request is durably stored;
-     * {@code 400} with details for an invalid CSV, an empty file, a missing part or a bad
-     * {@code webhookUrl}; {@code 413} over the upload limit; {@code 500} on an internal failure.
+     * {@code 400} with details for an invalid CSV, an empty file, a missing part, a malformed
+     * multipart body or a bad {@code webhookUrl} (one the webhook address policy refuses included);
+     * {@code 408} when the body takes longer than the upload timeout to arrive; {@code 413} over the
+     * upload limit; {@code 503} while the most uploads the server reads at once are being read;
+     * {@code 500} on an internal failure.
      *
      * @param ctx the exchange
      */
     void upload(Context ctx) {
+        if (!limits.tryAcquire()) {
+            ctx.header("Retry-After", RETRY_AFTER_SECONDS).header("Connection", "close");
+            ctx.status(HttpStatus.SERVICE_UNAVAILABLE).json(ErrorBody.of("Too many uploads in progress ("
+                    + limits.maxConcurrent() + "); try again in a few seconds"));
+            return;
+        }
         try {
-            MultipartUpload upload = MultipartUpload.read(ctx.req(), uploadDir, maxUploadBytes);
+            receive(ctx);
+        } finally {
+            limits.release();
+        }
+    }
+
+    private void receive(Context ctx) {
+        MultipartUpload upload = null;
+        try {
+            upload = MultipartUpload.read(ctx.req(), limits.spoolDir(), limits.maxBytes(), limits.timeout());
             Part file = upload.part(FILE_PART).orElseThrow(() -> refused(FILE_PART,
                     "Missing the CSV file: send it as a multipart part named 'file'"));
             SubmitOptions options = SubmitOptions.none();
             Optional<String> webhookUrl = upload.field(WEBHOOK_FIELD);
             if (webhookUrl.isPresent()) {
-                options = options.withMetadata(WebhookNotifier.WEBHOOK_URL, checkedWebhookUrl(webhookUrl.get()));
+                options = options.withMetadata(WebhookNotifier.WEBHOOK_URL, webhookUrls.check(webhookUrl.get()));
             }
             if (file.getSize() == 0) {
                 ctx.status(HttpStatus.BAD_REQUEST).json(new ErrorBody("The uploaded file is empty",
@@ -104,6 +118,10 @@ final class ProductApi {
         } catch (IOException | RuntimeException e) {
             log.error("upload failed", e);
             ctx.status(HttpStatus.INTERNAL_SERVER_ERROR).json(ErrorBody.of("Failed to process CSV file"));
+        } finally {
+            if (upload != null) {
+                upload.deleteFiles();
+            }
         }
     }
 
@@ -196,27 +214,6 @@ final class ProductApi {
         if (!found) {
             ctx.status(HttpStatus.NOT_FOUND).json(ErrorBody.of(NOT_FOUND));
         }
-    }
-
-    private static String checkedWebhookUrl(String value) throws UploadRefusedException {
-        String rule = "must be an absolute http or https URL without user information, with a port from 1 to 65535"
-                + " if any, at most "
-                + MAX_WEBHOOK_URL_LENGTH + " characters";
-        if (value.length() > MAX_WEBHOOK_URL_LENGTH) {
-            throw refused(WEBHOOK_FIELD, "Invalid webhookUrl: " + rule);
-        }
-        URI uri;
-        try {
-            uri = new URI(value);
-        } catch (URISyntaxException e) {
-            throw refused(WEBHOOK_FIELD, "Invalid webhookUrl '" + value + "': " + rule);
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null || uri.getRawUserInfo() != null
-                || uri.getRawFragment() != null || uri.getPort() == 0 || uri.getPort() > 65_535) {
-            throw refused(WEBHOOK_FIELD, "Invalid webhookUrl '" + value + "': " + rule);
-        }
-        return uri.toString();
     }
 
     private static UploadRefusedException refused(String field, String message) {

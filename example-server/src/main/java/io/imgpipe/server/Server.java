@@ -11,6 +11,8 @@ import io.imgpipe.fetch.HttpImageFetcher;
 import io.imgpipe.image.CompressorConfig;
 import io.imgpipe.image.ThumbnailatorCompressor;
 import io.imgpipe.server.ApiResponses.HealthBody;
+import io.imgpipe.server.ServerConfig.HostLimits;
+import io.imgpipe.server.ServerConfig.MemorySettings;
 import io.imgpipe.server.ServerConfig.Tuning;
 import io.imgpipe.server.ServerConfig.WebhookSettings;
 import io.javalin.Javalin;
@@ -28,13 +30,18 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The example server: the original system's REST API on Javalin, over a {@link ProcessingEngine}
- * whose repository and object store come from {@link Backend}.
+ * whose repository and object store come from {@link Stores}.
  *
  * <pre>{@code
  * Server server = new Server();
@@ -44,11 +51,14 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>{@link #start} binds the port first, so that the public base URL can name the port actually
- * bound; until the backend is open (a moment later, before {@code start} returns) the API answers
- * {@code 503} and {@code /health} says {@code starting}. {@link #stop()} is graceful: the engine
- * stops claiming at once, HTTP stops taking requests and lets those in progress finish, the engine
- * closes (finishing or handing back work in flight, and sending queued webhooks), then the backend
- * closes (releasing the embedded store's data directory). Thread-safe; one start per instance.
+ * bound, then opens the stores. Requests that arrive meanwhile wait until the stores are open
+ * (at most {@link #READY_WAIT}), so no request is refused because the server is starting:
+ * {@code GET /}, {@code /health} and the API answer alike as soon as it is ready; only a start that
+ * takes longer than that, or fails, is answered {@code 503} (by all three). {@link #stop()} is
+ * graceful: the engine stops claiming at once, HTTP stops taking requests and lets those in
+ * progress finish, the engine closes (finishing or handing back work in flight, and sending
+ * queued webhooks), then the stores close (releasing the embedded store's data directory).
+ * Thread-safe; one start per instance.
  */
 public final class Server {
 
@@ -56,8 +66,12 @@ public final class Server {
     private static final Duration HTTP_STOP_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration MIN_NOTIFICATION_LEASE = Duration.ofMinutes(2);
     private static final String OPENAPI = "openapi.json";
+    /** The longest a request that arrives during start-up waits for the stores to be open. */
+    static final Duration READY_WAIT = Duration.ofSeconds(60);
+    private static final String RETRY_AFTER_SECONDS = "5";
 
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+    private final CompletableFuture<Services> ready = new CompletableFuture<>();
     private volatile Services services;
     private Javalin app;
     private URI publicBaseUrl;
@@ -66,12 +80,12 @@ public final class Server {
     private boolean started;
 
     /**
-     * Starts the server: binds the port, opens the backend, builds the engine and, unless
+     * Starts the server: binds the port, opens the stores, builds the engine and, unless
      * {@code ROLE=api}, starts its workers.
      *
      * @param config the configuration
      * @return the port bound
-     * @throws io.imgpipe.ImgPipeException if the backend cannot be opened
+     * @throws io.imgpipe.ImgPipeException if the stores cannot be opened
      * @throws RuntimeException if the port cannot be bound
      * @throws IllegalStateException if this server was started before
      */
@@ -89,7 +103,9 @@ public final class Server {
             metrics.bindJetty(app.jettyServer().server());
             int port = app.port();
             publicBaseUrl = config.publicBaseUrl() != null ? config.publicBaseUrl() : defaultBaseUrl(config.host(), port);
+            log.info("port {} bound; opening the {} store (requests wait until it is open)", port, config.storeName());
             services = openServices(config, spool.dir());
+            ready.complete(services);
             log.info("imgpipe example-server listening on {}:{} (role {}, {} store, {} images, public URL {})", config.host(),
                     port, config.role().settingValue(), config.storeName(),
                     config.s3() == null ? "local" : "S3", publicBaseUrl);
@@ -99,6 +115,7 @@ public final class Server {
             log.info("metrics at {}{} (Prometheus text format)", publicBaseUrl, ServerMetrics.PATH);
             return port;
         } catch (RuntimeException e) {
+            ready.completeExceptionally(e);
             stop();
             throw e;
         }
@@ -119,7 +136,7 @@ public final class Server {
 
     /**
      * Stops gracefully: the engine stops claiming new tasks at once; then HTTP stops (waiting for
-     * requests in progress), then the engine closes (waiting for tasks in flight), then the backend.
+     * requests in progress), then the engine closes (waiting for tasks in flight), then the stores.
      * Idempotent; safe from a shutdown hook.
      */
     public synchronized void stop() {
@@ -154,6 +171,7 @@ public final class Server {
         javalin.startup.showJavalinBanner = false;
         javalin.startup.showOldJavalinVersionWarning = false;
         javalin.jsonMapper(new JavalinJackson(Json.MAPPER, false));
+        javalin.jetty.modifyHttpConfiguration(http -> http.setIdleTimeout(config.http().idleTimeout().toMillis()));
         javalin.jetty.modifyServer(jetty -> {
             jetty.setStopTimeout(HTTP_STOP_TIMEOUT.toMillis());
             jetty.setHandler(new GracefulHandler(metrics.timed(jetty.getHandler())));
@@ -163,19 +181,19 @@ public final class Server {
             log.error("{} {} failed", ctx.method(), ctx.path(), e);
             ctx.status(HttpStatus.INTERNAL_SERVER_ERROR).json(ApiResponses.ErrorBody.of("Internal server error"));
         });
-        javalin.routes.get("/", ctx -> ctx.result("Server is Live!!!"));
+        javalin.routes.get("/", this::live);
         javalin.routes.get("/health", this::health);
         javalin.routes.get(ServerMetrics.PATH, metrics::serve);
         if (config.role().servesApi()) {
-            javalin.routes.post("/product/upload", ctx -> withServices(ctx, s -> s.products.upload(ctx)));
-            javalin.routes.get("/product/status/{requestId}", ctx -> withServices(ctx, s -> s.products.status(ctx)));
-            javalin.routes.get("/product/status/{requestId}/csv", ctx -> withServices(ctx, s -> s.products.outputCsv(ctx)));
-            javalin.routes.delete("/product/status/{requestId}", ctx -> withServices(ctx, s -> s.products.delete(ctx)));
+            javalin.routes.post("/product/upload", ctx -> whenReady(ctx, s -> s.products.upload(ctx)));
+            javalin.routes.get("/product/status/{requestId}", ctx -> whenReady(ctx, s -> s.products.status(ctx)));
+            javalin.routes.get("/product/status/{requestId}/csv", ctx -> whenReady(ctx, s -> s.products.outputCsv(ctx)));
+            javalin.routes.delete("/product/status/{requestId}", ctx -> whenReady(ctx, s -> s.products.delete(ctx)));
             if (config.s3() == null) {
-                javalin.routes.get("/" + Backend.FILES_PATH + "/<key>", ctx -> withServices(ctx, s -> s.files.serve(ctx)));
+                javalin.routes.get("/" + Stores.FILES_PATH + "/<key>", ctx -> whenReady(ctx, s -> s.files.serve(ctx)));
             }
             javalin.routes.get("/product/requests",
-                    ctx -> withServices(ctx, s -> new RequestListing(s.engine).list(ctx)));
+                    ctx -> whenReady(ctx, s -> new RequestListing(s.engine).list(ctx)));
             Console console = new Console();
             javalin.routes.get(Console.PATH, console::index);
             javalin.routes.get(Console.PATH + "/{asset}", console::asset);
@@ -194,10 +212,18 @@ public final class Server {
                 .toList();
     }
 
+    private void live(Context ctx) {
+        if (awaitReady() == null) {
+            ctx.header("Retry-After", RETRY_AFTER_SECONDS).status(HttpStatus.SERVICE_UNAVAILABLE).result(notReady());
+            return;
+        }
+        ctx.result("Server is Live!!!");
+    }
+
     private void health(Context ctx) {
-        Services current = services;
+        Services current = awaitReady();
         if (current == null) {
-            ctx.status(HttpStatus.SERVICE_UNAVAILABLE).json(HealthBody.starting());
+            ctx.header("Retry-After", RETRY_AFTER_SECONDS).status(HttpStatus.SERVICE_UNAVAILABLE).json(HealthBody.starting());
             return;
         }
         Health health = current.engine.health();
@@ -211,13 +237,33 @@ public final class Server {
         ctx.status(body.status().equals("up") ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).json(body);
     }
 
-    private void withServices(Context ctx, ServicesHandler handler) throws Exception {
-        Services current = services;
+    private void whenReady(Context ctx, ServicesHandler handler) throws Exception {
+        Services current = awaitReady();
         if (current == null) {
-            ctx.status(HttpStatus.SERVICE_UNAVAILABLE).json(ApiResponses.ErrorBody.of("Server is starting"));
+            ctx.header("Retry-After", RETRY_AFTER_SECONDS).status(HttpStatus.SERVICE_UNAVAILABLE)
+                    .json(ApiResponses.ErrorBody.of(notReady()));
             return;
         }
         handler.handle(current);
+    }
+
+    /**
+     * @return the services once the stores are open, waiting for them at most {@link #READY_WAIT};
+     *     {@code null} if they are not open by then, or the start failed
+     */
+    private Services awaitReady() {
+        try {
+            return ready.get(READY_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException | CancellationException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    private String notReady() {
+        return ready.isCompletedExceptionally() ? "Server failed to start" : "Server is starting";
     }
 
     private Services openServices(ServerConfig config, Path uploadDir) {
@@ -225,8 +271,8 @@ public final class Server {
             log.warn("ROLE={} without S3_BUCKET_NAME: images are stored under {}; the api process serves them only if"
                     + " every process shares that DATA_DIR", config.role().settingValue(), config.dataDir().toAbsolutePath());
         }
-        Backend backend = Backend.open(config, publicBaseUrl);
-        resources.push(backend);
+        Stores stores = Stores.open(config, publicBaseUrl);
+        resources.push(stores);
         Tuning tuning = config.tuning();
         AddressPolicy policy = addressPolicy(config.fetchAllowPrivateNetworks());
         HttpImageFetcher fetcher = new HttpImageFetcher(FetcherConfig.defaults()
@@ -237,13 +283,14 @@ public final class Server {
         WebhookClient webhookClient = new WebhookClient(policy, webhook.timeout());
         resources.push(webhookClient);
         ProcessingEngine engine = ProcessingEngine.builder()
-                .config(engineConfig(tuning, webhook))
-                .repository(backend.repository())
-                .objectStore(backend.objectStore())
+                .config(engineConfig(config))
+                .repository(stores.repository())
+                .objectStore(stores.objectStore())
                 .fetcher(fetcher)
                 .compressor(new ThumbnailatorCompressor(CompressorConfig.defaults()
                         .withQuality(tuning.jpegQuality() / 100f)
-                        .withMaxPixels(tuning.maxPixels())))
+                        .withMaxPixels(tuning.maxPixels())
+                        .withTranscodeJpegs(tuning.transcodeJpegs())))
                 .csvIngestor(new CommonsCsvIngestor(CsvLimits.defaults()
                         .withMaxBytes(tuning.maxUploadBytes())
                         .withMaxRows(tuning.maxRows())))
@@ -255,30 +302,43 @@ public final class Server {
         if (config.role().runsWorkers()) {
             engine.start();
         }
-        ProductApi products = new ProductApi(engine, uploadDir, tuning.maxUploadBytes());
-        FileServing files = backend.localFiles().map(FileServing::new).orElse(null);
+        ProductApi products = new ProductApi(engine, new UploadLimits(uploadDir, tuning.maxUploadBytes(),
+                config.http().uploadTimeout(), config.http().maxConcurrentUploads()), new WebhookUrlCheck(webhookClient));
+        FileServing files = stores.localFiles().map(FileServing::new).orElse(null);
         return new Services(engine, products, files);
     }
 
     /**
-     * The engine settings for the server's tuning; the notification lease outlasts a whole
+     * The engine settings for the server's configuration; the notification lease outlasts a whole
      * webhook delivery, retries included, so no other engine sends it again meanwhile.
      */
-    static EngineConfig engineConfig(Tuning tuning, WebhookSettings webhook) {
+    static EngineConfig engineConfig(ServerConfig config) {
+        Tuning tuning = config.tuning();
+        WebhookSettings webhook = config.webhook();
+        HostLimits hosts = config.hostLimits();
+        MemorySettings memory = config.memory();
         Duration lease = tuning.lease();
         Duration housekeeping = lease.dividedBy(3).compareTo(Duration.ofSeconds(10)) < 0
                 ? lease.dividedBy(3) : Duration.ofSeconds(10);
         Duration deliveryWithMargin = webhook.maxDeliveryTime().plusSeconds(30);
-        return EngineConfig.builder()
+        EngineConfig.Builder builder = EngineConfig.builder()
                 .ioConcurrency(tuning.ioWorkers())
                 .cpuConcurrency(tuning.cpuWorkers())
                 .leaseDuration(lease)
                 .housekeepingInterval(housekeeping)
                 .maxAttempts(tuning.maxAttempts())
+                .maxAbandoned(tuning.maxAbandoned())
+                .maxFetchesPerHost(hosts.maxFetchesPerHost())
+                .hostFailuresBeforeBackoff(hosts.failuresBeforeBackoff())
+                .hostBackoff(hosts.backoff())
+                .spillDirectory(memory.spillDir())
                 .notificationLease(deliveryWithMargin.compareTo(MIN_NOTIFICATION_LEASE) > 0
                         ? deliveryWithMargin : MIN_NOTIFICATION_LEASE)
-                .shutdownTimeout(tuning.shutdownTimeout())
-                .build();
+                .shutdownTimeout(tuning.shutdownTimeout());
+        if (memory.budgetBytes() > 0) {
+            builder.memoryBudget(memory.budgetBytes());
+        }
+        return builder.build();
     }
 
     /**

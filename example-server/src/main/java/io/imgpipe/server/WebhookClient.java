@@ -47,6 +47,7 @@ final class WebhookClient implements AutoCloseable {
     static final int MAX_BODY_BYTES = 4096;
 
     private final CloseableHttpClient client;
+    private final CheckedDnsResolver resolver;
     private final ScheduledThreadPoolExecutor timer;
     private final Duration deadline;
 
@@ -72,7 +73,22 @@ final class WebhookClient implements AutoCloseable {
             return thread;
         });
         timer.setRemoveOnCancelPolicy(true);
-        this.client = newClient(new CheckedDnsResolver(new TimedDnsResolver(names, timeout), policy), timeout);
+        this.resolver = new CheckedDnsResolver(new TimedDnsResolver(names, timeout), policy);
+        this.client = newClient(resolver, timeout);
+    }
+
+    /**
+     * Checks that deliveries to a URL could connect: its host resolves, through the same guard and
+     * policy as deliveries, to at least one allowed address.
+     *
+     * @param url an absolute http(s) URL
+     * @throws AddressRefusedException if the host resolves only to refused addresses
+     * @throws TimedDnsResolver.DnsTimeoutException if the lookup takes longer than the timeout
+     * @throws java.net.UnknownHostException if the host does not resolve
+     */
+    void checkTarget(URI url) throws java.net.UnknownHostException {
+        String host = url.getHost();
+        resolver.resolve(host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host);
     }
 
     /**

@@ -494,12 +494,15 @@ class OpenApiIT {
                 "GET /product/status/{requestId}/csv 500")) {
             reasons.put(answer, failure);
         }
-        String starting = "answered only between binding the port and opening the backend, a moment at start-up";
-        for (String answer : List.of("POST /product/upload 503", "GET /product/requests 503",
+        String starting = "answered only when the stores take over 60 s to open, or fail to (StartupReadinessIT shows"
+                + " that requests during start-up wait instead)";
+        for (String answer : List.of("GET / 503", "POST /product/upload 503", "GET /product/requests 503",
                 "GET /product/status/{requestId} 503", "DELETE /product/status/{requestId} 503",
                 "GET /product/status/{requestId}/csv 503", "GET /files/{key} 503")) {
             reasons.put(answer, starting);
         }
+        reasons.put("POST /product/upload 408", "needs a client slower than UPLOAD_TIMEOUT_SECONDS (UploadHardeningIT"
+                + " provokes it)");
         return reasons;
     }
 }

@@ -72,12 +72,118 @@ class ServerConfigTest {
             WEBHOOK_SECRET               | short    | invalid WEBHOOK_SECRET: must be at least 16 characters (for example the output of: openssl rand -hex 32)
             MONGODB_URI                  | http://db | invalid MONGODB_URI: not a valid MongoDB connection string: The connection string is invalid. Connection strings must start with either 'mongodb://' or 'mongodb+srv://
             S3_ENDPOINT                  | http://minio:9000 | invalid S3_ENDPOINT: it is set but S3_BUCKET_NAME is not; set S3_BUCKET_NAME to store images in S3, or unset S3_ENDPOINT
+            S3_PRESIGN_EXPIRY            | 1h       | invalid S3_PRESIGN_EXPIRY: it is set but S3_BUCKET_NAME is not; set S3_BUCKET_NAME to store images in S3, or unset S3_PRESIGN_EXPIRY
+            MAX_ABANDONED                | -1       | invalid MAX_ABANDONED '-1': must be an integer from 0 to 1000
+            MAX_FETCHES_PER_HOST         | 0        | invalid MAX_FETCHES_PER_HOST '0': must be an integer from 1 to 1024
+            HOST_FAILURES_BEFORE_BACKOFF | none     | invalid HOST_FAILURES_BEFORE_BACKOFF 'none': must be an integer from 1 to 1000
+            HOST_BACKOFF_SECONDS         | 301      | invalid HOST_BACKOFF_SECONDS '301': must be an integer from 1 to 300
+            TRANSCODE_JPEGS              | sometimes | invalid TRANSCODE_JPEGS 'sometimes': must be true or false
+            TEMP_FILE_MAX_AGE_SECONDS    | 0        | invalid TEMP_FILE_MAX_AGE_SECONDS '0': must be an integer from 1 to 604800
+            TEMP_SWEEP_INTERVAL_SECONDS  | -5       | invalid TEMP_SWEEP_INTERVAL_SECONDS '-5': must be an integer from 0 to 604800
+            HTTP_IDLE_TIMEOUT_SECONDS    | 0        | invalid HTTP_IDLE_TIMEOUT_SECONDS '0': must be an integer from 1 to 3600
+            UPLOAD_TIMEOUT_SECONDS       | 2m       | invalid UPLOAD_TIMEOUT_SECONDS '2m': must be an integer from 1 to 86400
+            MAX_CONCURRENT_UPLOADS       | 201      | invalid MAX_CONCURRENT_UPLOADS '201': must be an integer from 1 to 200
+            MEMORY_BUDGET_BYTES          | lots     | invalid MEMORY_BUDGET_BYTES 'lots': must be an integer from 0 to 9223372036854775807
+            MEMORY_BUDGET_BYTES          | 1000     | invalid MEMORY_BUDGET_BYTES '1000': must be 0 (half the maximum heap) or an integer from 1048576 to
             """)
     void namesTheInvalidSettingInOneLine(String name, String value, String message) {
         assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of(name, value)))
                 .isInstanceOf(ConfigurationException.class)
-                .hasMessage(message)
+                .hasMessageStartingWith(message)
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
+    @Test
+    void refusesAMemoryBudgetLargerThanTheHeapNamingTheHeapSetting() {
+        long overHeap = Runtime.getRuntime().maxMemory() + 1;
+
+        assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of("MEMORY_BUDGET_BYTES", Long.toString(overHeap))))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("invalid MEMORY_BUDGET_BYTES '" + overHeap + "'")
+                .hasMessageContaining("-Xmx");
+    }
+
+    @Test
+    void theNewEngineSettingsHaveTheEngineDefaults() {
+        ServerConfig config = ServerConfig.fromEnvironment(Map.of("DATA_DIR", "/var/lib/imgpipe"));
+        EngineConfig defaults = EngineConfig.builder().build();
+
+        EngineConfig engine = Server.engineConfig(config);
+
+        assertThat(engine.maxFetchesPerHost()).isEqualTo(defaults.maxFetchesPerHost()).isEqualTo(4);
+        assertThat(engine.hostFailuresBeforeBackoff()).isEqualTo(defaults.hostFailuresBeforeBackoff());
+        assertThat(engine.hostBackoff()).isEqualTo(defaults.hostBackoff());
+        assertThat(engine.maxAbandoned()).isEqualTo(defaults.maxAbandoned());
+        assertThat(engine.memoryBudget()).isEqualTo(defaults.memoryBudget());
+        assertThat(engine.spillDirectory()).as("spill files stay under DATA_DIR").isEqualTo(Path.of("/var/lib/imgpipe/spill"));
+        assertThat(config.tuning().transcodeJpegs()).isTrue();
+        assertThat(config.fileStore().tempFileMaxAge()).isEqualTo(Duration.ofHours(1));
+        assertThat(config.fileStore().tempSweepInterval()).isEqualTo(Duration.ofHours(1));
+        assertThat(config.http().idleTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.http().uploadTimeout()).isEqualTo(Duration.ofSeconds(120));
+        assertThat(config.http().maxConcurrentUploads()).isEqualTo(64);
+    }
+
+    @Test
+    void passesTheEngineSettingsToTheEngine() {
+        Map<String, String> variables = new HashMap<>();
+        variables.put("MAX_FETCHES_PER_HOST", "2");
+        variables.put("HOST_FAILURES_BEFORE_BACKOFF", "5");
+        variables.put("HOST_BACKOFF_SECONDS", "30");
+        variables.put("MAX_ABANDONED", "25");
+        variables.put("MEMORY_BUDGET_BYTES", Long.toString(8L << 20));
+        variables.put("SPILL_DIR", "/tmp/imgpipe-spill-test");
+        ServerConfig config = ServerConfig.fromEnvironment(variables);
+
+        EngineConfig engine = Server.engineConfig(config);
+
+        assertThat(engine.maxFetchesPerHost()).isEqualTo(2);
+        assertThat(engine.hostFailuresBeforeBackoff()).isEqualTo(5);
+        assertThat(engine.hostBackoff()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(engine.maxAbandoned()).isEqualTo(25);
+        assertThat(engine.memoryBudget()).isEqualTo(8L << 20);
+        assertThat(engine.spillDirectory()).isEqualTo(Path.of("/tmp/imgpipe-spill-test"));
+    }
+
+    @Test
+    void readsTheFileStoreSweepTheHttpTimeoutsAndTheTranscodingSwitch() {
+        ServerConfig config = ServerConfig.fromEnvironment(Map.of("TEMP_FILE_MAX_AGE_SECONDS", "600",
+                "TEMP_SWEEP_INTERVAL_SECONDS", "0", "HTTP_IDLE_TIMEOUT_SECONDS", "10", "UPLOAD_TIMEOUT_SECONDS", "45",
+                "MAX_CONCURRENT_UPLOADS", "8", "TRANSCODE_JPEGS", "false"));
+
+        assertThat(config.fileStore().tempFileMaxAge()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(config.fileStore().tempSweepInterval()).isZero();
+        assertThat(config.http().idleTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.http().uploadTimeout()).isEqualTo(Duration.ofSeconds(45));
+        assertThat(config.http().maxConcurrentUploads()).isEqualTo(8);
+        assertThat(config.tuning().transcodeJpegs()).isFalse();
+    }
+
+    @Test
+    void readsTheS3SettingsOnlyTheProviderKnewBefore() {
+        ServerConfig config = ServerConfig.fromEnvironment(Map.of("S3_BUCKET_NAME", "images", "S3_URL_MODE", "presigned",
+                "S3_PRESIGN_EXPIRY", "15m", "S3_CACHE_CONTROL", "no-store"));
+
+        assertThat(config.s3().store().presignExpiry()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(config.s3().store().cacheControl()).isEqualTo("no-store");
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            S3_URL_MODE       | sideways | invalid S3 setting: S3_URL_MODE must be public, presigned or base-url, got 'sideways'
+            S3_PRESIGN_EXPIRY | 30d      | invalid S3 setting: S3_PRESIGN_EXPIRY must be between 1 second and 7 days, got PT720H
+            S3_PRESIGN_EXPIRY | soon     | invalid S3 setting: S3_PRESIGN_EXPIRY must be a duration such as 30s, 5m or PT30S, got 'soon'
+            S3_ACL            | everyone | invalid S3 setting: S3_ACL 'everyone' is not a canned ACL
+            S3_KEY_PREFIX     | /images/ | invalid S3 setting: S3_KEY_PREFIX '/images/' is invalid
+            AWS_REGION        | eu west  | invalid S3 setting: AWS_REGION 'eu west' is not a region name
+            S3_ENDPOINT       | ftp://minio | invalid S3 setting: S3_ENDPOINT must be an absolute http or https URL, got 'ftp://minio'
+            S3_BASE_URL       | https://cdn.example.com | invalid S3 setting: S3_BASE_URL is only used when S3_URL_MODE is BASE_URL
+            """)
+    void namesTheS3VariableInTheProvidersMessage(String name, String value, String message) {
+        assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of("S3_BUCKET_NAME", "images", name, value)))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith(message)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("imgpipe.s3."));
     }
 
     @Test
@@ -237,7 +343,7 @@ class ServerConfigTest {
         variables.put("WEBHOOK_TIMEOUT_SECONDS", "120");
         ServerConfig config = ServerConfig.fromEnvironment(variables);
 
-        EngineConfig engine = Server.engineConfig(config.tuning(), config.webhook());
+        EngineConfig engine = Server.engineConfig(config);
 
         assertThat(engine.notificationLease()).isGreaterThan(config.webhook().maxDeliveryTime());
         assertThat(config.webhook().maxDeliveryTime()).isGreaterThan(Duration.ofMinutes(40));
@@ -247,7 +353,7 @@ class ServerConfigTest {
     void keepsLeaseRenewalWithinShortLeases() {
         ServerConfig config = ServerConfig.fromEnvironment(Map.of("LEASE_SECONDS", "2"));
 
-        EngineConfig engine = Server.engineConfig(config.tuning(), config.webhook());
+        EngineConfig engine = Server.engineConfig(config);
 
         assertThat(engine.leaseDuration()).isEqualTo(Duration.ofSeconds(2));
         assertThat(engine.housekeepingInterval().multipliedBy(2)).isLessThanOrEqualTo(engine.leaseDuration());

@@ -8,22 +8,27 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Typed reads of environment-style settings, failing with one line that names the variable:
+ * The environment variables the server is configured with (the process environment merged over a
+ * {@code .env} file), read as typed values; a bad value fails with one line that names the variable:
  * {@code invalid PORT 'abc': must be an integer from 0 to 65535}. A blank value counts as unset.
  * Immutable and thread-safe.
  */
-final class Settings {
+final class EnvironmentVariables {
 
     private static final int MAX_ECHOED_LENGTH = 80;
 
     private final Map<String, String> values;
 
-    /** @param values the variables, for example the environment merged over a {@code .env} file */
-    Settings(Map<String, String> values) {
+    /**
+     * Reads from a copy of the variables.
+     *
+     * @param values the variables, for example the environment merged over a {@code .env} file
+     */
+    EnvironmentVariables(Map<String, String> values) {
         this.values = Map.copyOf(Objects.requireNonNull(values, "values"));
     }
 
-    /** @return the stripped value, or {@code null} if unset or blank */
+    /** The stripped value of a variable, or {@code null} if it is unset or blank. */
     String string(String name) {
         String value = values.get(name);
         if (value == null || value.isBlank()) {
@@ -65,7 +70,7 @@ final class Settings {
         return value == null ? defaultValue : value;
     }
 
-    /** @return the value, or {@code null} if unset */
+    /** A true/false variable's value, or {@code null} if it is unset. */
     Boolean optionalBool(String name) {
         String value = string(name);
         if (value == null) {
@@ -81,7 +86,7 @@ final class Settings {
         }
     }
 
-    /** @return an absolute http(s) URL without query or fragment, or {@code null} if unset */
+    /** An absolute http(s) URL without query or fragment, or {@code null} if the variable is unset. */
     URI httpUrl(String name) {
         String value = string(name);
         if (value == null) {

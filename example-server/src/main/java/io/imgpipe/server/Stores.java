@@ -42,21 +42,21 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
  * <p>Thread-safe. {@link #close()} closes everything this opened, in reverse order: object store,
  * repository, MongoDB client, embedded store (releasing the data directory).
  */
-final class Backend implements AutoCloseable {
+final class Stores implements AutoCloseable {
 
     /** The directory under {@code DATA_DIR} that local images are stored in. */
     static final String IMAGES_DIR = "images";
     /** The path under the public base URL that local images are served at. */
     static final String FILES_PATH = "files";
 
-    private static final Logger log = LoggerFactory.getLogger(Backend.class);
+    private static final Logger log = LoggerFactory.getLogger(Stores.class);
 
     private final ProductRepository repository;
     private final ObjectStore objectStore;
     private final FileSystemObjectStore localFiles;
     private final Deque<AutoCloseable> opened;
 
-    private Backend(ProductRepository repository, ObjectStore objectStore, FileSystemObjectStore localFiles,
+    private Stores(ProductRepository repository, ObjectStore objectStore, FileSystemObjectStore localFiles,
             Deque<AutoCloseable> opened) {
         this.repository = repository;
         this.objectStore = objectStore;
@@ -69,10 +69,10 @@ final class Backend implements AutoCloseable {
      *
      * @param config the configuration
      * @param publicBaseUrl how clients reach this server, for the URLs of local files
-     * @return the backend
+     * @return the open stores
      * @throws io.imgpipe.ImgPipeException if something cannot be opened; what was opened is closed
      */
-    static Backend open(ServerConfig config, URI publicBaseUrl) {
+    static Stores open(ServerConfig config, URI publicBaseUrl) {
         Deque<AutoCloseable> opened = new ArrayDeque<>();
         try {
             ProductRepository repository = openRepository(config, opened);
@@ -80,33 +80,34 @@ final class Backend implements AutoCloseable {
             ObjectStore objectStore;
             if (config.s3() == null) {
                 localFiles = new FileSystemObjectStore(new FileSystemStoreConfig(
-                        config.dataDir().resolve(IMAGES_DIR), URI.create(publicBaseUrl + "/" + FILES_PATH + "/")));
+                        config.dataDir().resolve(IMAGES_DIR), URI.create(publicBaseUrl + "/" + FILES_PATH + "/"),
+                        config.fileStore().tempFileMaxAge(), config.fileStore().tempSweepInterval()));
                 objectStore = localFiles;
             } else {
                 objectStore = newS3Store(config.s3());
             }
             opened.push(objectStore);
-            log.info("backend: {} repository, {} object store", config.embeddedStore() ? "embedded SQLite"
+            log.info("stores: {} repository, {} object store", config.embeddedStore() ? "embedded SQLite"
                     : config.postgres() != null ? "PostgreSQL " + config.postgres() : "MongoDB " + config.mongo(),
                     localFiles != null ? "file-system (" + localFiles.root() + ")" : "S3 (bucket " + config.s3().store().bucket() + ")");
-            return new Backend(repository, objectStore, localFiles, opened);
+            return new Stores(repository, objectStore, localFiles, opened);
         } catch (RuntimeException e) {
             closeAll(opened);
             throw e;
         }
     }
 
-    /** @return the product repository */
+    /** The product repository. */
     ProductRepository repository() {
         return repository;
     }
 
-    /** @return the object store output images go to */
+    /** The object store output images go to. */
     ObjectStore objectStore() {
         return objectStore;
     }
 
-    /** @return the local image store this server serves at {@code /files/}, or empty when images go to S3 */
+    /** The local image store this server serves at {@code /files/}; empty when images go to S3. */
     Optional<FileSystemObjectStore> localFiles() {
         return Optional.ofNullable(localFiles);
     }
