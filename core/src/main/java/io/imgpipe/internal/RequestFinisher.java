@@ -22,6 +22,8 @@ public final class RequestFinisher {
     private final Clock clock;
 
     /**
+     * Creates a {@code RequestFinisher}.
+     *
      * @param repository where requests are finished
      * @param notifier who announces finished requests
      * @param workerId this engine's id
