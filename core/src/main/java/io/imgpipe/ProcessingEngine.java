@@ -618,7 +618,7 @@ public final class ProcessingEngine implements AutoCloseable {
         }
 
         /**
-         * Sets called when a request finishes.
+         * Adds a listener called when a request finishes.
          *
          * @param listener called when a request finishes
          * @return this builder

@@ -1743,7 +1743,7 @@ public abstract class ProductRepositoryContract {
         }
 
         /**
-         * Sets attributes to add.
+         * Adds attributes.
          *
          * @param values attributes to add
          * @return this builder
