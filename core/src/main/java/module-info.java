@@ -13,6 +13,9 @@ module io.imgpipe.core {
     requires org.apache.commons.csv;
     requires org.apache.httpcomponents.client5.httpclient5;
     requires org.apache.httpcomponents.core5.httpcore5;
+    // HttpClient 5.6, an automatic module (which declares nothing), uses jdk.net.Sockets for its
+    // socket options: without this, the fetcher fails on the module path with NoClassDefFoundError
+    requires jdk.net;
     requires net.coobird.thumbnailator;
     requires com.twelvemonkeys.imageio.core;
     // ImageIO plugins, found by ImageIO's own service lookup: required so that they are resolved

@@ -16,6 +16,10 @@ module io.imgpipe.sql {
     requires static org.postgresql.jdbc;
 
     exports io.imgpipe.sql;
+    // Flyway reads the migration scripts through a class loader, which finds resources in a named
+    // module only where their package is open to all
+    opens io.imgpipe.sql.migration.sqlite;
+    opens io.imgpipe.sql.migration.postgresql;
 
     provides io.imgpipe.spi.ProductRepositoryProvider with io.imgpipe.sql.SqlProductRepositoryProvider;
 }
