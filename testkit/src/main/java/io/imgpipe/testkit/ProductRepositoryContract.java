@@ -52,7 +52,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * class MongoProductRepositoryIT extends ProductRepositoryContract {
  *     @Override
  *     protected ProductRepository newRepository() {
- *         return new MongoProductRepository(freshDatabase());
+ *         return MongoProductRepository.builder(MongoRepositoryConfig.forClient().withDatabase(freshDatabase()))
+ *                 .client(client).build();
  *     }
  * }
  * }</pre>
