@@ -18,6 +18,10 @@ package io.imgpipe;
 @FunctionalInterface
 public interface CompletionListener {
 
-    /** @param request the request that finished */
+    /**
+     * Called once when a request has finished.
+     *
+     * @param request the request that finished
+     */
     void onCompletion(CompletedRequest request);
 }

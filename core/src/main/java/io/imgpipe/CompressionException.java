@@ -9,12 +9,18 @@ public class CompressionException extends ImgPipeException {
 
     private static final long serialVersionUID = 1L;
 
-    /** @param message why the image was refused */
+    /**
+     * Creates the exception.
+     *
+     * @param message why the image was refused
+     */
     public CompressionException(String message) {
         super(message, null, false);
     }
 
     /**
+     * Creates the exception.
+     *
      * @param message why the image was refused
      * @param cause the decoder's or encoder's exception
      */

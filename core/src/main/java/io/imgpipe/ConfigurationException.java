@@ -9,12 +9,18 @@ public class ConfigurationException extends ImgPipeException {
 
     private static final long serialVersionUID = 1L;
 
-    /** @param message names the setting and what is wrong with it */
+    /**
+     * Creates the exception.
+     *
+     * @param message names the setting and what is wrong with it
+     */
     public ConfigurationException(String message) {
         super(message, null, false);
     }
 
     /**
+     * Creates the exception.
+     *
      * @param message names the setting and what is wrong with it
      * @param cause the underlying exception
      */

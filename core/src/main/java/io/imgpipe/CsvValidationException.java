@@ -13,12 +13,18 @@ public class CsvValidationException extends ImgPipeException {
 
     private final List<CsvProblem> problems;
 
-    /** @param problems every problem found, in file order; at least one */
+    /**
+     * Creates the exception.
+     *
+     * @param problems every problem found, in file order; at least one
+     */
     public CsvValidationException(List<CsvProblem> problems) {
         this(problems, problems.size());
     }
 
     /**
+     * Creates the exception.
+     *
      * @param problems the problems listed, in file order; at least one. When there were too many to
      *     list, the last one says how many more were found
      * @param found how many problems were found in all, listed or not
@@ -28,7 +34,7 @@ public class CsvValidationException extends ImgPipeException {
         this.problems = List.copyOf(problems);
     }
 
-    /** @return every problem found, in file order */
+    /** {@return every problem found, in file order} */
     public List<CsvProblem> problems() {
         return problems;
     }

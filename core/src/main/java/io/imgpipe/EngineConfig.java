@@ -124,17 +124,17 @@ public record EngineConfig(
         }
     }
 
-    /** @return the defaults */
+    /** {@return the defaults} */
     public static EngineConfig defaults() {
         return builder().build();
     }
 
-    /** @return a builder holding the defaults */
+    /** {@return a builder holding the defaults} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** @return a builder holding these settings */
+    /** {@return a builder holding these settings} */
     public Builder toBuilder() {
         return new Builder(this);
     }
@@ -197,116 +197,207 @@ public record EngineConfig(
             shutdownTimeout = c.shutdownTimeout;
         }
 
-        /** @param value see {@link EngineConfig#workerId()} @return this builder */
+        /**
+         * Sets {@link EngineConfig#workerId()}.
+         *
+         * @param value see {@link EngineConfig#workerId()}
+         * @return this builder
+         */
         public Builder workerId(String value) {
             workerId = value;
             return this;
         }
 
-        /** @param value see {@link EngineConfig#ioConcurrency()} @return this builder */
+        /**
+         * Sets {@link EngineConfig#ioConcurrency()}.
+         *
+         * @param value see {@link EngineConfig#ioConcurrency()}
+         * @return this builder
+         */
         public Builder ioConcurrency(int value) {
             ioConcurrency = value;
             return this;
         }
 
-        /** @param value see {@link EngineConfig#cpuConcurrency()} @return this builder */
+        /**
+         * Sets {@link EngineConfig#cpuConcurrency()}.
+         *
+         * @param value see {@link EngineConfig#cpuConcurrency()}
+         * @return this builder
+         */
         public Builder cpuConcurrency(int value) {
             cpuConcurrency = value;
             return this;
         }
 
-        /** @param value see {@link EngineConfig#memoryBudget()} @return this builder */
+        /**
+         * Sets {@link EngineConfig#memoryBudget()}.
+         *
+         * @param value see {@link EngineConfig#memoryBudget()}
+         * @return this builder
+         */
         public Builder memoryBudget(long value) {
             memoryBudget = value;
             return this;
         }
 
-        /** @param value see {@link EngineConfig#spillDirectory()} @return this builder */
+        /**
+         * Sets {@link EngineConfig#spillDirectory()}.
+         *
+         * @param value see {@link EngineConfig#spillDirectory()}
+         * @return this builder
+         */
         public Builder spillDirectory(Path value) {
             spillDirectory = value;
             return this;
         }
 
-        /** @param value see {@link EngineConfig#maxFetchesPerHost()} @return this builder */
+        /**
+         * Sets {@link EngineConfig#maxFetchesPerHost()}.
+         *
+         * @param value see {@link EngineConfig#maxFetchesPerHost()}
+         * @return this builder
+         */
         public Builder maxFetchesPerHost(int value) {
             maxFetchesPerHost = value;
             return this;
         }
 
-        /** @param value see {@link EngineConfig#hostFailuresBeforeBackoff()} @return this builder */
+        /**
+         * Sets {@link EngineConfig#hostFailuresBeforeBackoff()}.
+         *
+         * @param value see {@link EngineConfig#hostFailuresBeforeBackoff()}
+         * @return this builder
+         */
         public Builder hostFailuresBeforeBackoff(int value) {
             hostFailuresBeforeBackoff = value;
             return this;
         }
 
-        /** @param value see {@link EngineConfig#hostBackoff()} @return this builder */
+        /**
+         * Sets {@link EngineConfig#hostBackoff()}.
+         *
+         * @param value see {@link EngineConfig#hostBackoff()}
+         * @return this builder
+         */
         public Builder hostBackoff(Duration value) {
             hostBackoff = value;
             return this;
         }
 
-        /** @param value see {@link EngineConfig#claimBatchSize()} @return this builder */
+        /**
+         * Sets {@link EngineConfig#claimBatchSize()}.
+         *
+         * @param value see {@link EngineConfig#claimBatchSize()}
+         * @return this builder
+         */
         public Builder claimBatchSize(int value) {
             claimBatchSize = value;
             return this;
         }
 
-        /** @param value see {@link EngineConfig#leaseDuration()} @return this builder */
+        /**
+         * Sets {@link EngineConfig#leaseDuration()}.
+         *
+         * @param value see {@link EngineConfig#leaseDuration()}
+         * @return this builder
+         */
         public Builder leaseDuration(Duration value) {
             leaseDuration = value;
             return this;
         }
 
-        /** @param value see {@link EngineConfig#maxAttempts()} @return this builder */
+        /**
+         * Sets {@link EngineConfig#maxAttempts()}.
+         *
+         * @param value see {@link EngineConfig#maxAttempts()}
+         * @return this builder
+         */
         public Builder maxAttempts(int value) {
             maxAttempts = value;
             return this;
         }
 
-        /** @param value see {@link EngineConfig#maxAbandoned()} @return this builder */
+        /**
+         * Sets {@link EngineConfig#maxAbandoned()}.
+         *
+         * @param value see {@link EngineConfig#maxAbandoned()}
+         * @return this builder
+         */
         public Builder maxAbandoned(int value) {
             maxAbandoned = value;
             return this;
         }
 
-        /** @param value see {@link EngineConfig#retryBaseDelay()} @return this builder */
+        /**
+         * Sets {@link EngineConfig#retryBaseDelay()}.
+         *
+         * @param value see {@link EngineConfig#retryBaseDelay()}
+         * @return this builder
+         */
         public Builder retryBaseDelay(Duration value) {
             retryBaseDelay = value;
             return this;
         }
 
-        /** @param value see {@link EngineConfig#retryMaxDelay()} @return this builder */
+        /**
+         * Sets {@link EngineConfig#retryMaxDelay()}.
+         *
+         * @param value see {@link EngineConfig#retryMaxDelay()}
+         * @return this builder
+         */
         public Builder retryMaxDelay(Duration value) {
             retryMaxDelay = value;
             return this;
         }
 
-        /** @param value see {@link EngineConfig#pollInterval()} @return this builder */
+        /**
+         * Sets {@link EngineConfig#pollInterval()}.
+         *
+         * @param value see {@link EngineConfig#pollInterval()}
+         * @return this builder
+         */
         public Builder pollInterval(Duration value) {
             pollInterval = value;
             return this;
         }
 
-        /** @param value see {@link EngineConfig#housekeepingInterval()} @return this builder */
+        /**
+         * Sets {@link EngineConfig#housekeepingInterval()}.
+         *
+         * @param value see {@link EngineConfig#housekeepingInterval()}
+         * @return this builder
+         */
         public Builder housekeepingInterval(Duration value) {
             housekeepingInterval = value;
             return this;
         }
 
-        /** @param value see {@link EngineConfig#notificationLease()} @return this builder */
+        /**
+         * Sets {@link EngineConfig#notificationLease()}.
+         *
+         * @param value see {@link EngineConfig#notificationLease()}
+         * @return this builder
+         */
         public Builder notificationLease(Duration value) {
             notificationLease = value;
             return this;
         }
 
-        /** @param value see {@link EngineConfig#shutdownTimeout()} @return this builder */
+        /**
+         * Sets {@link EngineConfig#shutdownTimeout()}.
+         *
+         * @param value see {@link EngineConfig#shutdownTimeout()}
+         * @return this builder
+         */
         public Builder shutdownTimeout(Duration value) {
             shutdownTimeout = value;
             return this;
         }
 
         /**
-         * @return the settings
+         * {@return the settings}
+         *
          * @throws ConfigurationException naming the first field out of range
          */
         public EngineConfig build() {

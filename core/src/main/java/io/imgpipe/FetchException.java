@@ -45,7 +45,7 @@ public class FetchException extends ImgPipeException {
             this.retryable = retryable;
         }
 
-        /** @return whether failures for this reason are worth retrying */
+        /** {@return whether failures for this reason are worth retrying} */
         public boolean retryable() {
             return retryable;
         }
@@ -56,6 +56,8 @@ public class FetchException extends ImgPipeException {
     private final int statusCode;
 
     /**
+     * Creates the exception.
+     *
      * @param url the URL that was asked for (or the redirect hop that failed)
      * @param reason the classification
      * @param statusCode the HTTP status, or {@code -1} if there was no response
@@ -70,17 +72,17 @@ public class FetchException extends ImgPipeException {
         this.statusCode = statusCode;
     }
 
-    /** @return the URL that failed */
+    /** {@return the URL that failed} */
     public URI url() {
         return url;
     }
 
-    /** @return why it failed */
+    /** {@return why it failed} */
     public Reason reason() {
         return reason;
     }
 
-    /** @return the HTTP status code of the failing response, if there was one */
+    /** {@return the HTTP status code of the failing response, if there was one} */
     public OptionalInt statusCode() {
         return statusCode < 0 ? OptionalInt.empty() : OptionalInt.of(statusCode);
     }

@@ -11,7 +11,7 @@ package io.imgpipe;
  */
 public record Health(boolean repositoryUp, String repositoryError, boolean objectStoreUp, String objectStoreError) {
 
-    /** @return {@code true} if both are up */
+    /** {@return {@code true} if both are up} */
     public boolean isUp() {
         return repositoryUp && objectStoreUp;
     }

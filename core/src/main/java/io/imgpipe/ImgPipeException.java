@@ -18,6 +18,8 @@ public class ImgPipeException extends RuntimeException {
     private final Duration retryAfter;
 
     /**
+     * Creates the exception.
+     *
      * @param message what went wrong, naming the URL, key, line or setting concerned
      * @param cause the underlying exception, or {@code null}
      * @param retryable whether a later attempt may succeed
@@ -27,6 +29,8 @@ public class ImgPipeException extends RuntimeException {
     }
 
     /**
+     * Creates the exception.
+     *
      * @param message what went wrong
      * @param cause the underlying exception, or {@code null}
      * @param retryable whether a later attempt may succeed
@@ -39,12 +43,12 @@ public class ImgPipeException extends RuntimeException {
         this.retryAfter = retryAfter;
     }
 
-    /** @return {@code true} if trying again later may succeed */
+    /** {@return {@code true} if trying again later may succeed} */
     public boolean retryable() {
         return retryable;
     }
 
-    /** @return the delay the remote side asked for before a retry, if it asked */
+    /** {@return the delay the remote side asked for before a retry, if it asked} */
     public Optional<Duration> retryAfter() {
         return Optional.ofNullable(retryAfter);
     }

@@ -14,6 +14,8 @@ public class ObjectStoreException extends ImgPipeException {
     private final String key;
 
     /**
+     * Creates the exception.
+     *
      * @param key the object key concerned, or {@code null} for store-wide failures
      * @param message what went wrong, naming the bucket or root and the key
      * @param cause the SDK's or the file system's exception, or {@code null}
@@ -24,6 +26,8 @@ public class ObjectStoreException extends ImgPipeException {
     }
 
     /**
+     * Creates the exception.
+     *
      * @param key the object key concerned, or {@code null} for store-wide failures
      * @param message what went wrong, naming the bucket or root and the key
      * @param cause the SDK's or the file system's exception, or {@code null}
@@ -36,8 +40,8 @@ public class ObjectStoreException extends ImgPipeException {
     }
 
     /**
-     * @return the object key concerned, as the caller gave it to the store (without any prefix
-     *     the store adds; the message names the full location), or {@code null} for store-wide failures
+     * {@return the object key concerned, as the caller gave it to the store (without any prefix
+     *     the store adds; the message names the full location), or {@code null} for store-wide failures}
      */
     public String key() {
         return key;

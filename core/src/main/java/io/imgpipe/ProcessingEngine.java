@@ -97,7 +97,7 @@ public final class ProcessingEngine implements AutoCloseable {
         this.statusReader = new StatusReader(repository, objectStore);
     }
 
-    /** @return a new builder */
+    /** {@return a new builder} */
     public static Builder builder() {
         return new Builder();
     }
@@ -159,6 +159,8 @@ public final class ProcessingEngine implements AutoCloseable {
     }
 
     /**
+     * Submits a CSV with no options.
+     *
      * @param csv the uploaded CSV
      * @return the new request's id
      * @throws IOException if reading the stream fails
@@ -169,6 +171,8 @@ public final class ProcessingEngine implements AutoCloseable {
     }
 
     /**
+     * Reads a request's status.
+     *
      * @param requestId any string; an unknown or malformed id is simply not found
      * @return the request's status with its products ordered by serial number, or empty
      * @throws RepositoryException if the repository failed
@@ -265,7 +269,7 @@ public final class ProcessingEngine implements AutoCloseable {
         return deleted;
     }
 
-    /** @return whether the repository and the object store answer */
+    /** {@return whether the repository and the object store answer} */
     public Health health() {
         String repositoryError = null;
         String objectStoreError = null;
@@ -282,7 +286,7 @@ public final class ProcessingEngine implements AutoCloseable {
         return new Health(repositoryError == null, repositoryError, objectStoreError == null, objectStoreError);
     }
 
-    /** @return the settings this engine runs with */
+    /** {@return the settings this engine runs with} */
     public EngineConfig config() {
         return config;
     }
@@ -360,73 +364,133 @@ public final class ProcessingEngine implements AutoCloseable {
         private Builder() {
         }
 
-        /** @param value the engine's settings @return this builder */
+        /**
+         * Sets the engine's settings.
+         *
+         * @param value the engine's settings
+         * @return this builder
+         */
         public Builder config(EngineConfig value) {
             config = Objects.requireNonNull(value, "config");
             return this;
         }
 
-        /** @param value the clock for leases and timestamps (tests) @return this builder */
+        /**
+         * Sets the clock for leases and timestamps (tests).
+         *
+         * @param value the clock for leases and timestamps (tests)
+         * @return this builder
+         */
         public Builder clock(Clock value) {
             clock = Objects.requireNonNull(value, "clock");
             return this;
         }
 
-        /** @param value the repository; not closed by the engine @return this builder */
+        /**
+         * Sets the repository.
+         *
+         * @param value the repository; not closed by the engine
+         * @return this builder
+         */
         public Builder repository(ProductRepository value) {
             repository.set(value);
             return this;
         }
 
-        /** @param providerName a {@code ProductRepositoryProvider} name, e.g. {@code mongo} @return this builder */
+        /**
+         * Chooses the repository by the name of its {@code ProductRepositoryProvider}.
+         *
+         * @param providerName a {@code ProductRepositoryProvider} name, e.g. {@code mongo}
+         * @return this builder
+         */
         public Builder repository(String providerName) {
             repository.setName(providerName);
             return this;
         }
 
-        /** @param value the object store; not closed by the engine @return this builder */
+        /**
+         * Sets the object store.
+         *
+         * @param value the object store; not closed by the engine
+         * @return this builder
+         */
         public Builder objectStore(ObjectStore value) {
             objectStore.set(value);
             return this;
         }
 
-        /** @param providerName an {@code ObjectStoreProvider} name, e.g. {@code s3} @return this builder */
+        /**
+         * Chooses the object store by the name of its {@code ObjectStoreProvider}.
+         *
+         * @param providerName an {@code ObjectStoreProvider} name, e.g. {@code s3}
+         * @return this builder
+         */
         public Builder objectStore(String providerName) {
             objectStore.setName(providerName);
             return this;
         }
 
-        /** @param value the fetcher; not closed by the engine @return this builder */
+        /**
+         * Sets the fetcher.
+         *
+         * @param value the fetcher; not closed by the engine
+         * @return this builder
+         */
         public Builder fetcher(ImageFetcher value) {
             fetcher.set(value);
             return this;
         }
 
-        /** @param providerName an {@code ImageFetcherProvider} name @return this builder */
+        /**
+         * Chooses the fetcher by the name of its {@code ImageFetcherProvider}.
+         *
+         * @param providerName an {@code ImageFetcherProvider} name
+         * @return this builder
+         */
         public Builder fetcher(String providerName) {
             fetcher.setName(providerName);
             return this;
         }
 
-        /** @param value the compressor @return this builder */
+        /**
+         * Sets the compressor.
+         *
+         * @param value the compressor
+         * @return this builder
+         */
         public Builder compressor(ImageCompressor value) {
             compressor.set(value);
             return this;
         }
 
-        /** @param providerName an {@code ImageCompressorProvider} name @return this builder */
+        /**
+         * Chooses the compressor by the name of its {@code ImageCompressorProvider}.
+         *
+         * @param providerName an {@code ImageCompressorProvider} name
+         * @return this builder
+         */
         public Builder compressor(String providerName) {
             compressor.setName(providerName);
             return this;
         }
 
-        /** @param value the CSV ingestor @return this builder */
+        /**
+         * Sets the CSV ingestor.
+         *
+         * @param value the CSV ingestor
+         * @return this builder
+         */
         public Builder csvIngestor(CsvIngestor value) {
             csvIngestor.set(value);
             return this;
         }
 
-        /** @param providerName a {@code CsvIngestorProvider} name @return this builder */
+        /**
+         * Chooses the CSV ingestor by the name of its {@code CsvIngestorProvider}.
+         *
+         * @param providerName a {@code CsvIngestorProvider} name
+         * @return this builder
+         */
         public Builder csvIngestor(String providerName) {
             csvIngestor.setName(providerName);
             return this;
@@ -449,13 +513,23 @@ public final class ProcessingEngine implements AutoCloseable {
             return this;
         }
 
-        /** @param value where providers are looked up; default the thread's context class loader @return this builder */
+        /**
+         * Sets where providers are looked up.
+         *
+         * @param value where providers are looked up; default the thread's context class loader
+         * @return this builder
+         */
         public Builder classLoader(ClassLoader value) {
             classLoader = Objects.requireNonNull(value, "classLoader");
             return this;
         }
 
-        /** @param listener called when a request finishes @return this builder */
+        /**
+         * Adds a listener called when a request finishes.
+         *
+         * @param listener called when a request finishes
+         * @return this builder
+         */
         public Builder onCompletion(CompletionListener listener) {
             listeners.add(Objects.requireNonNull(listener, "listener"));
             return this;
@@ -483,6 +557,8 @@ public final class ProcessingEngine implements AutoCloseable {
         }
 
         /**
+         * Builds the engine, resolving every slot not set explicitly.
+         *
          * @return a new engine, not yet started
          * @throws ConfigurationException if a slot cannot be resolved
          */

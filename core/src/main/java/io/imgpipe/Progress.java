@@ -20,14 +20,15 @@ public record Progress(int total, int pending, int processing, int completed, in
         }
     }
 
-    /** @return counts of zero images */
+    /** {@return counts of zero images} */
     public static Progress empty() {
         return new Progress(0, 0, 0, 0, 0);
     }
 
     /**
+     * {@return these counts with one image of that status added}
+     *
      * @param status one more image's status
-     * @return these counts with one image of that status added
      */
     public Progress plus(Status status) {
         return new Progress(total + 1,
@@ -37,7 +38,7 @@ public record Progress(int total, int pending, int processing, int completed, in
                 failed + (status == Status.FAILED ? 1 : 0));
     }
 
-    /** @return {@code true} when every image is completed or failed */
+    /** {@return {@code true} when every image is completed or failed} */
     public boolean isDone() {
         return pending == 0 && processing == 0;
     }

@@ -9,6 +9,8 @@ public class RepositoryException extends ImgPipeException {
     private static final long serialVersionUID = 1L;
 
     /**
+     * Creates the exception.
+     *
      * @param message what was being done and for which request or task
      * @param cause the driver's exception, or {@code null}
      * @param retryable whether a later attempt may succeed

@@ -11,6 +11,8 @@ public class RequestNotFinishedException extends IllegalStateException {
     private final String requestId;
 
     /**
+     * Creates the exception.
+     *
      * @param requestId the request
      * @param message what was refused and why
      */
@@ -19,7 +21,7 @@ public class RequestNotFinishedException extends IllegalStateException {
         this.requestId = requestId;
     }
 
-    /** @return the request that is not finished */
+    /** {@return the request that is not finished} */
     public String requestId() {
         return requestId;
     }

@@ -27,8 +27,8 @@ public record RequestSummary(String requestId, Status status, Instant createdAt,
     }
 
     /**
-     * @return the position just after this request in the listing: pass it to
-     *     {@link ProcessingEngine#listRequests} for the page that follows a page ending here
+     * {@return the position just after this request in the listing: pass it to
+     *     {@link ProcessingEngine#listRequests} for the page that follows a page ending here}
      */
     public RequestCursor cursor() {
         return new RequestCursor(createdAt, requestId);

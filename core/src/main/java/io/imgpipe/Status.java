@@ -25,19 +25,20 @@ public enum Status {
     /** Done, without an output URL; the error says why. */
     FAILED;
 
-    /** @return {@code true} for {@link #COMPLETED} and {@link #FAILED} */
+    /** {@return {@code true} for {@link #COMPLETED} and {@link #FAILED}} */
     public boolean isTerminal() {
         return this == COMPLETED || this == FAILED;
     }
 
-    /** @return the lower-case name used in the API and in stored documents */
+    /** {@return the lower-case name used in the API and in stored documents} */
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);
     }
 
     /**
+     * {@return the status}
+     *
      * @param wireName a name as returned by {@link #wireName()} (case is ignored)
-     * @return the status
      * @throws IllegalArgumentException if the name is not a status
      */
     public static Status fromWireName(String wireName) {

@@ -34,15 +34,16 @@ public record SubmitOptions(Map<String, String> metadata) {
         });
     }
 
-    /** @return options with no metadata */
+    /** {@return options with no metadata} */
     public static SubmitOptions none() {
         return new SubmitOptions(Map.of());
     }
 
     /**
+     * {@return these options with the attribute added or replaced}
+     *
      * @param key an attribute name
      * @param value its value
-     * @return these options with the attribute added or replaced
      */
     public SubmitOptions withMetadata(String key, String value) {
         Map<String, String> copy = new LinkedHashMap<>(metadata);

@@ -9,13 +9,17 @@ final class ByteLimitExceededException extends IOException {
 
     private final long limit;
 
-    /** @param limit the most bytes allowed */
+    /**
+     * Creates the exception.
+     *
+     * @param limit the most bytes allowed
+     */
     ByteLimitExceededException(long limit) {
         super("the stream holds more than " + limit + " bytes");
         this.limit = limit;
     }
 
-    /** @return the most bytes allowed */
+    /** {@return the most bytes allowed} */
     long limit() {
         return limit;
     }

@@ -17,6 +17,8 @@ final class ByteLimitInputStream extends InputStream {
     private long count;
 
     /**
+     * Creates a {@code ByteLimitInputStream}.
+     *
      * @param source the stream to read; not closed by this one
      * @param limit the most bytes allowed; positive
      */
@@ -56,7 +58,7 @@ final class ByteLimitInputStream extends InputStream {
         return n;
     }
 
-    /** @return the number of bytes passed through so far */
+    /** {@return the number of bytes passed through so far} */
     long count() {
         return count;
     }

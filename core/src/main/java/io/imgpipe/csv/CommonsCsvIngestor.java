@@ -59,13 +59,17 @@ public final class CommonsCsvIngestor implements CsvIngestor {
         this(CsvLimits.DEFAULTS);
     }
 
-    /** @param limits the limits every file must respect */
+    /**
+     * Creates a {@code CommonsCsvIngestor}.
+     *
+     * @param limits the limits every file must respect
+     */
     public CommonsCsvIngestor(CsvLimits limits) {
         this.limits = Objects.requireNonNull(limits, "limits");
         this.urlValidator = new ImageUrlValidator(limits);
     }
 
-    /** @return the limits every file must respect */
+    /** {@return the limits every file must respect} */
     public CsvLimits limits() {
         return limits;
     }

@@ -38,15 +38,16 @@ public final class CommonsCsvIngestorProvider implements CsvIngestorProvider {
     public CommonsCsvIngestorProvider() {
     }
 
-    /** @return {@value #NAME} */
+    /** {@return {@value #NAME}} */
     @Override
     public String name() {
         return NAME;
     }
 
     /**
+     * {@return a new ingestor with the configured limits}
+     *
      * @param config properties; see the class description for the keys read
-     * @return a new ingestor with the configured limits
      * @throws ConfigurationException naming the property, if one is not a positive integer
      */
     @Override

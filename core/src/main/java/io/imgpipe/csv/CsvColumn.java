@@ -18,19 +18,20 @@ enum CsvColumn {
         this.normalizedName = normalize(headerName);
     }
 
-    /** @return the header name as the specification spells it, used in every problem */
+    /** {@return the header name as the specification spells it, used in every problem} */
     String headerName() {
         return headerName;
     }
 
-    /** @return whether a file without this column is refused */
+    /** {@return whether a file without this column is refused} */
     boolean required() {
         return required;
     }
 
     /**
+     * {@return the column it names, ignoring case, surrounding spaces and runs of inner whitespace}
+     *
      * @param headerCell a header cell as written in the file
-     * @return the column it names, ignoring case, surrounding spaces and runs of inner whitespace
      */
     static Optional<CsvColumn> matching(String headerCell) {
         String normalized = normalize(headerCell);
@@ -43,9 +44,10 @@ enum CsvColumn {
     }
 
     /**
+     * {@return the text lower-cased, without surrounding whitespace, each inner run of whitespace
+     *     (including no-break spaces) replaced by one space}
+     *
      * @param text a header cell
-     * @return the text lower-cased, without surrounding whitespace, each inner run of whitespace
-     *     (including no-break spaces) replaced by one space
      */
     static String normalize(String text) {
         StringBuilder normalized = new StringBuilder(text.length());

@@ -57,15 +57,16 @@ record CsvHeader(int cellCount, Map<CsvColumn, Integer> positions) {
         return Optional.of(new CsvHeader(record.size(), positions));
     }
 
-    /** @return whether the column is present */
+    /** {@return whether the column is present} */
     boolean has(CsvColumn column) {
         return positions.containsKey(column);
     }
 
     /**
+     * {@return the row's cell in that column}
+     *
      * @param record a data row with {@link #cellCount()} cells
      * @param column a column that is present
-     * @return the row's cell in that column
      */
     String cell(CSVRecord record, CsvColumn column) {
         Integer position = positions.get(column);

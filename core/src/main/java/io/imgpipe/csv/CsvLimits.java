@@ -47,32 +47,52 @@ public record CsvLimits(long maxBytes, int maxRows, int maxUrlsPerRow, int maxUr
         requirePositive("maxUrls", maxUrls);
     }
 
-    /** @return {@link #DEFAULTS} */
+    /** {@return {@link #DEFAULTS}} */
     public static CsvLimits defaults() {
         return DEFAULTS;
     }
 
-    /** @param value the new limit @return a copy with that limit */
+    /**
+     * {@return a copy with that limit}
+     *
+     * @param value the new limit
+     */
     public CsvLimits withMaxBytes(long value) {
         return new CsvLimits(value, maxRows, maxUrlsPerRow, maxUrlLength, maxUrls);
     }
 
-    /** @param value the new limit @return a copy with that limit */
+    /**
+     * {@return a copy with that limit}
+     *
+     * @param value the new limit
+     */
     public CsvLimits withMaxRows(int value) {
         return new CsvLimits(maxBytes, value, maxUrlsPerRow, maxUrlLength, maxUrls);
     }
 
-    /** @param value the new limit @return a copy with that limit */
+    /**
+     * {@return a copy with that limit}
+     *
+     * @param value the new limit
+     */
     public CsvLimits withMaxUrlsPerRow(int value) {
         return new CsvLimits(maxBytes, maxRows, value, maxUrlLength, maxUrls);
     }
 
-    /** @param value the new limit @return a copy with that limit */
+    /**
+     * {@return a copy with that limit}
+     *
+     * @param value the new limit
+     */
     public CsvLimits withMaxUrlLength(int value) {
         return new CsvLimits(maxBytes, maxRows, maxUrlsPerRow, value, maxUrls);
     }
 
-    /** @param value the new limit @return a copy with that limit */
+    /**
+     * {@return a copy with that limit}
+     *
+     * @param value the new limit
+     */
     public CsvLimits withMaxUrls(int value) {
         return new CsvLimits(maxBytes, maxRows, maxUrlsPerRow, maxUrlLength, value);
     }

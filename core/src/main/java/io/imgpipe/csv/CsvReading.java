@@ -35,6 +35,8 @@ final class CsvReading {
     private final StrictUtf8Reader text;
 
     /**
+     * Creates a {@code CsvReading}.
+     *
      * @param csv the uploaded bytes; not closed
      * @param limits the limits to enforce
      * @param format the commons-csv dialect
@@ -49,7 +51,8 @@ final class CsvReading {
     }
 
     /**
-     * @return the rows in file order; never empty
+     * {@return the rows in file order; never empty}
+     *
      * @throws CsvValidationException listing every problem found
      * @throws IOException if reading the stream fails
      */
@@ -115,8 +118,9 @@ final class CsvReading {
     }
 
     /**
+     * {@return the next record, or empty at the end of the file}
+     *
      * @param line the line the record would start on
-     * @return the next record, or empty at the end of the file
      * @throws CsvValidationException if the file cannot be read further: malformed CSV, invalid
      *     UTF-8 or too many bytes
      * @throws IOException if reading the stream fails

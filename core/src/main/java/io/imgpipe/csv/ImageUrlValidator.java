@@ -27,16 +27,21 @@ final class ImageUrlValidator {
 
     private final CsvLimits limits;
 
-    /** @param limits supplies the URL count and length limits */
+    /**
+     * Creates an {@code ImageUrlValidator}.
+     *
+     * @param limits supplies the URL count and length limits
+     */
     ImageUrlValidator(CsvLimits limits) {
         this.limits = limits;
     }
 
     /**
+     * {@return the valid URLs, in cell order}
+     *
      * @param cell the cell as read
      * @param line the line its row starts on
      * @param problems where problems go, with the column {@link CsvColumn#IMAGE_URLS}
-     * @return the valid URLs, in cell order
      */
     List<URI> parse(String cell, long line, ProblemCollector problems) {
         long longest = (long) limits.maxUrlsPerRow() * (limits.maxUrlLength() + SEPARATOR_ALLOWANCE);
@@ -64,7 +69,7 @@ final class ImageUrlValidator {
         return urls;
     }
 
-    /** @return how many non-blank comma-separated entries the cell holds, without building them */
+    /** {@return how many non-blank comma-separated entries the cell holds, without building them} */
     private static int countEntries(String cell) {
         int count = 0;
         boolean content = false;
@@ -80,7 +85,7 @@ final class ImageUrlValidator {
         return count + (content ? 1 : 0);
     }
 
-    /** @return whether an entry that is not a URL looks like the rest of one cut at a comma */
+    /** {@return whether an entry that is not a URL looks like the rest of one cut at a comma} */
     private static boolean looksLikeUrlPiece(String entry) {
         return !entry.contains("://") && entry.indexOf(' ') < 0;
     }

@@ -11,6 +11,8 @@ final class InvalidUtf8Exception extends CharConversionException {
     private final long byteOffset;
 
     /**
+     * Creates the exception.
+     *
      * @param line the 1-based line the invalid bytes are on
      * @param byteOffset the 0-based offset of the first invalid byte in the stream
      */
@@ -20,12 +22,12 @@ final class InvalidUtf8Exception extends CharConversionException {
         this.byteOffset = byteOffset;
     }
 
-    /** @return the 1-based line the invalid bytes are on */
+    /** {@return the 1-based line the invalid bytes are on} */
     long line() {
         return line;
     }
 
-    /** @return the 0-based offset of the first invalid byte in the stream */
+    /** {@return the 0-based offset of the first invalid byte in the stream} */
     long byteOffset() {
         return byteOffset;
     }

@@ -20,6 +20,8 @@ final class ProblemCollector {
     private long firstOmittedLine;
 
     /**
+     * Records one problem.
+     *
      * @param line the 1-based line the record concerned starts on
      * @param column the spec's header name of the column concerned, or {@code null}
      * @param message what is wrong, quoting the offending value
@@ -39,18 +41,19 @@ final class ProblemCollector {
         omitted++;
     }
 
-    /** @return the number of problems found so far, listed or not */
+    /** {@return the number of problems found so far, listed or not} */
     long count() {
         return listed.size() + omitted;
     }
 
-    /** @return whether no problem was found */
+    /** {@return whether no problem was found} */
     boolean isEmpty() {
         return count() == 0;
     }
 
     /**
-     * @return an exception listing the problems, ending with a summary when some were not listed
+     * {@return an exception listing the problems, ending with a summary when some were not listed}
+     *
      * @throws IllegalStateException if there is no problem
      */
     CsvValidationException toException() {

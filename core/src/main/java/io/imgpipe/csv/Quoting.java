@@ -14,8 +14,9 @@ final class Quoting {
     }
 
     /**
+     * {@return {@code 'value'}, cut with {@code ...} after {@value #MAX_QUOTED_LENGTH} characters}
+     *
      * @param value a value from the file
-     * @return {@code 'value'}, cut with {@code ...} after {@value #MAX_QUOTED_LENGTH} characters
      */
     static String quote(String value) {
         return "'" + (value.length() > MAX_QUOTED_LENGTH ? value.substring(0, MAX_QUOTED_LENGTH) + "..." : value) + "'";

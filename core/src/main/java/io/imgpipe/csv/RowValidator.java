@@ -25,6 +25,8 @@ final class RowValidator {
     private long position;
 
     /**
+     * Creates a {@code RowValidator}.
+     *
      * @param header the file's header
      * @param urlValidator checks the image URLs
      * @param problems where problems go
@@ -36,9 +38,10 @@ final class RowValidator {
     }
 
     /**
+     * {@return the row, or empty if it has a problem (reported)}
+     *
      * @param record a data row that is not blank
      * @param line the line it starts on
-     * @return the row, or empty if it has a problem (reported)
      */
     Optional<ProductRow> validate(CSVRecord record, long line) {
         position++;
@@ -94,7 +97,7 @@ final class RowValidator {
         return value;
     }
 
-    /** @return the value of ASCII digits, {@link #NOT_POSITIVE} or {@link #TOO_LARGE} */
+    /** {@return the value of ASCII digits, {@link #NOT_POSITIVE} or {@link #TOO_LARGE}} */
     private static long parsePositive(String text) {
         long value = 0;
         for (int i = 0; i < text.length(); i++) {

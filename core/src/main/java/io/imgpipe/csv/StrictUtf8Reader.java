@@ -38,7 +38,11 @@ final class StrictUtf8Reader extends Reader {
     private long lineBreaks;
     private char previous;
 
-    /** @param source UTF-8 bytes, closed with this reader */
+    /**
+     * Creates a {@code StrictUtf8Reader}.
+     *
+     * @param source UTF-8 bytes, closed with this reader
+     */
     StrictUtf8Reader(InputStream source) {
         this.source = Objects.requireNonNull(source, "source");
     }
@@ -61,7 +65,7 @@ final class StrictUtf8Reader extends Reader {
         return n;
     }
 
-    /** @return the 1-based line of the next character to be handed out */
+    /** {@return the 1-based line of the next character to be handed out} */
     long line() {
         return lineBreaks + 1;
     }

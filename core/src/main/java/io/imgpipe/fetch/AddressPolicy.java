@@ -21,28 +21,30 @@ import java.util.List;
 public interface AddressPolicy {
 
     /**
+     * {@return {@code true} if the fetcher may connect to it}
+     *
      * @param address a resolved address
-     * @return {@code true} if the fetcher may connect to it
      */
     boolean allows(InetAddress address);
 
-    /** @return a short description for error messages, for example {@code public addresses only} */
+    /** {@return a short description for error messages, for example {@code public addresses only}} */
     String describe();
 
     /**
+     * {@return a policy that allows an address when this policy or {@code other} allows it}
+     *
      * @param other another policy
-     * @return a policy that allows an address when this policy or {@code other} allows it
      */
     default AddressPolicy or(AddressPolicy other) {
         return new EitherAddressPolicy(this, other);
     }
 
-    /** @return the default policy: public unicast addresses only */
+    /** {@return the default policy: public unicast addresses only} */
     static AddressPolicy publicOnly() {
         return PublicAddressPolicy.INSTANCE;
     }
 
-    /** @return a policy that allows every address, private networks and loopback included */
+    /** {@return a policy that allows every address, private networks and loopback included} */
     static AddressPolicy allowAll() {
         return AllowAllAddressPolicy.INSTANCE;
     }

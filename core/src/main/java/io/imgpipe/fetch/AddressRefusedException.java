@@ -27,12 +27,12 @@ public final class AddressRefusedException extends UnknownHostException {
         this.refusedAddresses = refused.stream().map(InetAddress::getHostAddress).collect(Collectors.toUnmodifiableList());
     }
 
-    /** @return the host name or IP literal that was looked up */
+    /** {@return the host name or IP literal that was looked up} */
     public String host() {
         return host;
     }
 
-    /** @return the addresses it resolved to, all refused */
+    /** {@return the addresses it resolved to, all refused} */
     public List<String> refusedAddresses() {
         return refusedAddresses;
     }

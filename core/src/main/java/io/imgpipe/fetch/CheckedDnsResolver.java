@@ -42,6 +42,8 @@ public final class CheckedDnsResolver implements DnsResolver {
     }
 
     /**
+     * Creates a {@code CheckedDnsResolver}.
+     *
      * @param delegate resolves names and literals before the policy judges the result
      * @param policy which addresses may be connected to
      */
@@ -51,8 +53,9 @@ public final class CheckedDnsResolver implements DnsResolver {
     }
 
     /**
+     * {@return its allowed addresses, at least one, in the delegate's order}
+     *
      * @param host a host name or IP literal
-     * @return its allowed addresses, at least one, in the delegate's order
      * @throws AddressRefusedException if it resolves only to refused addresses
      * @throws UnknownHostException if it does not resolve
      */
@@ -78,9 +81,10 @@ public final class CheckedDnsResolver implements DnsResolver {
     }
 
     /**
+     * {@return its allowed addresses with the port, all resolved}
+     *
      * @param host a host name or IP literal
      * @param port the port
-     * @return its allowed addresses with the port, all resolved
      * @throws UnknownHostException as {@link #resolve(String)}
      */
     @Override

@@ -22,8 +22,9 @@ final class CidrRange {
     }
 
     /**
+     * {@return the range, host bits cleared}
+     *
      * @param cidr {@code address/prefix} or a single address, IP literals only
-     * @return the range, host bits cleared
      * @throws ConfigurationException if the text is not an IP-literal range
      */
     static CidrRange parse(String cidr) {
@@ -42,7 +43,11 @@ final class CidrRange {
         return new CidrRange(bytes, prefix);
     }
 
-    /** @param address an address @return whether it is of this range's family and inside it */
+    /**
+     * {@return whether it is of this range's family and inside it}
+     *
+     * @param address an address
+     */
     boolean contains(InetAddress address) {
         byte[] candidate = address.getAddress();
         if (candidate.length != network.length) {

@@ -37,7 +37,11 @@ final class ContentTypes {
                 || mime.endsWith("/xml") || mime.endsWith("+xml");
     }
 
-    /** @param contentType a header value @return its media type, lower case, parameters removed */
+    /**
+     * {@return its media type, lower case, parameters removed}
+     *
+     * @param contentType a header value
+     */
     static String mimeType(String contentType) {
         int semicolon = contentType.indexOf(';');
         String type = semicolon < 0 ? contentType : contentType.substring(0, semicolon);

@@ -54,54 +54,60 @@ public record FetcherConfig(Duration connectTimeout, Duration totalTimeout, long
         }
     }
 
-    /** @return {@link #DEFAULTS} */
+    /** {@return {@link #DEFAULTS}} */
     public static FetcherConfig defaults() {
         return DEFAULTS;
     }
 
     /**
+     * {@return a copy with it}
+     *
      * @param value the new timeout
-     * @return a copy with it
      */
     public FetcherConfig withConnectTimeout(Duration value) {
         return new FetcherConfig(value, totalTimeout, maxBytes, maxRedirects, addressPolicy, userAgent);
     }
 
     /**
+     * {@return a copy with it}
+     *
      * @param value the new timeout
-     * @return a copy with it
      */
     public FetcherConfig withTotalTimeout(Duration value) {
         return new FetcherConfig(connectTimeout, value, maxBytes, maxRedirects, addressPolicy, userAgent);
     }
 
     /**
+     * {@return a copy with it}
+     *
      * @param value the new byte cap
-     * @return a copy with it
      */
     public FetcherConfig withMaxBytes(long value) {
         return new FetcherConfig(connectTimeout, totalTimeout, value, maxRedirects, addressPolicy, userAgent);
     }
 
     /**
+     * {@return a copy with it}
+     *
      * @param value the new redirect limit
-     * @return a copy with it
      */
     public FetcherConfig withMaxRedirects(int value) {
         return new FetcherConfig(connectTimeout, totalTimeout, maxBytes, value, addressPolicy, userAgent);
     }
 
     /**
+     * {@return a copy with it}
+     *
      * @param value the new address policy
-     * @return a copy with it
      */
     public FetcherConfig withAddressPolicy(AddressPolicy value) {
         return new FetcherConfig(connectTimeout, totalTimeout, maxBytes, maxRedirects, value, userAgent);
     }
 
     /**
+     * {@return a copy with it}
+     *
      * @param value the new user agent
-     * @return a copy with it
      */
     public FetcherConfig withUserAgent(String value) {
         return new FetcherConfig(connectTimeout, totalTimeout, maxBytes, maxRedirects, addressPolicy, value);

@@ -110,6 +110,8 @@ public final class HttpImageFetcher implements ImageFetcher {
     }
 
     /**
+     * Creates an {@code HttpImageFetcher}.
+     *
      * @param config the limits and address policy
      */
     public HttpImageFetcher(FetcherConfig config) {
@@ -117,6 +119,8 @@ public final class HttpImageFetcher implements ImageFetcher {
     }
 
     /**
+     * Creates an {@code HttpImageFetcher}.
+     *
      * @param config the limits and address policy
      * @param names resolves host names (and IP literals) before the policy checks the result;
      *     tests map made-up names with it
@@ -133,7 +137,7 @@ public final class HttpImageFetcher implements ImageFetcher {
                 TimeUnit.MILLISECONDS);
     }
 
-    /** @return the configuration this fetcher was built with */
+    /** {@return the configuration this fetcher was built with} */
     public FetcherConfig config() {
         return config;
     }
@@ -203,7 +207,7 @@ public final class HttpImageFetcher implements ImageFetcher {
         }
     }
 
-    /** @return the name of this fetcher's timer thread, for tests */
+    /** {@return the name of this fetcher's timer thread, for tests} */
     String timerThreadName() {
         return timerName;
     }
@@ -253,9 +257,9 @@ public final class HttpImageFetcher implements ImageFetcher {
     }
 
     /**
-     * @return whether the URL has an authority and no port outside 1 to 65535 (a host name that
+     * {@return whether the URL has an authority and no port outside 1 to 65535 (a host name that
      *     {@link URI} does not parse as one, such as {@code img_cdn.example.com}, is left to the
-     *     client, which refuses what it cannot use)
+     *     client, which refuses what it cannot use)}
      */
     private static boolean hasHostAndPort(URI url) {
         return url.getRawAuthority() != null && url.getPort() != 0 && url.getPort() <= 65_535;
@@ -398,7 +402,9 @@ public final class HttpImageFetcher implements ImageFetcher {
         return withoutUserInfoAndFragment(target);
     }
 
-    /** @return the URL as text with its user-info replaced by {@code ***}, so that no credential is repeated */
+    /**
+     * {@return the URL as text with its user-info replaced by {@code ***}, so that no credential is repeated}
+     */
     private static String withMaskedUserInfo(URI url) {
         String text = url.toString();
         String userInfo = url.getRawUserInfo();

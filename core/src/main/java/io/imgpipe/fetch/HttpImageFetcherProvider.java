@@ -56,8 +56,9 @@ public final class HttpImageFetcherProvider implements ImageFetcherProvider {
     }
 
     /**
+     * {@return a new fetcher; the caller closes it}
+     *
      * @param properties the properties listed on this class
-     * @return a new fetcher; the caller closes it
      * @throws ConfigurationException naming the property that is invalid
      */
     @Override
@@ -66,8 +67,9 @@ public final class HttpImageFetcherProvider implements ImageFetcherProvider {
     }
 
     /**
+     * {@return the configuration they describe}
+     *
      * @param properties the properties listed on this class
-     * @return the configuration they describe
      * @throws ConfigurationException naming the property that is invalid
      */
     public static FetcherConfig fetcherConfig(ProviderConfig properties) {

@@ -26,9 +26,10 @@ enum ImageFormat {
     private static final Set<String> HEIF_BRANDS = Set.of("heic", "heix", "hevc", "hevx", "heim", "heis", "mif1", "msf1");
 
     /**
+     * {@return the format, or empty if the bytes are not one of the accepted formats}
+     *
      * @param head the first bytes of a body
      * @param length how many of them are valid
-     * @return the format, or empty if the bytes are not one of the accepted formats
      */
     static Optional<ImageFormat> sniff(byte[] head, int length) {
         if (startsWith(head, length, 0, 0xff, 0xd8, 0xff)) {

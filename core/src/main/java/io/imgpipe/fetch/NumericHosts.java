@@ -25,9 +25,10 @@ public final class NumericHosts {
     }
 
     /**
+     * {@return why its host is an ambiguous numeric form, or empty if it is not one (a host name,
+     *     an IPv6 literal, plain dotted-decimal IPv4, or no authority at all)}
+     *
      * @param url a URL with an authority
-     * @return why its host is an ambiguous numeric form, or empty if it is not one (a host name,
-     *     an IPv6 literal, plain dotted-decimal IPv4, or no authority at all)
      */
     public static Optional<String> problem(URI url) {
         String host = hostOf(url.getRawAuthority());
@@ -35,8 +36,9 @@ public final class NumericHosts {
     }
 
     /**
+     * {@return why it is an ambiguous numeric form, or empty if it is not one}
+     *
      * @param host a host as written in a URL, without user-info or port
-     * @return why it is an ambiguous numeric form, or empty if it is not one
      */
     public static Optional<String> problem(String host) {
         if (host.isEmpty() || host.startsWith("[")) {
@@ -54,7 +56,7 @@ public final class NumericHosts {
                 : Optional.of("host '" + host + "' is an ambiguous numeric address: " + reason + ADVICE);
     }
 
-    /** @return why the numeric host is ambiguous, or {@code null} if it is plain dotted-decimal IPv4 */
+    /** {@return why the numeric host is ambiguous, or {@code null} if it is plain dotted-decimal IPv4} */
     private static String reason(String[] labels, boolean finalDot) {
         for (String label : labels) {
             if (!isNumber(label)) {
@@ -86,7 +88,7 @@ public final class NumericHosts {
         return null;
     }
 
-    /** @return the host part of a raw authority (user-info and port removed), or {@code null} without one */
+    /** {@return the host part of a raw authority (user-info and port removed), or {@code null} without one} */
     private static String hostOf(String authority) {
         if (authority == null) {
             return null;
@@ -100,7 +102,9 @@ public final class NumericHosts {
         return colon < 0 ? hostAndPort : hostAndPort.substring(0, colon);
     }
 
-    /** @return whether the URL standard's IPv4 parser takes the label for a number (decimal, or 0x and hex) */
+    /**
+     * {@return whether the URL standard's IPv4 parser takes the label for a number (decimal, or 0x and hex)}
+     */
     private static boolean isNumber(String label) {
         if (label.startsWith("0x")) {
             return label.chars().skip(2).allMatch(c -> Character.digit(c, 16) >= 0);

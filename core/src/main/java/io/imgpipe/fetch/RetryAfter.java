@@ -11,9 +11,10 @@ public final class RetryAfter {
     }
 
     /**
+     * {@return the delay, zero for a date in the past, or {@code null} if absent or unparseable}
+     *
      * @param value the header value: delta-seconds or an HTTP-date; may be {@code null}
      * @param now the current time, for HTTP-dates
-     * @return the delay, zero for a date in the past, or {@code null} if absent or unparseable
      */
     public static Duration parse(String value, Instant now) {
         if (value == null || value.isBlank()) {

@@ -38,6 +38,8 @@ public final class TimedDnsResolver implements DnsResolver {
     private final Duration timeout;
 
     /**
+     * Creates a {@code TimedDnsResolver}.
+     *
      * @param delegate the resolver that does the lookups
      * @param timeout the longest wait for one lookup
      */
@@ -50,8 +52,9 @@ public final class TimedDnsResolver implements DnsResolver {
     }
 
     /**
+     * {@return what the delegate returned}
+     *
      * @param host a host name or IP literal
-     * @return what the delegate returned
      * @throws DnsTimeoutException if the lookup took longer than the timeout
      * @throws UnknownHostException if the delegate failed to resolve the name
      */
@@ -136,7 +139,11 @@ public final class TimedDnsResolver implements DnsResolver {
 
         private static final long serialVersionUID = 1L;
 
-        /** @param message names the host and the timeout */
+        /**
+         * Creates the exception.
+         *
+         * @param message names the host and the timeout
+         */
         public DnsTimeoutException(String message) {
             super(message);
         }

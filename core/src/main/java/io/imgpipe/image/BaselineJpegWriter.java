@@ -32,6 +32,8 @@ final class BaselineJpegWriter implements OutputBlocks.Visitor {
     private final int[][] acLengths = new int[2][];
 
     /**
+     * Creates a {@code BaselineJpegWriter}.
+     *
      * @param capacity the expected size of the whole file; the buffer grows if it is too small
      */
     BaselineJpegWriter(int capacity) {

@@ -37,7 +37,7 @@ final class BlockOrientation {
         }
     }
 
-    /** @return the block transform that shows stored blocks upright for the EXIF orientation */
+    /** {@return the block transform that shows stored blocks upright for the EXIF orientation} */
     static BlockOrientation of(ExifOrientation orientation) {
         switch (orientation) {
             case FLIP_HORIZONTAL:
@@ -72,8 +72,8 @@ final class BlockOrientation {
     }
 
     /**
-     * @return whether the blocks give exactly the upright picture: each mirrored axis is a whole
-     *     number of MCUs of the frame
+     * {@return whether the blocks give exactly the upright picture: each mirrored axis is a whole
+     *     number of MCUs of the frame}
      */
     boolean isExactFor(JpegFrame frame) {
         return (!mirrorsX || frame.width % (8 * frame.maxHorizontalSampling) == 0)
@@ -81,10 +81,11 @@ final class BlockOrientation {
     }
 
     /**
+     * {@return the index of the stored block the output block comes from}
+     *
      * @param component the stored component
      * @param x the output block column
      * @param y the output block row
-     * @return the index of the stored block the output block comes from
      */
     int sourceBlock(FrameComponent component, int x, int y) {
         int a = transposes ? y : x;

@@ -24,9 +24,10 @@ final class ChunkedExif {
     }
 
     /**
+     * {@return the orientation in its {@code eXIf} chunk (which the specification places before the
+     *     image data), or {@link ExifOrientation#NORMAL}}
+     *
      * @param png the bytes of a PNG file
-     * @return the orientation in its {@code eXIf} chunk (which the specification places before the
-     *     image data), or {@link ExifOrientation#NORMAL}
      */
     static ExifOrientation png(byte[] png) {
         if (!TiffOrientation.startsWith(png, 0, png.length, PNG_SIGNATURE)) {
@@ -54,8 +55,9 @@ final class ChunkedExif {
     }
 
     /**
+     * {@return the orientation in its {@code EXIF} chunk, or {@link ExifOrientation#NORMAL}}
+     *
      * @param webp the bytes of a WebP file
-     * @return the orientation in its {@code EXIF} chunk, or {@link ExifOrientation#NORMAL}
      */
     static ExifOrientation webp(byte[] webp) {
         if (webp.length < 12 || !TiffOrientation.startsWith(webp, 0, 4, RIFF)

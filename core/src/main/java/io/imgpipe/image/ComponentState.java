@@ -21,6 +21,8 @@ final class ComponentState {
     int outputDc;
 
     /**
+     * Creates a {@code ComponentState}.
+     *
      * @param component the frame component
      * @param dcFrequencies the DC symbol counts of the component's output table
      * @param acFrequencies the AC symbol counts of the component's output table
@@ -36,7 +38,7 @@ final class ComponentState {
         this.acFrequencies = acFrequencies;
     }
 
-    /** @return the bytes the arrays of a component take: 64 two-byte coefficients and one byte per block */
+    /** {@return the bytes the arrays of a component take: 64 two-byte coefficients and one byte per block} */
     static long bytesFor(FrameComponent component) {
         return component.paddedBlocks() * (64 * 2 + 1);
     }

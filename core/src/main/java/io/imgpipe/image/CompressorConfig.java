@@ -75,47 +75,58 @@ public record CompressorConfig(float quality, int maxWidth, int maxHeight, long 
         this(quality, maxWidth, maxHeight, maxPixels, true, true);
     }
 
-    /** @return {@link #DEFAULTS} */
+    /** {@return {@link #DEFAULTS}} */
     public static CompressorConfig defaults() {
         return DEFAULTS;
     }
 
-    /** @param value the new quality @return a copy with that quality */
+    /**
+     * {@return a copy with that quality}
+     *
+     * @param value the new quality
+     */
     public CompressorConfig withQuality(float value) {
         return new CompressorConfig(value, maxWidth, maxHeight, maxPixels, optimizeHuffman, transcodeJpegs);
     }
 
     /**
+     * {@return a copy with those bounds}
+     *
      * @param width the widest output, 0 for no limit
      * @param height the tallest output, 0 for no limit
-     * @return a copy with those bounds
      */
     public CompressorConfig withMaxSize(int width, int height) {
         return new CompressorConfig(quality, width, height, maxPixels, optimizeHuffman, transcodeJpegs);
     }
 
-    /** @param value the new pixel limit @return a copy with that limit */
+    /**
+     * {@return a copy with that limit}
+     *
+     * @param value the new pixel limit
+     */
     public CompressorConfig withMaxPixels(long value) {
         return new CompressorConfig(quality, maxWidth, maxHeight, value, optimizeHuffman, transcodeJpegs);
     }
 
     /**
+     * {@return a copy with that choice}
+     *
      * @param value whether to compute optimized Huffman tables
-     * @return a copy with that choice
      */
     public CompressorConfig withOptimizeHuffman(boolean value) {
         return new CompressorConfig(quality, maxWidth, maxHeight, maxPixels, value, transcodeJpegs);
     }
 
     /**
+     * {@return a copy with that choice}
+     *
      * @param value whether JPEG sources that allow it are transcoded in the DCT-coefficient domain
-     * @return a copy with that choice
      */
     public CompressorConfig withTranscodeJpegs(boolean value) {
         return new CompressorConfig(quality, maxWidth, maxHeight, maxPixels, optimizeHuffman, value);
     }
 
-    /** @return {@code true} if a maximum width or height is set */
+    /** {@return {@code true} if a maximum width or height is set} */
     public boolean resizes() {
         return maxWidth > 0 || maxHeight > 0;
     }

@@ -33,6 +33,8 @@ final class EntropyReader {
     private int markerPos = -1;
 
     /**
+     * Creates an {@code EntropyReader}.
+     *
      * @param data the whole file
      * @param start the first byte after the SOS segment
      * @param scanNumber the scan's number, for messages
@@ -92,6 +94,8 @@ final class EntropyReader {
     }
 
     /**
+     * Checks that decoding stayed inside this scan's data.
+     *
      * @throws CompressionException if decoding has used bits past the end of this scan's data
      */
     void checkNotOverrun() {
@@ -100,7 +104,7 @@ final class EntropyReader {
         }
     }
 
-    /** @return one bit */
+    /** {@return one bit} */
     int bit() {
         if (count < 1) {
             fill();
@@ -109,7 +113,7 @@ final class EntropyReader {
         return (int) (bits >>> count) & 1;
     }
 
-    /** @return {@code length} bits (0 to 16) as an unsigned number */
+    /** {@return {@code length} bits (0 to 16) as an unsigned number} */
     int bits(int length) {
         if (count < length) {
             fill();
@@ -118,7 +122,7 @@ final class EntropyReader {
         return (int) (bits >>> count) & ((1 << length) - 1);
     }
 
-    /** @return the signed value of {@code size} (0 to 15) magnitude bits, as JPEG codes it */
+    /** {@return the signed value of {@code size} (0 to 15) magnitude bits, as JPEG codes it} */
     int receiveExtend(int size) {
         if (size == 0) {
             return 0;
@@ -127,7 +131,7 @@ final class EntropyReader {
         return value < 1 << (size - 1) ? value - (1 << size) + 1 : value;
     }
 
-    /** @return the next Huffman-coded symbol */
+    /** {@return the next Huffman-coded symbol} */
     int decode(HuffmanDecodingTable table) {
         if (count < 16) {
             fill();
@@ -460,7 +464,7 @@ final class EntropyReader {
         return markerPos < 0 ? data.length : markerPos;
     }
 
-    /** @return the marker at or after the current position (skipping stray bytes, as libjpeg does), or -1 */
+    /** {@return the marker at or after the current position (skipping stray bytes, as libjpeg does), or -1} */
     private int findMarker() {
         if (markerPos < 0) {
             int p = pos;
@@ -489,7 +493,7 @@ final class EntropyReader {
         return data[next] & 0xFF;
     }
 
-    /** @return an error about this scan's data, saying where reading had got to */
+    /** {@return an error about this scan's data, saying where reading had got to} */
     CompressionException corrupt(String what) {
         return new CompressionException("corrupt jpeg: " + what + " in scan " + scanNumber + " (near byte " + pos + ")");
     }

@@ -36,21 +36,22 @@ public enum ExifOrientation {
         this.tagValue = tagValue;
     }
 
-    /** @return the value of the EXIF tag, 1 to 8 */
+    /** {@return the value of the EXIF tag, 1 to 8} */
     public int tagValue() {
         return tagValue;
     }
 
     /**
+     * {@return the orientation it stands for; {@link #NORMAL} for values outside 1 to 8, which
+     *     viewers ignore too}
+     *
      * @param value an EXIF orientation tag value
-     * @return the orientation it stands for; {@link #NORMAL} for values outside 1 to 8, which
-     *     viewers ignore too
      */
     public static ExifOrientation fromTagValue(int value) {
         return value >= 1 && value <= 8 ? values()[value - 1] : NORMAL;
     }
 
-    /** @return {@code true} if the upright picture's width is the stored height (tags 5 to 8) */
+    /** {@return {@code true} if the upright picture's width is the stored height (tags 5 to 8)} */
     public boolean swapsAxes() {
         return tagValue >= 5;
     }

@@ -26,7 +26,7 @@ final class FrameComponent {
         this.quantTable = quantTable;
     }
 
-    /** @return the number of stored blocks, whole MCUs */
+    /** {@return the number of stored blocks, whole MCUs} */
     long paddedBlocks() {
         return (long) paddedBlocksWide * paddedBlocksHigh;
     }

@@ -28,6 +28,8 @@ final class HuffmanDecodingTable {
     final int largestSymbol;
 
     /**
+     * Creates a {@code HuffmanDecodingTable}.
+     *
      * @param counts the number of codes of each length 1-16 ({@code counts[0]} is for length 1)
      * @param symbols the symbols in code order
      * @throws IllegalArgumentException if the counts do not describe a prefix code, with the reason

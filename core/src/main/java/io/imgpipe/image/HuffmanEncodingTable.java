@@ -43,8 +43,9 @@ final class HuffmanEncodingTable {
     }
 
     /**
+     * {@return the optimal table, codes at most 16 bits long}
+     *
      * @param frequencies how often each symbol 0-255 occurs (at least one must); not modified
-     * @return the optimal table, codes at most 16 bits long
      */
     static HuffmanEncodingTable optimal(long[] frequencies) {
         int[] codeLengths = codeLengths(frequencies);

@@ -33,7 +33,7 @@ final class HuffmanStatistics implements OutputBlocks.Visitor {
         }
     }
 
-    /** @return the number of bits of a value's magnitude, its JPEG size category */
+    /** {@return the number of bits of a value's magnitude, its JPEG size category} */
     static int size(int value) {
         return 32 - Integer.numberOfLeadingZeros(value < 0 ? -value : value);
     }

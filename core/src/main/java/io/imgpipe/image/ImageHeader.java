@@ -24,22 +24,24 @@ public record ImageHeader(String format, int width, int height, ExifOrientation 
         }
     }
 
-    /** @return width times height */
+    /** {@return width times height} */
     public long pixels() {
         return (long) width * height;
     }
 
-    /** @return the width of the picture shown upright */
+    /** {@return the width of the picture shown upright} */
     public int uprightWidth() {
         return orientation.swapsAxes() ? height : width;
     }
 
-    /** @return the height of the picture shown upright */
+    /** {@return the height of the picture shown upright} */
     public int uprightHeight() {
         return orientation.swapsAxes() ? width : height;
     }
 
-    /** @return format and stored dimensions, as the {@link io.imgpipe.spi.ImageCompressor} SPI reports them */
+    /**
+     * {@return format and stored dimensions, as the {@link io.imgpipe.spi.ImageCompressor} SPI reports them}
+     */
     public ImageInfo toImageInfo() {
         return new ImageInfo(format, width, height);
     }

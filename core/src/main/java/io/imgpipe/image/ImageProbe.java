@@ -26,6 +26,8 @@ public final class ImageProbe {
     }
 
     /**
+     * Creates an {@code ImageProbe}.
+     *
      * @param maxPixels the largest width times height accepted
      * @throws ConfigurationException if {@code maxPixels} is not positive
      */
@@ -36,14 +38,15 @@ public final class ImageProbe {
         this.maxPixels = maxPixels;
     }
 
-    /** @return the largest width times height accepted */
+    /** {@return the largest width times height accepted} */
     public long maxPixels() {
         return maxPixels;
     }
 
     /**
+     * {@return format, stored dimensions and orientation}
+     *
      * @param source the encoded image; not modified
-     * @return format, stored dimensions and orientation
      * @throws CompressionException if the bytes are empty, not a supported image, have an
      *     unreadable header, or declare more than {@link #maxPixels()} pixels
      */
@@ -55,8 +58,9 @@ public final class ImageProbe {
     }
 
     /**
+     * {@return the header, if within the pixel limit}
+     *
      * @param header a header just read
-     * @return the header, if within the pixel limit
      * @throws CompressionException naming the dimensions and the limit, if not
      */
     ImageHeader accept(ImageHeader header) {

@@ -21,8 +21,9 @@ final class JpegExif {
     }
 
     /**
+     * {@return the orientation of its first EXIF segment that has one, or {@link ExifOrientation#NORMAL}}
+     *
      * @param jpeg the bytes of a JPEG file
-     * @return the orientation of its first EXIF segment that has one, or {@link ExifOrientation#NORMAL}
      */
     static ExifOrientation orientation(byte[] jpeg) {
         if (jpeg.length < 4 || u8(jpeg, 0) != 0xFF || u8(jpeg, 1) != MARKER_SOI) {

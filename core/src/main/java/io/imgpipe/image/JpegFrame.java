@@ -45,12 +45,12 @@ final class JpegFrame {
         }
     }
 
-    /** @return whether scans are progressive (SOF2) rather than sequential (SOF0, SOF1) */
+    /** {@return whether scans are progressive (SOF2) rather than sequential (SOF0, SOF1)} */
     boolean progressive() {
         return marker == JpegMarker.SOF2;
     }
 
-    /** @return whether the colour components are sampled 2x2, 1x1, 1x1 (4:2:0) */
+    /** {@return whether the colour components are sampled 2x2, 1x1, 1x1 (4:2:0)} */
     boolean isYcc420() {
         return components.length == 3
                 && components[0].horizontalSampling == 2 && components[0].verticalSampling == 2
@@ -58,7 +58,7 @@ final class JpegFrame {
                 && components[2].horizontalSampling == 1 && components[2].verticalSampling == 1;
     }
 
-    /** @return the sampling factors as {@code 2x2,1x1,1x1} */
+    /** {@return the sampling factors as {@code 2x2,1x1,1x1}} */
     String samplingFactors() {
         StringBuilder text = new StringBuilder();
         for (FrameComponent c : components) {

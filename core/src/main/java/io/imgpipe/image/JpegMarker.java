@@ -28,17 +28,17 @@ final class JpegMarker {
     private JpegMarker() {
     }
 
-    /** @return whether the marker is a start of frame (SOF0 to SOF15, which exclude DHT, JPG and DAC) */
+    /** {@return whether the marker is a start of frame (SOF0 to SOF15, which exclude DHT, JPG and DAC)} */
     static boolean isStartOfFrame(int marker) {
         return marker >= SOF0 && marker <= SOF15 && marker != DHT && marker != 0xC8 && marker != DAC;
     }
 
-    /** @return whether the marker stands alone, with no length field */
+    /** {@return whether the marker stands alone, with no length field} */
     static boolean isStandalone(int marker) {
         return marker == TEM || (marker >= RST0 && marker <= EOI);
     }
 
-    /** @return a readable name such as {@code SOF2} or {@code APP1}, or the hex code */
+    /** {@return a readable name such as {@code SOF2} or {@code APP1}, or the hex code} */
     static String name(int marker) {
         if (marker >= RST0 && marker <= RST7) {
             return "RST" + (marker - RST0);

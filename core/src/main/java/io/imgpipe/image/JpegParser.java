@@ -38,6 +38,8 @@ final class JpegParser {
     private boolean ended;
 
     /**
+     * Creates a {@code JpegParser}.
+     *
      * @param data a file that starts with the SOI marker
      */
     JpegParser(byte[] data) {
@@ -48,7 +50,7 @@ final class JpegParser {
         this.pos = 2;
     }
 
-    /** @return whether the bytes start with the JPEG SOI marker */
+    /** {@return whether the bytes start with the JPEG SOI marker} */
     static boolean startsWithSoi(byte[] data) {
         return data.length >= 2 && data[0] == (byte) 0xFF && data[1] == (byte) JpegMarker.SOI;
     }
@@ -109,12 +111,12 @@ final class JpegParser {
         return null;
     }
 
-    /** @return whether the file has an embedded ICC profile */
+    /** {@return whether the file has an embedded ICC profile} */
     boolean hasIccProfile() {
         return !iccChunks.isEmpty();
     }
 
-    /** @return the embedded ICC profile's bytes, its chunks joined in sequence order */
+    /** {@return the embedded ICC profile's bytes, its chunks joined in sequence order} */
     byte[] iccProfile() {
         java.io.ByteArrayOutputStream profile = new java.io.ByteArrayOutputStream();
         for (int[] chunk : iccChunks.values()) {
@@ -123,17 +125,21 @@ final class JpegParser {
         return profile.toByteArray();
     }
 
-    /** @return whether the EOI marker was read */
+    /** {@return whether the EOI marker was read} */
     boolean sawEndOfImage() {
         return ended;
     }
 
-    /** @return the current read position */
+    /** {@return the current read position} */
     int position() {
         return pos;
     }
 
-    /** @param position where to go on reading markers, after a scan's entropy-coded data */
+    /**
+     * Moves the read position.
+     *
+     * @param position where to go on reading markers, after a scan's entropy-coded data
+     */
     void resumeAt(int position) {
         this.pos = position;
     }
@@ -142,7 +148,7 @@ final class JpegParser {
         return data;
     }
 
-    /** @return the next marker (fill bytes and stray bytes skipped), or -1 at the end of the data */
+    /** {@return the next marker (fill bytes and stray bytes skipped), or -1 at the end of the data} */
     private int nextMarker() {
         while (pos + 1 < data.length) {
             if (data[pos] != (byte) 0xFF) {

@@ -30,8 +30,9 @@ final class JpegPixels {
     }
 
     /**
+     * {@return {@code true} if the JPEG writer takes the image without conversion}
+     *
      * @param image decoded pixels
-     * @return {@code true} if the JPEG writer takes the image without conversion
      */
     static boolean isWritable(BufferedImage image) {
         int type = image.getType();
@@ -39,9 +40,10 @@ final class JpegPixels {
     }
 
     /**
+     * {@return {@code image} itself if {@linkplain #isWritable writable}, otherwise a converted copy
+     *     with transparency flattened onto white}
+     *
      * @param image decoded pixels of any type
-     * @return {@code image} itself if {@linkplain #isWritable writable}, otherwise a converted copy
-     *     with transparency flattened onto white
      */
     static BufferedImage writable(BufferedImage image) {
         if (isWritable(image)) {
@@ -63,7 +65,7 @@ final class JpegPixels {
         return target;
     }
 
-    /** @return whether samples are 8- or 16-bit integers, which {@link #flattenGray} reads as they are */
+    /** {@return whether samples are 8- or 16-bit integers, which {@link #flattenGray} reads as they are} */
     private static boolean hasIntegerSamples(ColorModel model) {
         int type = model.getTransferType();
         return type == DataBuffer.TYPE_BYTE || type == DataBuffer.TYPE_USHORT;

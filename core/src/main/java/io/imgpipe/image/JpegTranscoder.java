@@ -21,7 +21,11 @@ final class JpegTranscoder {
 
     private final OutputQuantTables outputTables;
 
-    /** @param quality the output quality, 0.0 to 1.0, as the pixel path's encoder takes it */
+    /**
+     * Creates a {@code JpegTranscoder}.
+     *
+     * @param quality the output quality, 0.0 to 1.0, as the pixel path's encoder takes it
+     */
     JpegTranscoder(float quality) {
         this.outputTables = OutputQuantTables.forQuality(quality);
     }
@@ -47,7 +51,7 @@ final class JpegTranscoder {
             this.pixelPathReason = pixelPathReason;
         }
 
-        /** @return whether the file can be transcoded */
+        /** {@return whether the file can be transcoded} */
         boolean transcodable() {
             return pixelPathReason == null;
         }
@@ -61,9 +65,9 @@ final class JpegTranscoder {
         }
 
         /**
-         * @return the most transcoding allocates for coefficients or output symbols (129 bytes per
+         * {@return the most transcoding allocates for coefficients or output symbols (129 bytes per
          *     stored block, plus one chunk of the symbol stream), plus an allowance for the output
-         *     of twice the source's size and 64 KiB
+         *     of twice the source's size and 64 KiB}
          */
         long workingBytes() {
             long bytes = 0;
@@ -181,6 +185,8 @@ final class JpegTranscoder {
     }
 
     /**
+     * Transcodes the planned file.
+     *
      * @param streamed decode straight into a {@link SymbolStream} (a single-scan sequential file
      *     kept upright) rather than into the coefficient store
      */

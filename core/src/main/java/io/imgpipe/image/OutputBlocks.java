@@ -11,6 +11,8 @@ final class OutputBlocks {
     interface Visitor {
 
         /**
+         * Receives one block of coefficients.
+         *
          * @param state the component the block belongs to
          * @param coefficients holds the block's 64 coefficients in zig-zag order
          * @param offset the block's first coefficient

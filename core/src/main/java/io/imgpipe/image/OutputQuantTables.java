@@ -20,8 +20,9 @@ final class OutputQuantTables {
     }
 
     /**
+     * {@return the tables the JDK's JPEG writer uses for that quality}
+     *
      * @param quality 0.0 to 1.0, as {@link javax.imageio.ImageWriteParam#setCompressionQuality(float)} takes it
-     * @return the tables the JDK's JPEG writer uses for that quality
      */
     static OutputQuantTables forQuality(float quality) {
         float scale = linearScale(quality);

@@ -10,11 +10,12 @@ package io.imgpipe.image;
 record OutputSize(int width, int height) {
 
     /**
+     * {@return the largest size that fits the bounds with the source's aspect ratio, at most the source's}
+     *
      * @param width the upright source width
      * @param height the upright source height
      * @param maxWidth the widest output, 0 for no limit
      * @param maxHeight the tallest output, 0 for no limit
-     * @return the largest size that fits the bounds with the source's aspect ratio, at most the source's
      */
     static OutputSize fit(int width, int height, int maxWidth, int maxHeight) {
         double scale = 1.0;
@@ -32,7 +33,7 @@ record OutputSize(int width, int height) {
         return new OutputSize(w, h);
     }
 
-    /** @return {@code true} if these are the given dimensions */
+    /** {@return {@code true} if these are the given dimensions} */
     boolean sameAs(int otherWidth, int otherHeight) {
         return width == otherWidth && height == otherHeight;
     }

@@ -24,6 +24,8 @@ final class ProgressiveScanDecoder {
     }
 
     /**
+     * Decodes one progressive scan into the components' coefficient stores.
+     *
      * @param parser positioned at the scan's entropy-coded data; left after it
      * @param scan the scan header
      * @param states every frame component's state, by frame index

@@ -22,6 +22,8 @@ final class Requantizer {
     }
 
     /**
+     * Computes the fixed-point factors that map source coefficients to output coefficients.
+     *
      * @param source the source table in zig-zag order, values 0 to 255 ({@code null}: the
      *     component was never coded, every coefficient is zero)
      * @param output the output table in zig-zag order, values 1 to 255
@@ -38,7 +40,7 @@ final class Requantizer {
         }
     }
 
-    /** @return {@code value} requantized with the factors of coefficient {@code k} */
+    /** {@return {@code value} requantized with the factors of coefficient {@code k}} */
     static int requantize(int value, int k, long[] multiply, long[] add) {
         int magnitude = value < 0 ? -value : value;
         int out = (int) ((magnitude * multiply[k] + add[k]) >>> SHIFT);

@@ -8,7 +8,7 @@ final class ScanTables {
     private ScanTables() {
     }
 
-    /** @return the DC table of the scan's {@code i}-th component */
+    /** {@return the DC table of the scan's {@code i}-th component} */
     static HuffmanDecodingTable dc(JpegParser parser, ScanHeader scan, int i) {
         HuffmanDecodingTable table = parser.dcTables[scan.dcTables()[i]];
         if (table == null) {
@@ -21,7 +21,7 @@ final class ScanTables {
         return table;
     }
 
-    /** @return the AC table of the scan's {@code i}-th component */
+    /** {@return the AC table of the scan's {@code i}-th component} */
     static HuffmanDecodingTable ac(JpegParser parser, ScanHeader scan, int i) {
         HuffmanDecodingTable table = parser.acTables[scan.acTables()[i]];
         if (table == null) {

@@ -15,6 +15,8 @@ final class SequentialScanDecoder {
     }
 
     /**
+     * Decodes one sequential scan.
+     *
      * @param parser positioned at the scan's entropy-coded data; left after it
      * @param scan the scan header
      * @param states every frame component's state, by frame index

@@ -40,12 +40,16 @@ final class SymbolStream {
     /** The number of entries in {@link #chunk}. */
     int used;
 
-    /** @param blocks the number of blocks the stream will code */
+    /**
+     * Creates a {@code SymbolStream}.
+     *
+     * @param blocks the number of blocks the stream will code
+     */
     SymbolStream(long blocks) {
         this.capacity = blocks * MAX_ENTRIES_PER_BLOCK;
     }
 
-    /** @return the entry for a symbol and its value bits */
+    /** {@return the entry for a symbol and its value bits} */
     static int entry(int table, int symbol, int size, int valueBits) {
         return table << 28 | symbol << 20 | size << 16 | valueBits;
     }
@@ -65,14 +69,14 @@ final class SymbolStream {
         used = 0;
     }
 
-    /** @return the filed chunks, then the current one */
+    /** {@return the filed chunks, then the current one} */
     List<int[]> chunks() {
         List<int[]> all = new ArrayList<>(full);
         all.add(chunk);
         return all;
     }
 
-    /** @return how many entries chunk {@code index} of {@link #chunks()} holds */
+    /** {@return how many entries chunk {@code index} of {@link #chunks()} holds} */
     int used(int index) {
         return index < full.size() ? fullUsed.get(index) : used;
     }

@@ -81,14 +81,18 @@ public final class ThumbnailatorCompressor implements ImageCompressor {
         this(CompressorConfig.DEFAULTS);
     }
 
-    /** @param config the settings */
+    /**
+     * Creates a {@code ThumbnailatorCompressor}.
+     *
+     * @param config the settings
+     */
     public ThumbnailatorCompressor(CompressorConfig config) {
         this.config = Objects.requireNonNull(config, "config");
         this.probe = new ImageProbe(config.maxPixels());
         this.transcoder = config.transcodeJpegs() ? new JpegTranscoder(config.quality()) : null;
     }
 
-    /** @return the settings this compressor was built with */
+    /** {@return the settings this compressor was built with} */
     public CompressorConfig config() {
         return config;
     }
@@ -129,7 +133,8 @@ public final class ThumbnailatorCompressor implements ImageCompressor {
     }
 
     /**
-     * @return the plan for a JPEG the transcoder takes, or {@code null} for the pixel path
+     * {@return the plan for a JPEG the transcoder takes, or {@code null} for the pixel path}
+     *
      * @throws CompressionException if the bytes start as a JPEG whose header is malformed
      */
     private JpegTranscoder.Plan transcodePlan(byte[] source) {
@@ -159,7 +164,7 @@ public final class ThumbnailatorCompressor implements ImageCompressor {
         probe.accept(new ImageHeader("jpeg", plan.frame.width, plan.frame.height, plan.orientation.orientation()));
     }
 
-    /** @return the output, or {@code null} if the file turned out to need the pixel path */
+    /** {@return the output, or {@code null} if the file turned out to need the pixel path} */
     private CompressedImage transcode(JpegTranscoder.Plan plan) {
         accept(plan);
         try {

@@ -55,8 +55,9 @@ public final class ThumbnailatorCompressorProvider implements ImageCompressorPro
     }
 
     /**
+     * {@return the settings they describe, defaults where absent}
+     *
      * @param properties the provider properties
-     * @return the settings they describe, defaults where absent
      * @throws ConfigurationException naming the property that is malformed or out of range
      */
     public static CompressorConfig compressorConfig(ProviderConfig properties) {

@@ -31,10 +31,11 @@ final class TiffOrientation {
     }
 
     /**
+     * {@return the Orientation tag's value, or 0 if absent or malformed}
+     *
      * @param b the file's bytes
      * @param tiff where the TIFF header ({@code II*\0} or {@code MM\0*}) starts
      * @param end where the block holding it ends (exclusive)
-     * @return the Orientation tag's value, or 0 if absent or malformed
      */
     static int tagValue(byte[] b, int tiff, int end) {
         if (tiff < 0 || end > b.length || tiff + 8 > end) {

@@ -8,12 +8,20 @@ final class Bytes {
     private Bytes() {
     }
 
-    /** @param bytes a count @return it in MiB and in bytes */
+    /**
+     * {@return it in MiB and in bytes}
+     *
+     * @param bytes a count
+     */
     static String describe(long bytes) {
         return String.format(Locale.ROOT, "%.1f MiB (%,d bytes)", bytes / 1048576.0, bytes);
     }
 
-    /** @param bytes a count @return it with thousands separated: {@code 196,000,000} */
+    /**
+     * {@return it with thousands separated: {@code 196,000,000}}
+     *
+     * @param bytes a count
+     */
     static String count(long bytes) {
         return String.format(Locale.ROOT, "%,d", bytes);
     }

@@ -54,6 +54,8 @@ public final class CompletionNotifier implements AutoCloseable {
     private final EngineMetrics metrics;
 
     /**
+     * Creates a {@code CompletionNotifier}.
+     *
      * @param listeners the listeners, called in order
      * @param repository where notifications are renewed and closed
      * @param workerId this engine's id, the notification holder
@@ -119,12 +121,12 @@ public final class CompletionNotifier implements AutoCloseable {
         }
     }
 
-    /** @return how many notifications are queued or being delivered here */
+    /** {@return how many notifications are queued or being delivered here} */
     public int pending() {
         return held.size();
     }
 
-    /** @return whether the calling thread is the one that calls the listeners */
+    /** {@return whether the calling thread is the one that calls the listeners} */
     public boolean onDeliveryThread() {
         return Thread.currentThread() == deliveryThread;
     }

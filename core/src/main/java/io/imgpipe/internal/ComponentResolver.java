@@ -22,6 +22,8 @@ public final class ComponentResolver {
     private final boolean discover;
 
     /**
+     * Creates a {@code ComponentResolver}.
+     *
      * @param classLoader where providers are looked up
      * @param config the properties handed to providers
      * @param discover whether slots left unset may be filled by discovery
@@ -43,6 +45,8 @@ public final class ComponentResolver {
     }
 
     /**
+     * {@return the resolved component}
+     *
      * @param slot the slot's name for messages, for example {@code objectStore}
      * @param type the component type, for messages
      * @param providerType the provider interface to look up
@@ -52,7 +56,6 @@ public final class ComponentResolver {
      * @param hint what to add when nothing was found, for the error message
      * @param <T> the component type
      * @param <P> the provider type
-     * @return the resolved component
      * @throws ConfigurationException if nothing can be resolved, a name is unknown, or discovery finds several
      */
     public <T, P extends ComponentProvider<T>> Resolved<T> resolve(String slot, Class<T> type, Class<P> providerType,

@@ -10,8 +10,9 @@ public final class EngineThreads {
     }
 
     /**
+     * {@return a factory of daemon threads named {@code prefix-N}}
+     *
      * @param prefix the thread name prefix
-     * @return a factory of daemon threads named {@code prefix-N}
      */
     public static ThreadFactory factory(String prefix) {
         AtomicInteger count = new AtomicInteger();

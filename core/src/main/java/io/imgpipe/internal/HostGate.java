@@ -39,6 +39,8 @@ public final class HostGate {
     private final Map<String, HostState> hosts = new HashMap<>();
 
     /**
+     * Creates a {@code HostGate}.
+     *
      * @param maxPerHost the most fetches from one host at once; at least 1
      * @param failuresBeforeBackoff how many unreachable fetches in a row back a host off; at least 1
      * @param firstBackoff the first back-off (at most {@code maxBackoff})
@@ -64,6 +66,8 @@ public final class HostGate {
     }
 
     /**
+     * The gate's answer to a fetch that wants to start.
+     *
      * @param decision what to do
      * @param permit the permit, with {@link Decision#START}, else {@code null}
      * @param until when the back-off ends, with {@link Decision#BACKED_OFF}, else {@code null}
@@ -82,9 +86,10 @@ public final class HostGate {
     }
 
     /**
+     * {@return its host key: the host in lower case, a colon and the port (the scheme's default if
+     *     none is given)}
+     *
      * @param url an absolute URL
-     * @return its host key: the host in lower case, a colon and the port (the scheme's default if
-     *     none is given)
      */
     public static String keyOf(URI url) {
         String host = url.getHost();
@@ -132,8 +137,9 @@ public final class HostGate {
     }
 
     /**
+     * {@return whether {@link #tryStart} would not answer {@link Decision#BUSY} now}
+     *
      * @param host a key from {@link #keyOf}
-     * @return whether {@link #tryStart} would not answer {@link Decision#BUSY} now
      */
     public synchronized boolean hasRoom(String host) {
         HostState state = hosts.get(host);
@@ -141,8 +147,9 @@ public final class HostGate {
     }
 
     /**
+     * {@return whether the host is backed off now}
+     *
      * @param host a key from {@link #keyOf}
-     * @return whether the host is backed off now
      */
     public synchronized boolean isBackedOff(String host) {
         HostState state = hosts.get(host);
@@ -208,7 +215,7 @@ public final class HostGate {
         }
     }
 
-    /** @return how many hosts are tracked (for tests) */
+    /** {@return how many hosts are tracked (for tests)} */
     synchronized int size() {
         return hosts.size();
     }

@@ -31,6 +31,8 @@ public final class InFlightTasks {
     private final EngineMetrics metrics;
 
     /**
+     * Creates an {@code InFlightTasks}.
+     *
      * @param repository where leases are renewed and released
      * @param leaseDuration how long each renewal extends a lease
      * @param clock the engine's clock (released tasks are claimable from its current time)
@@ -56,8 +58,9 @@ public final class InFlightTasks {
     @FunctionalInterface
     public interface LeasedWrite {
         /**
+         * {@return whether the repository applied the write}
+         *
          * @param lease the lease to write under
-         * @return whether the repository applied the write
          */
         boolean write(Lease lease);
     }
@@ -83,25 +86,25 @@ public final class InFlightTasks {
             this.lease = new AtomicReference<>(task.lease());
         }
 
-        /** @return the task as first claimed */
+        /** {@return the task as first claimed} */
         public ClaimedTask task() {
             return task;
         }
 
-        /** @return the lease to write under now (renewals and re-claims replace it) */
+        /** {@return the lease to write under now (renewals and re-claims replace it)} */
         public Lease lease() {
             return lease.get();
         }
 
         /**
-         * @return whether a renewal found the current lease taken over by another worker (its
-         *     writes will be refused, and its output would only be written after the new holder's)
+         * {@return whether a renewal found the current lease taken over by another worker (its
+         *     writes will be refused, and its output would only be written after the new holder's)}
          */
         public boolean leaseLost() {
             return lease.get().equals(lostLease);
         }
 
-        /** @return whether an outcome write has returned for this entry */
+        /** {@return whether an outcome write has returned for this entry} */
         public boolean ended() {
             return ended;
         }
@@ -111,7 +114,7 @@ public final class InFlightTasks {
             outputStored = true;
         }
 
-        /** @return whether this claim stored the task's output */
+        /** {@return whether this claim stored the task's output} */
         public boolean outputStored() {
             return outputStored;
         }
@@ -206,13 +209,17 @@ public final class InFlightTasks {
         return held.putIfAbsent(key, fresh) == null ? fresh : null;
     }
 
-    /** @param entry an entry never run (its dispatch was refused), released or to be left to expire */
+    /**
+     * Stops holding a task.
+     *
+     * @param entry an entry never run (its dispatch was refused), released or to be left to expire
+     */
     public void remove(Held entry) {
         entry.close();
         held.remove(key(entry.task.lease()), entry);
     }
 
-    /** @return how many tasks are held */
+    /** {@return how many tasks are held} */
     public int size() {
         return held.size();
     }

@@ -21,7 +21,11 @@ public final class MemoryBudget {
     private final Deque<Object> queue = new ArrayDeque<>();
     private long inUse;
 
-    /** @param capacity the most bytes held at once; at least 1 */
+    /**
+     * Creates a {@code MemoryBudget}.
+     *
+     * @param capacity the most bytes held at once; at least 1
+     */
     public MemoryBudget(long capacity) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be at least 1: " + capacity);
@@ -29,7 +33,7 @@ public final class MemoryBudget {
         this.capacity = capacity;
     }
 
-    /** @return the most bytes held at once */
+    /** {@return the most bytes held at once} */
     public long capacity() {
         return capacity;
     }
@@ -133,7 +137,11 @@ public final class MemoryBudget {
         inUse += bytes;
     }
 
-    /** @param bytes what an acquire or force took, or part of it */
+    /**
+     * Gives memory back and wakes waiting acquirers.
+     *
+     * @param bytes what an acquire or force took, or part of it
+     */
     public synchronized void release(long bytes) {
         requireValid(bytes);
         if (bytes > inUse) {
@@ -143,12 +151,12 @@ public final class MemoryBudget {
         notifyAll();
     }
 
-    /** @return the bytes held now */
+    /** {@return the bytes held now} */
     public synchronized long inUse() {
         return inUse;
     }
 
-    /** @return how many callers are waiting */
+    /** {@return how many callers are waiting} */
     public synchronized int waiting() {
         return queue.size() + ahead.size();
     }

@@ -23,6 +23,8 @@ public final class RequestFinisher {
     private final EngineMetrics metrics;
 
     /**
+     * Creates a {@code RequestFinisher}.
+     *
      * @param repository where requests are finished
      * @param notifier who announces finished requests
      * @param workerId this engine's id

@@ -23,31 +23,37 @@ public final class RequestPlanner {
 
     private final String outputExtension;
 
-    /** @param outputExtension the extension of the compressor's output, without a dot */
+    /**
+     * Creates a {@code RequestPlanner}.
+     *
+     * @param outputExtension the extension of the compressor's output, without a dot
+     */
     public RequestPlanner(String outputExtension) {
         this.outputExtension = outputExtension;
     }
 
-    /** @return a new random request id (a UUID) */
+    /** {@return a new random request id (a UUID)} */
     public static String newRequestId() {
         return UUID.randomUUID().toString();
     }
 
     /**
+     * {@return the key the task's output is stored under}
+     *
      * @param requestId a request's id
      * @param taskId one of its tasks
-     * @return the key the task's output is stored under
      */
     public String outputKey(String requestId, String taskId) {
         return requestId + "/" + taskId + "." + outputExtension;
     }
 
     /**
+     * {@return the request to store}
+     *
      * @param requestId the new request's id
      * @param rows the validated rows, in input order
      * @param options the submission options
      * @param now the submission time
-     * @return the request to store
      */
     public NewRequest plan(String requestId, List<ProductRow> rows, SubmitOptions options, Instant now) {
         Map<URI, String> taskIdByUrl = new HashMap<>();

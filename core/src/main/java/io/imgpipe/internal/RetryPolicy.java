@@ -17,6 +17,8 @@ public final class RetryPolicy {
     private final int maxAbandoned;
 
     /**
+     * Creates a {@code RetryPolicy}.
+     *
      * @param base the delay before the first retry
      * @param max the longest delay
      * @param maxAttempts the most attempts in all
@@ -30,27 +32,33 @@ public final class RetryPolicy {
     }
 
     /**
+     * {@return whether that is more than allowed, so the task fails instead of being tried again}
+     *
      * @param abandoned how many claims of a task were abandoned (its worker died or lost the lease)
-     * @return whether that is more than allowed, so the task fails instead of being tried again
      */
     public boolean abandonedTooOften(int abandoned) {
         return abandoned > maxAbandoned;
     }
 
-    /** @param attempt the attempt that just failed (1-based) @return whether another is allowed */
+    /**
+     * {@return whether another is allowed}
+     *
+     * @param attempt the attempt that just failed (1-based)
+     */
     public boolean mayRetry(int attempt) {
         return attempt < maxAttempts;
     }
 
-    /** @return the most attempts in all */
+    /** {@return the most attempts in all} */
     public int maxAttempts() {
         return maxAttempts;
     }
 
     /**
+     * {@return how long to wait before the next attempt}
+     *
      * @param attempt the attempt that just failed (1-based)
      * @param retryAfter what the remote side asked for, if anything
-     * @return how long to wait before the next attempt
      */
     public Duration delayAfter(int attempt, Optional<Duration> retryAfter) {
         long maxMillis = max.toMillis();

@@ -30,14 +30,19 @@ public final class SpillFiles {
 
     private final Path directory;
 
-    /** @param directory where the files go; created when first needed */
+    /**
+     * Creates a {@code SpillFiles}.
+     *
+     * @param directory where the files go; created when first needed
+     */
     public SpillFiles(Path directory) {
         this.directory = directory;
     }
 
     /**
+     * {@return the file holding it}
+     *
      * @param body a body to keep out of the heap
-     * @return the file holding it
      * @throws ImgPipeException (retryable) if it cannot be written
      */
     Path write(byte[] body) {
@@ -54,8 +59,9 @@ public final class SpillFiles {
     }
 
     /**
+     * {@return its bytes}
+     *
      * @param file a file from {@link #write}
-     * @return its bytes
      * @throws ImgPipeException (retryable) if it cannot be read
      */
     byte[] read(Path file) {
@@ -80,7 +86,11 @@ public final class SpillFiles {
         }
     }
 
-    /** @param file a file from {@link #write}; deleting a missing one is not an error */
+    /**
+     * Deletes a spilled body, logging a failure.
+     *
+     * @param file a file from {@link #write}; deleting a missing one is not an error
+     */
     void delete(Path file) {
         try {
             Files.deleteIfExists(file);

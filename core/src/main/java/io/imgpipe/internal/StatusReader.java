@@ -36,6 +36,8 @@ public final class StatusReader {
     private final ObjectStore objectStore;
 
     /**
+     * Creates a {@code StatusReader}.
+     *
      * @param repository where requests are read
      * @param objectStore where output URLs are made
      */
@@ -45,8 +47,9 @@ public final class StatusReader {
     }
 
     /**
+     * {@return the status with products ordered by serial number, or empty if unknown}
+     *
      * @param requestId any string
-     * @return the status with products ordered by serial number, or empty if unknown
      */
     public Optional<RequestStatus> status(String requestId) {
         Optional<RequestRecord> found = repository.findRequest(requestId);

@@ -18,7 +18,7 @@ final class TaskMemory implements BodyBudget, AutoCloseable {
         this.budget = budget;
     }
 
-    /** @return half the budget: a body is counted twice (see {@link #reserve}) */
+    /** {@return half the budget: a body is counted twice (see {@link #reserve})} */
     @Override
     public long capacity() {
         return budget.capacity() / 2;
@@ -56,7 +56,7 @@ final class TaskMemory implements BodyBudget, AutoCloseable {
         return true;
     }
 
-    /** @return whether the fetcher's wait for the body's memory reached its deadline */
+    /** {@return whether the fetcher's wait for the body's memory reached its deadline} */
     boolean bodyWaitTimedOut() {
         return bodyWaitTimedOut;
     }
@@ -133,7 +133,7 @@ final class TaskMemory implements BodyBudget, AutoCloseable {
         }
     }
 
-    /** @return the bytes held */
+    /** {@return the bytes held} */
     long held() {
         return held;
     }

@@ -62,6 +62,8 @@ public final class TaskPipeline {
     private final EngineMetrics metrics;
 
     /**
+     * Creates a {@code TaskPipeline}.
+     *
      * @param fetcher downloads sources
      * @param compressor probes and compresses
      * @param objectStore stores outputs
@@ -195,6 +197,8 @@ public final class TaskPipeline {
         FetchSlot NONE = (outcome, detail) -> { };
 
         /**
+         * Reports that the fetch has ended.
+         *
          * @param outcome how the fetch ended, as far as its host is concerned
          * @param detail what went wrong, with {@link HostGate.Outcome#UNREACHABLE}
          */
@@ -248,7 +252,7 @@ public final class TaskPipeline {
         }
     }
 
-    /** @return what was stored, or {@code null} if the lease was lost before the output was stored */
+    /** {@return what was stored, or {@code null} if the lease was lost before the output was stored} */
     private ImageOutput process(InFlightTasks.Held entry, FetchSlot slot) throws InterruptedException {
         ClaimedTask task = entry.task();
         try (TaskMemory held = new TaskMemory(memory)) {
@@ -295,7 +299,7 @@ public final class TaskPipeline {
         metrics.stored(output.data().length);
     }
 
-    /** @return the body, in memory and charged to {@code held} */
+    /** {@return the body, in memory and charged to {@code held}} */
     private byte[] fetch(ClaimedTask task, TaskMemory held, FetchSlot slot) {
         FetchedImage fetched;
         long started = System.nanoTime();
@@ -318,7 +322,9 @@ public final class TaskPipeline {
         return fetched.body();
     }
 
-    /** @return what a failed fetch says about its host: unreachable (timeouts, connections), answered, or nothing */
+    /**
+     * {@return what a failed fetch says about its host: unreachable (timeouts, connections), answered, or nothing}
+     */
     private HostGate.Outcome hostOutcome(Throwable e) {
         if (stopping.getAsBoolean() || !(e instanceof FetchException)) {
             return HostGate.Outcome.UNKNOWN;
@@ -396,6 +402,8 @@ public final class TaskPipeline {
     }
 
     /**
+     * Schedules a retry of a failed task, or fails it for good.
+     *
      * @param reason the failure's classification, for metrics
      * @param loud whether a retry is logged at INFO (else DEBUG: back-off skips, one per task, would flood the log)
      */

@@ -77,6 +77,8 @@ public final class WorkLoop implements Runnable {
     private boolean draining;
 
     /**
+     * Creates a {@code WorkLoop}.
+     *
      * @param repository where tasks are claimed
      * @param pipeline runs each task
      * @param inFlight the tasks held
@@ -180,14 +182,14 @@ public final class WorkLoop implements Runnable {
         return given.size();
     }
 
-    /** @return how many tasks wait for their host (for tests and diagnostics) */
+    /** {@return how many tasks wait for their host (for tests and diagnostics)} */
     public int parkedCount() {
         synchronized (slots) {
             return parkedCount;
         }
     }
 
-    /** @return {@code true} if it claimed a full batch of useful work and should look again at once */
+    /** {@return {@code true} if it claimed a full batch of useful work and should look again at once} */
     private boolean claimAndDispatch() {
         int wanted;
         boolean probe;
@@ -226,7 +228,9 @@ public final class WorkLoop implements Runnable {
         return running && useful > 0 && claimed.size() == wanted;
     }
 
-    /** @return whether a probing claim may be made now: at a poll interval, doubled while probes find nothing useful */
+    /**
+     * {@return whether a probing claim may be made now: at a poll interval, doubled while probes find nothing useful}
+     */
     private boolean probeDue() {
         lock.lock();
         try {
@@ -287,7 +291,7 @@ public final class WorkLoop implements Runnable {
         return true;
     }
 
-    /** @return the task parked last, of the host with the most parked, taken out; or {@code null} */
+    /** {@return the task parked last, of the host with the most parked, taken out; or {@code null}} */
     private InFlightTasks.Held takeLastParkedLocked() {
         Map.Entry<String, Deque<InFlightTasks.Held>> fullest = null;
         for (Map.Entry<String, Deque<InFlightTasks.Held>> candidate : parked.entrySet()) {
@@ -409,7 +413,9 @@ public final class WorkLoop implements Runnable {
         }
     }
 
-    /** @return the poll interval, doubled per claim in a row that found nothing useful, up to {@value #MAX_IDLE_BACKOFF} times */
+    /**
+     * {@return the poll interval, doubled per claim in a row that found nothing useful, up to {@value #MAX_IDLE_BACKOFF} times}
+     */
     private Duration idleWait() {
         return doubled(emptyClaims);
     }

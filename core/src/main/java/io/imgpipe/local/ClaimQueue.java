@@ -112,7 +112,7 @@ final class ClaimQueue {
         return due;
     }
 
-    /** @return how many tasks are queued (for diagnostics and tests) */
+    /** {@return how many tasks are queued (for diagnostics and tests)} */
     int size() {
         return size;
     }
@@ -144,7 +144,7 @@ final class ClaimQueue {
             this.request = request;
         }
 
-        /** @return the task to claim now, taken out, or {@code null} if none is due */
+        /** {@return the task to claim now, taken out, or {@code null} if none is due} */
         MemoryTask takeDue(Instant now) {
             if (!timed.isEmpty() && !timed.first().dueAt().isAfter(now)) {
                 return timed.pollFirst();

@@ -203,12 +203,12 @@ public final class FileSystemObjectStore implements ObjectStore {
         return name.startsWith(TEMP_PREFIX) && name.endsWith(TEMP_SUFFIX);
     }
 
-    /** @return the settings this store was opened with */
+    /** {@return the settings this store was opened with} */
     public FileSystemStoreConfig config() {
         return config;
     }
 
-    /** @return the root directory, absolute and normalized */
+    /** {@return the root directory, absolute and normalized} */
     public Path root() {
         return root;
     }
@@ -398,7 +398,9 @@ public final class FileSystemObjectStore implements ObjectStore {
         }
     }
 
-    /** @return the first directory on the path from the root to {@code target} that exists as a non-directory, or null */
+    /**
+     * {@return the first directory on the path from the root to {@code target} that exists as a non-directory, or null}
+     */
     private Path fileOnPath(Path target) {
         Path relative = root.relativize(target.getParent());
         Path current = root;

@@ -47,9 +47,10 @@ public final class FileSystemObjectStoreProvider implements ObjectStoreProvider 
     }
 
     /**
+     * {@return a new store}
+     *
      * @param config the properties {@value #ROOT}, {@value #BASE_URL}, {@value #TEMP_MAX_AGE} and
      *     {@value #TEMP_SWEEP_INTERVAL}
-     * @return a new store
      * @throws ConfigurationException naming the property if the root is missing, not a usable
      *     directory, or the base URL is not an absolute URL
      */

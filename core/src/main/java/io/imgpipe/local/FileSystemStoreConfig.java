@@ -63,8 +63,9 @@ public record FileSystemStoreConfig(Path root, URI baseUrl, Duration tempFileMax
     }
 
     /**
+     * {@return settings that serve objects at their {@code file:} URLs}
+     *
      * @param root the directory objects are stored under
-     * @return settings that serve objects at their {@code file:} URLs
      */
     public static FileSystemStoreConfig of(Path root) {
         if (root == null) {
@@ -74,32 +75,36 @@ public record FileSystemStoreConfig(Path root, URI baseUrl, Duration tempFileMax
     }
 
     /**
+     * {@return these settings with that root}
+     *
      * @param root another root
-     * @return these settings with that root
      */
     public FileSystemStoreConfig withRoot(Path root) {
         return new FileSystemStoreConfig(root, baseUrl, tempFileMaxAge, tempSweepInterval);
     }
 
     /**
+     * {@return these settings with that base URL}
+     *
      * @param baseUrl another base URL
-     * @return these settings with that base URL
      */
     public FileSystemStoreConfig withBaseUrl(URI baseUrl) {
         return new FileSystemStoreConfig(root, baseUrl, tempFileMaxAge, tempSweepInterval);
     }
 
     /**
+     * {@return these settings with it}
+     *
      * @param value another {@link #tempFileMaxAge()}
-     * @return these settings with it
      */
     public FileSystemStoreConfig withTempFileMaxAge(Duration value) {
         return new FileSystemStoreConfig(root, baseUrl, value, tempSweepInterval);
     }
 
     /**
+     * {@return these settings with it}
+     *
      * @param value another {@link #tempSweepInterval()}; zero for none
-     * @return these settings with it
      */
     public FileSystemStoreConfig withTempSweepInterval(Duration value) {
         return new FileSystemStoreConfig(root, baseUrl, tempFileMaxAge, value);

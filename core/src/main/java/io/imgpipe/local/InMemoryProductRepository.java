@@ -370,7 +370,7 @@ public final class InMemoryProductRepository implements ProductRepository {
         }
     }
 
-    /** @return how many tasks the claim index holds: the unfinished ones (for tests) */
+    /** {@return how many tasks the claim index holds: the unfinished ones (for tests)} */
     int indexedTaskCount() {
         synchronized (lock) {
             return claimQueue.size();

@@ -24,8 +24,9 @@ public final class InMemoryProductRepositoryProvider implements ProductRepositor
     }
 
     /**
+     * {@return a new, empty repository}
+     *
      * @param config ignored
-     * @return a new, empty repository
      */
     @Override
     public ProductRepository create(ProviderConfig config) {

@@ -89,12 +89,16 @@ final class MemoryRequest {
         return sequence;
     }
 
-    /** @return when a claim last took a task of this request, as a count of servings; 0 if never */
+    /** {@return when a claim last took a task of this request, as a count of servings; 0 if never} */
     long lastServed() {
         return lastServed;
     }
 
-    /** @param serving the repository's count of servings when a claim took a task of this request */
+    /**
+     * Records when a claim last took a task of this request.
+     *
+     * @param serving the repository's count of servings when a claim took a task of this request
+     */
     void served(long serving) {
         lastServed = serving;
     }
@@ -111,7 +115,7 @@ final class MemoryRequest {
         return tasks.get(taskId);
     }
 
-    /** @return the products in input order ({@code rowIndex} ascending); immutable */
+    /** {@return the products in input order ({@code rowIndex} ascending); immutable} */
     List<MemoryProduct> products() {
         return products;
     }
@@ -120,7 +124,7 @@ final class MemoryRequest {
         return finishedStatus != null;
     }
 
-    /** @return {@code true} when every task is completed or failed but the request is not finished */
+    /** {@return {@code true} when every task is completed or failed but the request is not finished} */
     boolean isFinishable() {
         return openTasks == 0 && !isFinished();
     }

@@ -61,8 +61,8 @@ final class MemoryTask {
     }
 
     /**
-     * @return when this task becomes claimable, or {@code null} if it is claimable now and stays
-     *     so until claimed; irrelevant for finished tasks
+     * {@return when this task becomes claimable, or {@code null} if it is claimable now and stays
+     *     so until claimed; irrelevant for finished tasks}
      */
     Instant dueAt() {
         return status == Status.PROCESSING ? leaseExpiresAt : notBefore;

@@ -30,7 +30,7 @@ public interface BodyBudget {
         }
     };
 
-    /** @return the largest body that may ever be reserved; a larger body can never be held */
+    /** {@return the largest body that may ever be reserved; a larger body can never be held} */
     long capacity();
 
     /**

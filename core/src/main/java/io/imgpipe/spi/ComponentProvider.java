@@ -13,10 +13,12 @@ package io.imgpipe.spi;
  */
 public interface ComponentProvider<T> {
 
-    /** @return the short name the component is chosen by, for example {@code s3} or {@code mongo} */
+    /** {@return the short name the component is chosen by, for example {@code s3} or {@code mongo}} */
     String name();
 
     /**
+     * Creates the component from configuration properties.
+     *
      * @param config properties; each provider documents the keys it reads
      * @return a new component
      * @throws io.imgpipe.ConfigurationException if a required property is missing or invalid

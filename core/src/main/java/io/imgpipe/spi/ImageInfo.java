@@ -41,7 +41,7 @@ public record ImageInfo(String format, int width, int height, long workingBytes)
         this(format, width, height, Math.max(1, (long) width * height * DEFAULT_BYTES_PER_PIXEL));
     }
 
-    /** @return width times height */
+    /** {@return width times height} */
     public long pixels() {
         return (long) width * height;
     }

@@ -26,8 +26,9 @@ public record Lease(String requestId, String taskId, String owner, String token,
     }
 
     /**
+     * {@return this lease with another expiry, as after a successful {@link ProductRepository#renew}}
+     *
      * @param newExpiry the new expiry
-     * @return this lease with another expiry, as after a successful {@link ProductRepository#renew}
      */
     public Lease withExpiresAt(Instant newExpiry) {
         return new Lease(requestId, taskId, owner, token, newExpiry);

@@ -46,7 +46,7 @@ public record NewRequest(String requestId, Instant createdAt, Map<String, String
         }
     }
 
-    /** @return the number of images over all products */
+    /** {@return the number of images over all products} */
     public int imageCount() {
         return products.stream().mapToInt(p -> p.images().size()).sum();
     }

@@ -17,8 +17,9 @@ public final class ObjectKeys {
     }
 
     /**
+     * {@return the key}
+     *
      * @param key a candidate key
-     * @return the key
      * @throws IllegalArgumentException naming the key and the rule it breaks
      */
     public static String requireValid(String key) {

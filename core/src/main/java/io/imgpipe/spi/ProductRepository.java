@@ -52,6 +52,8 @@ public interface ProductRepository extends AutoCloseable {
     void create(NewRequest request);
 
     /**
+     * Finds a request.
+     *
      * @param requestId any string (an unknown or malformed id is simply not found)
      * @return the request with its progress, or empty if there is no such request
      */

@@ -22,12 +22,14 @@ public record ProviderConfig(Map<String, String> properties) {
         properties = Map.copyOf(properties);
     }
 
-    /** @return a configuration with no properties */
+    /** {@return a configuration with no properties} */
     public static ProviderConfig empty() {
         return new ProviderConfig(Map.of());
     }
 
     /**
+     * Reads an optional property.
+     *
      * @param key a property name
      * @return its value, trimmed, or empty if absent or blank
      */
@@ -37,6 +39,8 @@ public record ProviderConfig(Map<String, String> properties) {
     }
 
     /**
+     * Reads a required property.
+     *
      * @param key a property name
      * @return its value, trimmed
      * @throws ConfigurationException if absent or blank
@@ -46,9 +50,10 @@ public record ProviderConfig(Map<String, String> properties) {
     }
 
     /**
+     * {@return the value as an int}
+     *
      * @param key a property name
      * @param defaultValue returned when absent
-     * @return the value as an int
      * @throws ConfigurationException if present but not an integer
      */
     public int getInt(String key, int defaultValue) {
@@ -64,9 +69,10 @@ public record ProviderConfig(Map<String, String> properties) {
     }
 
     /**
+     * {@return the value as a long}
+     *
      * @param key a property name
      * @param defaultValue returned when absent
-     * @return the value as a long
      * @throws ConfigurationException if present but not an integer
      */
     public long getLong(String key, long defaultValue) {
@@ -82,9 +88,10 @@ public record ProviderConfig(Map<String, String> properties) {
     }
 
     /**
+     * {@return the value as a boolean ({@code true} or {@code false}, any case)}
+     *
      * @param key a property name
      * @param defaultValue returned when absent
-     * @return the value as a boolean ({@code true} or {@code false}, any case)
      * @throws ConfigurationException if present but neither
      */
     public boolean getBoolean(String key, boolean defaultValue) {
@@ -103,10 +110,11 @@ public record ProviderConfig(Map<String, String> properties) {
     }
 
     /**
+     * {@return the value as a duration, written in ISO-8601 ({@code PT30S}) or as a number with a
+     *     unit: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}}
+     *
      * @param key a property name
      * @param defaultValue returned when absent
-     * @return the value as a duration, written in ISO-8601 ({@code PT30S}) or as a number with a
-     *     unit: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}
      * @throws ConfigurationException if present but not a duration
      */
     public Duration getDuration(String key, Duration defaultValue) {

@@ -22,17 +22,19 @@ public record RequestCursor(Instant createdAt, String requestId) {
     }
 
     /**
+     * {@return the cursor for the page after it}
+     *
      * @param last the last record of a page
-     * @return the cursor for the page after it
      */
     public static RequestCursor after(RequestRecord last) {
         return new RequestCursor(last.createdAt(), last.requestId());
     }
 
     /**
+     * {@return {@code true} if the request comes after this cursor in the listing (is older, or
+     *     as old with a smaller id)}
+     *
      * @param record a request
-     * @return {@code true} if the request comes after this cursor in the listing (is older, or
-     *     as old with a smaller id)
      */
     public boolean precedes(RequestRecord record) {
         int byTime = record.createdAt().compareTo(createdAt);

@@ -21,8 +21,9 @@ final class NonClosingIdentityProvider<T extends AwsCredentialsIdentity> impleme
     }
 
     /**
+     * {@return a provider that resolves through {@code delegate} and is not closeable}
+     *
      * @param delegate the provider to share
-     * @return a provider that resolves through {@code delegate} and is not closeable
      */
     static <T extends AwsCredentialsIdentity> IdentityProvider<T> wrap(IdentityProvider<T> delegate) {
         return new NonClosingIdentityProvider<>(delegate);

@@ -41,12 +41,13 @@ final class S3Errors {
     }
 
     /**
+     * {@return the exception to throw}
+     *
      * @param operation what was attempted: {@code put}, {@code get}, {@code delete}, {@code presign}
      * @param bucket the bucket
      * @param key the caller's key, kept on the exception
      * @param objectKey the key in the bucket (with the prefix), named in the message
      * @param e what the SDK threw
-     * @return the exception to throw
      */
     static ObjectStoreException forKey(String operation, String bucket, String key, String objectKey, SdkException e) {
         Classified c = classify(e, false);
@@ -55,9 +56,10 @@ final class S3Errors {
     }
 
     /**
+     * {@return the exception to throw, with no key}
+     *
      * @param bucket the bucket
      * @param e what the SDK threw while checking the bucket
-     * @return the exception to throw, with no key
      */
     static ObjectStoreException forBucket(String bucket, SdkException e) {
         Classified c = classify(e, true);

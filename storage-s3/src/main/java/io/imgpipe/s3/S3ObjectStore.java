@@ -123,7 +123,7 @@ public final class S3ObjectStore implements ObjectStore {
         return new Builder(config);
     }
 
-    /** @return this store's configuration */
+    /** {@return this store's configuration} */
     public S3StoreConfig config() {
         return config;
     }
@@ -265,7 +265,7 @@ public final class S3ObjectStore implements ObjectStore {
                 + (config.endpointOverride() == null ? "" : " at " + config.endpointOverride()) + "]";
     }
 
-    /** @return the S3 client in use; for tests */
+    /** {@return the S3 client in use; for tests} */
     S3Client client() {
         return client;
     }
@@ -376,7 +376,8 @@ public final class S3ObjectStore implements ObjectStore {
         }
 
         /**
-         * @return the store
+         * {@return the store}
+         *
          * @throws ConfigurationException if a client cannot be created, for example because no
          *     region can be found
          */
@@ -408,7 +409,7 @@ public final class S3ObjectStore implements ObjectStore {
             return clientRegion != null ? clientRegion : Region.US_EAST_1;
         }
 
-        /** @return the configured endpoint, else that of a given client, else {@code null} (AWS) */
+        /** {@return the configured endpoint, else that of a given client, else {@code null} (AWS)} */
         private URI endpoint(S3Client s3) {
             if (config.endpointOverride() != null) {
                 return config.endpointOverride();

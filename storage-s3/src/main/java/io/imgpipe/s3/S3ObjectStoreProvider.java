@@ -77,15 +77,16 @@ public final class S3ObjectStoreProvider implements ObjectStoreProvider {
     public S3ObjectStoreProvider() {
     }
 
-    /** @return {@value #NAME} */
+    /** {@return {@value #NAME}} */
     @Override
     public String name() {
         return NAME;
     }
 
     /**
+     * {@return a new store, owning its client}
+     *
      * @param config the {@code imgpipe.s3.*} properties
-     * @return a new store, owning its client
      * @throws ConfigurationException naming the property that is missing or invalid
      */
     @Override

@@ -84,22 +84,24 @@ public record S3StoreConfig(
     }
 
     /**
+     * {@return a builder for that bucket holding the defaults}
+     *
      * @param bucket the bucket
-     * @return a builder for that bucket holding the defaults
      */
     public static Builder builder(String bucket) {
         return new Builder(bucket);
     }
 
     /**
+     * {@return the defaults for that bucket: AWS S3, default region chain, no prefix, public URLs}
+     *
      * @param bucket the bucket
-     * @return the defaults for that bucket: AWS S3, default region chain, no prefix, public URLs
      */
     public static S3StoreConfig of(String bucket) {
         return builder(bucket).build();
     }
 
-    /** @return a builder holding these settings */
+    /** {@return a builder holding these settings} */
     public Builder toBuilder() {
         return new Builder(this);
     }
@@ -244,53 +246,89 @@ public record S3StoreConfig(
             acl = c.acl;
         }
 
-        /** @param value the bucket @return this builder */
+        /**
+         * Sets the bucket.
+         *
+         * @param value the bucket
+         * @return this builder
+         */
         public Builder bucket(String value) {
             bucket = value;
             return this;
         }
 
-        /** @param value the region, or {@code null} for the default @return this builder */
+        /**
+         * Sets the region.
+         *
+         * @param value the region, or {@code null} for the default
+         * @return this builder
+         */
         public Builder region(String value) {
             region = value;
             return this;
         }
 
-        /** @param value the key prefix, or {@code ""} for none @return this builder */
+        /**
+         * Sets the key prefix.
+         *
+         * @param value the key prefix, or {@code ""} for none
+         * @return this builder
+         */
         public Builder keyPrefix(String value) {
             keyPrefix = value;
             return this;
         }
 
-        /** @param value the endpoint of an S3-compatible store, or {@code null} for AWS @return this builder */
+        /**
+         * Sets the endpoint of an S3-compatible store.
+         *
+         * @param value the endpoint of an S3-compatible store, or {@code null} for AWS
+         * @return this builder
+         */
         public Builder endpointOverride(URI value) {
             endpointOverride = value;
             return this;
         }
 
         /**
+         * {@return this builder}
+         *
          * @param value path-style ({@code true}) or virtual-hosted ({@code false}) addressing;
          *     unset means path-style exactly when an endpoint override is set
-         * @return this builder
          */
         public Builder pathStyleAccess(boolean value) {
             pathStyleAccess = value;
             return this;
         }
 
-        /** @param value how URLs are made @return this builder */
+        /**
+         * Sets how URLs are made.
+         *
+         * @param value how URLs are made
+         * @return this builder
+         */
         public Builder urlMode(UrlMode value) {
             urlMode = value;
             return this;
         }
 
-        /** @param value the lifetime of presigned URLs @return this builder */
+        /**
+         * Sets the lifetime of presigned URLs.
+         *
+         * @param value the lifetime of presigned URLs
+         * @return this builder
+         */
         public Builder presignExpiry(Duration value) {
             presignExpiry = value;
             return this;
         }
 
-        /** @param value the base URL for {@link UrlMode#BASE_URL} @return this builder */
+        /**
+         * Sets the base URL for {@link UrlMode#BASE_URL}.
+         *
+         * @param value the base URL for {@link UrlMode#BASE_URL}
+         * @return this builder
+         */
         public Builder baseUrl(URI value) {
             baseUrl = value;
             return this;
@@ -308,20 +346,31 @@ public record S3StoreConfig(
             return this;
         }
 
-        /** @param value the {@code Cache-Control} header stored with objects @return this builder */
+        /**
+         * Sets the {@code Cache-Control} header stored with objects.
+         *
+         * @param value the {@code Cache-Control} header stored with objects
+         * @return this builder
+         */
         public Builder cacheControl(String value) {
             cacheControl = value;
             return this;
         }
 
-        /** @param value a canned ACL such as {@code public-read}, or {@code null} for none @return this builder */
+        /**
+         * Sets a canned ACL such as {@code public-read}.
+         *
+         * @param value a canned ACL such as {@code public-read}, or {@code null} for none
+         * @return this builder
+         */
         public Builder acl(String value) {
             acl = value;
             return this;
         }
 
         /**
-         * @return the configuration
+         * {@return the configuration}
+         *
          * @throws ConfigurationException naming the first field that is wrong
          */
         public S3StoreConfig build() {

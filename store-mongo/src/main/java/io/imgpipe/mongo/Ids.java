@@ -10,18 +10,20 @@ final class Ids {
     }
 
     /**
+     * {@return {@code <requestId>/<taskId>}}
+     *
      * @param requestId the request
      * @param taskId a task of it; never contains {@code /}, so the id is unambiguous
-     * @return {@code <requestId>/<taskId>}
      */
     static String task(String requestId, String taskId) {
         return requestId + "/" + taskId;
     }
 
     /**
+     * {@return {@code <requestId>/<ordinal>}}
+     *
      * @param requestId the request
      * @param ordinal the product's 0-based place among the request's products in input order
-     * @return {@code <requestId>/<ordinal>}
      */
     static String product(String requestId, int ordinal) {
         return requestId + "/" + ordinal;

@@ -50,9 +50,10 @@ final class MongoErrors {
     }
 
     /**
+     * {@return the exception to throw, with {@code e} as its cause}
+     *
      * @param what what was being done, naming the request or task
      * @param e the driver's exception
-     * @return the exception to throw, with {@code e} as its cause
      */
     static RepositoryException translate(String what, MongoException e) {
         if (e instanceof MongoInterruptedException) {
@@ -61,7 +62,7 @@ final class MongoErrors {
         return new RepositoryException(what + " failed: " + describe(e), e, isRetryable(e));
     }
 
-    /** @return whether a later attempt of the same operation may succeed */
+    /** {@return whether a later attempt of the same operation may succeed} */
     static boolean isRetryable(MongoException e) {
         if (isDuplicateKey(e)) {
             return false;
@@ -92,7 +93,7 @@ final class MongoErrors {
         return RETRYABLE_CODES.contains(e.getCode());
     }
 
-    /** @return whether the exception reports a unique-index violation */
+    /** {@return whether the exception reports a unique-index violation} */
     static boolean isDuplicateKey(MongoException e) {
         if (e instanceof MongoWriteException) {
             return ((MongoWriteException) e).getError().getCategory() == ErrorCategory.DUPLICATE_KEY;

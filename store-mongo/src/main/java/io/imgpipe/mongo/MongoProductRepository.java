@@ -95,8 +95,9 @@ public final class MongoProductRepository implements ProductRepository {
     }
 
     /**
+     * {@return a builder; give it a {@link MongoClient} unless the config has a connection string}
+     *
      * @param config the settings
-     * @return a builder; give it a {@link MongoClient} unless the config has a connection string
      */
     public static Builder builder(MongoRepositoryConfig config) {
         return new Builder(config);
@@ -389,8 +390,9 @@ public final class MongoProductRepository implements ProductRepository {
         }
 
         /**
+         * {@return this builder}
+         *
          * @param value a client to use; it stays the caller's, and closing the repository leaves it open
-         * @return this builder
          */
         public Builder client(MongoClient value) {
             this.client = Objects.requireNonNull(value, "client");
@@ -398,9 +400,10 @@ public final class MongoProductRepository implements ProductRepository {
         }
 
         /**
+         * {@return this builder}
+         *
          * @param value the clock housekeeping measures the creation timeout and its interval with
          *     (request times come from callers); default the system clock
-         * @return this builder
          */
         public Builder clock(Clock value) {
             this.clock = Objects.requireNonNull(value, "clock");

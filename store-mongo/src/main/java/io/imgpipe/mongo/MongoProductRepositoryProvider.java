@@ -47,8 +47,9 @@ public final class MongoProductRepositoryProvider implements ProductRepositoryPr
     }
 
     /**
+     * {@return a connected repository owning its client}
+     *
      * @param config the properties listed on this class
-     * @return a connected repository owning its client
      * @throws ConfigurationException if {@value #URI} is missing or a property is invalid
      * @throws io.imgpipe.RepositoryException if the database cannot be reached
      */
@@ -58,8 +59,9 @@ public final class MongoProductRepositoryProvider implements ProductRepositoryPr
     }
 
     /**
+     * {@return the repository settings they describe}
+     *
      * @param properties the provider properties
-     * @return the repository settings they describe
      * @throws ConfigurationException naming the property that is missing or invalid
      */
     public static MongoRepositoryConfig toConfig(ProviderConfig properties) {

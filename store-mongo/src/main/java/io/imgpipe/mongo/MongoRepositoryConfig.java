@@ -66,9 +66,10 @@ public record MongoRepositoryConfig(String connectionString, String database, St
     }
 
     /**
+     * {@return default settings for a repository that creates (and closes) its own client, on the
+     *     database the connection string names, else {@value #DEFAULT_DATABASE}}
+     *
      * @param connectionString the connection string the repository connects with
-     * @return default settings for a repository that creates (and closes) its own client, on the
-     *     database the connection string names, else {@value #DEFAULT_DATABASE}
      * @throws ConfigurationException if the connection string is missing or malformed
      */
     public static MongoRepositoryConfig forUri(String connectionString) {
@@ -86,15 +87,16 @@ public record MongoRepositoryConfig(String connectionString, String database, St
                 "", DEFAULT_INSERT_BATCH_SIZE, DEFAULT_CREATION_TIMEOUT, DEFAULT_MAINTENANCE_INTERVAL);
     }
 
-    /** @return default settings for a repository built with a given client (no connection string) */
+    /** {@return default settings for a repository built with a given client (no connection string)} */
     public static MongoRepositoryConfig forClient() {
         return new MongoRepositoryConfig(null, DEFAULT_DATABASE, "", DEFAULT_INSERT_BATCH_SIZE,
                 DEFAULT_CREATION_TIMEOUT, DEFAULT_MAINTENANCE_INTERVAL);
     }
 
     /**
+     * {@return a copy with it}
+     *
      * @param value the database name
-     * @return a copy with it
      */
     public MongoRepositoryConfig withDatabase(String value) {
         return new MongoRepositoryConfig(connectionString, value, collectionPrefix, insertBatchSize, creationTimeout,
@@ -102,8 +104,9 @@ public record MongoRepositoryConfig(String connectionString, String database, St
     }
 
     /**
+     * {@return a copy with it}
+     *
      * @param value the collection prefix, possibly empty
-     * @return a copy with it
      */
     public MongoRepositoryConfig withCollectionPrefix(String value) {
         return new MongoRepositoryConfig(connectionString, database, value, insertBatchSize, creationTimeout,
@@ -111,8 +114,9 @@ public record MongoRepositoryConfig(String connectionString, String database, St
     }
 
     /**
+     * {@return a copy with it}
+     *
      * @param value documents per {@code insertMany}
-     * @return a copy with it
      */
     public MongoRepositoryConfig withInsertBatchSize(int value) {
         return new MongoRepositoryConfig(connectionString, database, collectionPrefix, value, creationTimeout,
@@ -120,8 +124,9 @@ public record MongoRepositoryConfig(String connectionString, String database, St
     }
 
     /**
+     * {@return a copy with it}
+     *
      * @param value how long a create may stay unfinished before it is deleted
-     * @return a copy with it
      */
     public MongoRepositoryConfig withCreationTimeout(Duration value) {
         return new MongoRepositoryConfig(connectionString, database, collectionPrefix, insertBatchSize, value,
@@ -129,30 +134,33 @@ public record MongoRepositoryConfig(String connectionString, String database, St
     }
 
     /**
+     * {@return a copy with it}
+     *
      * @param value how often housekeeping runs
-     * @return a copy with it
      */
     public MongoRepositoryConfig withMaintenanceInterval(Duration value) {
         return new MongoRepositoryConfig(connectionString, database, collectionPrefix, insertBatchSize,
                 creationTimeout, value);
     }
 
-    /** @return the name of the collection of requests, with the prefix */
+    /** {@return the name of the collection of requests, with the prefix} */
     public String requestsCollection() {
         return collectionPrefix + "requests";
     }
 
-    /** @return the name of the collection of products, with the prefix */
+    /** {@return the name of the collection of products, with the prefix} */
     public String productsCollection() {
         return collectionPrefix + "products";
     }
 
-    /** @return the name of the collection of image tasks, with the prefix */
+    /** {@return the name of the collection of image tasks, with the prefix} */
     public String tasksCollection() {
         return collectionPrefix + "tasks";
     }
 
-    /** @return the name of the collection of counters (the order in which requests take turns), with the prefix */
+    /**
+     * {@return the name of the collection of counters (the order in which requests take turns), with the prefix}
+     */
     public String countersCollection() {
         return collectionPrefix + "counters";
     }

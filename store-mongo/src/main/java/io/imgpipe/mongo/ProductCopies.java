@@ -79,8 +79,9 @@ final class ProductCopies {
     }
 
     /**
+     * {@return the fields of an image copy that show its outcome, in copy field order}
+     *
      * @param task an ended task
-     * @return the fields of an image copy that show its outcome, in copy field order
      */
     static Document outcome(Document task) {
         boolean completed = Schema.COMPLETED.equals(task.getString(Schema.STATUS));
@@ -98,12 +99,12 @@ final class ProductCopies {
         return copy;
     }
 
-    /** @return whether an image copy shows an outcome (and so is exact) */
+    /** {@return whether an image copy shows an outcome (and so is exact)} */
     static boolean isFinal(Document image) {
         return !UNFINISHED.contains(image.getString(Schema.STATUS));
     }
 
-    /** @return whether a task has ended ({@code completed} or {@code failed}) */
+    /** {@return whether a task has ended ({@code completed} or {@code failed})} */
     static boolean hasEnded(Document task) {
         String status = task.getString(Schema.STATUS);
         return Schema.COMPLETED.equals(status) || Schema.FAILED.equals(status);
@@ -115,8 +116,8 @@ final class ProductCopies {
     }
 
     /**
-     * @return the {@code _id}s of the products using the task, from its ordinals (none for a task an
-     *     early version wrote without them: its copies are repaired when the request finishes)
+     * {@return the {@code _id}s of the products using the task, from its ordinals (none for a task an
+     *     early version wrote without them: its copies are repaired when the request finishes)}
      */
     private static List<String> productIds(Document task) {
         String requestId = task.getString(Schema.REQUEST_ID);

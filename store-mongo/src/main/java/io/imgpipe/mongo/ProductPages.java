@@ -137,8 +137,8 @@ final class ProductPages {
     }
 
     /**
-     * @return the image as a record: from its copy if the copy shows an outcome, else from its task
-     *     (whose {@code attempts} counts the tries that ended, plus the one in progress)
+     * {@return the image as a record: from its copy if the copy shows an outcome, else from its task
+     *     (whose {@code attempts} counts the tries that ended, plus the one in progress)}
      */
     private static ProductRecord toRecord(Document product, Map<String, Document> tasks) {
         List<ImageRecord> images = new ArrayList<>();
@@ -164,7 +164,9 @@ final class ProductPages {
                 product.getString(Products.PRODUCT_NAME), images);
     }
 
-    /** @return the status word an image shows for a task or copy status ({@code creating} shows as pending) */
+    /**
+     * {@return the status word an image shows for a task or copy status ({@code creating} shows as pending)}
+     */
     static String copyStatus(String taskStatus) {
         return Tasks.CREATING.equals(taskStatus) ? Schema.PENDING : taskStatus;
     }

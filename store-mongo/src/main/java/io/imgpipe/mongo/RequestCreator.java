@@ -238,7 +238,7 @@ final class RequestCreator {
         }
     }
 
-    /** @return whether the request is past its commit under this creator's token */
+    /** {@return whether the request is past its commit under this creator's token} */
     private boolean committedUnder(String requestId, String token) {
         try {
             Document current = collections.requests().find(eq(Schema.ID, requestId))
@@ -254,7 +254,7 @@ final class RequestCreator {
         }
     }
 
-    /** @return the update that gives a creation up at {@code now} */
+    /** {@return the update that gives a creation up at {@code now}} */
     static Bson abandon(Instant now) {
         return Updates.combine(Updates.set(Requests.STATE, Requests.ABANDONED),
                 Updates.set(Requests.CREATION_ABANDONED_AT, Date.from(now)));
@@ -295,7 +295,7 @@ final class RequestCreator {
                 null, true);
     }
 
-    /** @return the products in input order: a product's place in it is its ordinal */
+    /** {@return the products in input order: a product's place in it is its ordinal} */
     private static List<NewProduct> inInputOrder(NewRequest request) {
         List<NewProduct> products = new ArrayList<>(request.products());
         products.sort(Comparator.comparingInt(NewProduct::rowIndex));

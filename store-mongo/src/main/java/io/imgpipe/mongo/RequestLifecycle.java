@@ -75,7 +75,7 @@ final class RequestLifecycle {
         return true;
     }
 
-    /** @return the request document if it exists and is visible (committed, open or finished) */
+    /** {@return the request document if it exists and is visible (committed, open or finished)} */
     Optional<Document> visible(String requestId) {
         Document request = collections.requests().find(eq(Schema.ID, requestId)).first();
         return request != null && VISIBLE.contains(request.getString(Requests.STATE))
@@ -216,6 +216,8 @@ final class RequestLifecycle {
     }
 
     /**
+     * Builds the record of a request document.
+     *
      * @param counts the request's counts if already read, else {@code null} to count them now
      *     (unless it finished, when they were recorded)
      */
@@ -233,7 +235,7 @@ final class RequestLifecycle {
                 request.getInteger(Requests.PRODUCT_COUNT), progress);
     }
 
-    /** @return the progress recorded when the request finished, or {@code null} if it is not finished */
+    /** {@return the progress recorded when the request finished, or {@code null} if it is not finished} */
     private static Progress recordedProgress(Document request) {
         return Requests.FINISHED.equals(request.getString(Requests.STATE))
                 && request.get(Requests.PROGRESS) instanceof Document progress

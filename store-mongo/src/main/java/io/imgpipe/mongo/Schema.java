@@ -137,8 +137,8 @@ final class Schema {
         }
 
         /**
-         * @return the {@code availableAt} of a task claimable whatever the caller's clock says
-         *     (new, or released at once): the epoch
+         * {@return the {@code availableAt} of a task claimable whatever the caller's clock says
+         *     (new, or released at once): the epoch}
          */
         static Date availableAtOnce() {
             return new Date(0);

@@ -232,7 +232,7 @@ final class TaskQueue {
                 Updates.inc(Tasks.RELEASES, 1)));
     }
 
-    /** @return whether the request still has a task that is or will become claimable */
+    /** {@return whether the request still has a task that is or will become claimable} */
     boolean hasOpenTasks(String requestId) {
         return collections.tasks()
                 .find(new Document(Schema.REQUEST_ID, requestId).append(Tasks.AVAILABLE_AT, new Document("$exists", true)))
@@ -241,7 +241,7 @@ final class TaskQueue {
                 .first() != null;
     }
 
-    /** @return the request's image counts by status, from its tasks (each weighted by its images) */
+    /** {@return the request's image counts by status, from its tasks (each weighted by its images)} */
     Counts counts(String requestId) {
         return counts(List.of(requestId)).getOrDefault(requestId, Counts.NONE);
     }
@@ -317,7 +317,7 @@ final class TaskQueue {
         return true;
     }
 
-    /** @return a filter matching the task while it is {@code processing} under this lease */
+    /** {@return a filter matching the task while it is {@code processing} under this lease} */
     static Bson fence(Lease lease) {
         return new Document(Schema.ID, Ids.task(lease.requestId(), lease.taskId()))
                 .append(Tasks.LEASE_TOKEN, lease.token());

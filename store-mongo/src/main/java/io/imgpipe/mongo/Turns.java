@@ -74,10 +74,11 @@ final class Turns {
     }
 
     /**
+     * {@return the open requests not known to be idle at {@code now}, in turn order, with their
+     *     {@code idleVersion}; the caller closes the cursor}
+     *
      * @param now the claim's time
      * @param batchSize how many requests to fetch at a time
-     * @return the open requests not known to be idle at {@code now}, in turn order, with their
-     *     {@code idleVersion}; the caller closes the cursor
      */
     MongoCursor<Document> inTurnOrder(Instant now, int batchSize) {
         return collections.requests()

@@ -6,7 +6,7 @@ package io.imgpipe.sql;
  */
 interface Database extends AutoCloseable {
 
-    /** @return the database's dialect */
+    /** {@return the database's dialect} */
     Dialect dialect();
 
     /**

@@ -64,8 +64,9 @@ enum Dialect {
     }
 
     /**
+     * {@return the dialect of a {@code jdbc:sqlite:} or {@code jdbc:postgresql:} URL}
+     *
      * @param jdbcUrl a JDBC URL
-     * @return the dialect of a {@code jdbc:sqlite:} or {@code jdbc:postgresql:} URL
      * @throws IllegalArgumentException for any other URL
      */
     static Dialect ofUrl(String jdbcUrl) {
@@ -80,8 +81,9 @@ enum Dialect {
     }
 
     /**
+     * {@return the dialect}
+     *
      * @param productName {@link java.sql.DatabaseMetaData#getDatabaseProductName()}
-     * @return the dialect
      * @throws IllegalArgumentException for another database
      */
     static Dialect ofProductName(String productName) {
@@ -93,43 +95,43 @@ enum Dialect {
         throw new IllegalArgumentException("unsupported database " + productName + "; store-sql runs on SQLite and PostgreSQL");
     }
 
-    /** @return the Flyway location of this database's migrations */
+    /** {@return the Flyway location of this database's migrations} */
     String migrationLocation() {
         return "classpath:io/imgpipe/sql/migration/" + migrationDirectory;
     }
 
     /**
-     * @return how many rows a request's counts are spread over; each write adds to one, picked at
-     *     random, so that concurrent writers seldom wait for the same row
+     * {@return how many rows a request's counts are spread over; each write adds to one, picked at
+     *     random, so that concurrent writers seldom wait for the same row}
      */
     int countSlots() {
         return countSlots;
     }
 
-    /** @return appended to a query to lock the row it reads until the transaction ends (none on SQLite) */
+    /** {@return appended to a query to lock the row it reads until the transaction ends (none on SQLite)} */
     String lockRow() {
         return this == POSTGRESQL ? " FOR UPDATE" : "";
     }
 
-    /** @return appended to a claim's task query: locks the rows read, skipping rows others hold */
+    /** {@return appended to a claim's task query: locks the rows read, skipping rows others hold} */
     String lockClaimedRows() {
         return lockClaimedRows;
     }
 
     /**
-     * @return written after the tasks table in a claim's query: on SQLite {@code INDEXED BY} the
+     * {@return written after the tasks table in a claim's query: on SQLite {@code INDEXED BY} the
      *     partial index of open tasks, since its planner (3.54) otherwise prefers the primary key of
      *     the {@code WITHOUT ROWID} table, which covers the query but walks every finished task of
-     *     the request before the first open one
+     *     the request before the first open one}
      */
     String useClaimableIndex() {
         return useClaimableIndex;
     }
 
     /**
-     * @return written after a text column to compare it as {@link String#compareTo} does for ASCII
+     * {@return written after a text column to compare it as {@link String#compareTo} does for ASCII
      *     (byte order), whatever the database's collation: {@code COLLATE "C"} on PostgreSQL; SQLite's
-     *     default collation already is
+     *     default collation already is}
      */
     String byCodePoint() {
         return byCodePoint;

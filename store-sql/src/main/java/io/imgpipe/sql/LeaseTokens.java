@@ -21,9 +21,10 @@ final class LeaseTokens {
     }
 
     /**
+     * {@return the row it names, or {@code null} if it is not a token of this repository (such a
+     *     lease holds nothing)}
+     *
      * @param token a lease token
-     * @return the row it names, or {@code null} if it is not a token of this repository (such a
-     *     lease holds nothing)
      */
     static TaskKey parse(String token) {
         int first = token.indexOf('.');

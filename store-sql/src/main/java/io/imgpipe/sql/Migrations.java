@@ -28,10 +28,11 @@ final class Migrations {
     }
 
     /**
+     * {@return the schema version now in force}
+     *
      * @param dialect the database
      * @param dataSource connections to it
      * @param schema the PostgreSQL schema, or {@code null}
-     * @return the schema version now in force
      * @throws RepositoryException if migrating fails
      */
     static String migrate(Dialect dialect, DataSource dataSource, String schema) {

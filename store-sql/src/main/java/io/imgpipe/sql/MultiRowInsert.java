@@ -26,6 +26,8 @@ final class MultiRowInsert implements AutoCloseable {
     private PreparedStatement fullChunk;
 
     /**
+     * Creates a {@code MultiRowInsert}.
+     *
      * @param connection in the inserting transaction
      * @param table the table
      * @param columnList its columns, comma-separated

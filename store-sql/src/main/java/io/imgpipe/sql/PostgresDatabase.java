@@ -23,6 +23,8 @@ final class PostgresDatabase implements Database {
     private final AutoCloseable ownedPool;
 
     /**
+     * Creates a {@code PostgresDatabase}.
+     *
      * @param dataSource where connections come from
      * @param ownedPool closed by {@link #close()}: the pool this repository created, or {@code null}
      *     when the data source was given (and is never closed here)

@@ -13,8 +13,9 @@ final class PostgresPool {
     }
 
     /**
+     * {@return the database on a new pool, which it closes}
+     *
      * @param config the settings, with a URL
-     * @return the database on a new pool, which it closes
      * @throws RepositoryException if the pool cannot connect
      */
     static PostgresDatabase open(SqlRepositoryConfig config) {

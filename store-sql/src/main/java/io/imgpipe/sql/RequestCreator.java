@@ -30,6 +30,8 @@ final class RequestCreator {
     }
 
     /**
+     * Inserts a request with its products, images and tasks.
+     *
      * @throws RepositoryException (not retryable) if a request with the same id exists
      */
     void create(Connection connection, NewRequest request) throws SQLException {

@@ -32,7 +32,9 @@ final class RequestLifecycle {
                 + " WHERE seq = ? AND finished_at IS NULL";
     }
 
-    /** @return whether the request exists, is not finished, and has no open task (a read, to skip the write) */
+    /**
+     * {@return whether the request exists, is not finished, and has no open task (a read, to skip the write)}
+     */
     boolean mayFinish(Connection connection, String requestId) throws SQLException {
         Optional<RequestRow> row = reader.row(connection, requestId);
         return row.isPresent() && !row.get().isFinished() && counts.read(connection, row.get().seq()).openTasks() == 0;
@@ -63,7 +65,8 @@ final class RequestLifecycle {
     }
 
     /**
-     * @return {@code false} if there is no such request
+     * {@return {@code false} if there is no such request}
+     *
      * @throws IllegalStateException if it is not finished
      */
     boolean delete(Connection connection, String requestId) throws SQLException {

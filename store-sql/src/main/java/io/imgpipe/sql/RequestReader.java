@@ -87,7 +87,7 @@ final class RequestReader {
         return row.isEmpty() ? Optional.empty() : Optional.of(record(connection, row.get()));
     }
 
-    /** @return the request as the SPI reports it, with its metadata and progress */
+    /** {@return the request as the SPI reports it, with its metadata and progress} */
     RequestRecord record(Connection connection, RequestRow row) throws SQLException {
         Map<String, String> values = new HashMap<>();
         try (PreparedStatement select = connection.prepareStatement(metadata)) {
@@ -106,8 +106,9 @@ final class RequestReader {
     }
 
     /**
+     * {@return the next page of products with their images, in {@code row_index} order}
+     *
      * @param afterRowIndex the last row index of the previous page, or -1 for the first page
-     * @return the next page of products with their images, in {@code row_index} order
      */
     List<ProductRecord> productPage(Connection connection, long requestSeq, int afterRowIndex) throws SQLException {
         int lastRowIndex = Integer.MAX_VALUE;
@@ -155,9 +156,9 @@ final class RequestReader {
     }
 
     /**
-     * @return up to {@code limit} requests newest first ({@code created_at}, then id, descending),
+     * {@return up to {@code limit} requests newest first ({@code created_at}, then id, descending),
      *     after {@code before} if given; read through {@code imgpipe_requests_created}, each
-     *     request's progress from its counts
+     *     request's progress from its counts}
      */
     List<RequestRecord> newestFirst(Connection connection, int limit, RequestCursor before) throws SQLException {
         List<RequestRow> found = new ArrayList<>();

@@ -26,10 +26,11 @@ final class SqlErrors {
     }
 
     /**
+     * {@return the exception to throw}
+     *
      * @param what what was being done, for the message
      * @param e the driver's exception
      * @param dialect the database it came from
-     * @return the exception to throw
      */
     static RepositoryException wrap(String what, SQLException e, Dialect dialect) {
         return new RepositoryException(what + " failed: " + e.getMessage(), e, isRetryable(e, dialect));
@@ -50,12 +51,14 @@ final class SqlErrors {
         return SQLITE_RETRYABLE.contains(e.getErrorCode() & 0xff);
     }
 
-    /** @return whether PostgreSQL aborted the transaction only because of a concurrent one (try it again at once) */
+    /**
+     * {@return whether PostgreSQL aborted the transaction only because of a concurrent one (try it again at once)}
+     */
     static boolean isConflict(SQLException e, Dialect dialect) {
         return dialect == Dialect.POSTGRESQL && ("40001".equals(e.getSQLState()) || "40P01".equals(e.getSQLState()));
     }
 
-    /** @return whether a unique or other constraint refused a write */
+    /** {@return whether a unique or other constraint refused a write} */
     static boolean isConstraintViolation(SQLException e, Dialect dialect) {
         if (dialect == Dialect.POSTGRESQL) {
             return e.getSQLState() != null && e.getSQLState().startsWith("23");

@@ -79,8 +79,9 @@ public final class SqlProductRepository implements ProductRepository {
     }
 
     /**
+     * {@return a builder; give it a {@link DataSource} unless the config has a URL}
+     *
      * @param config the settings
-     * @return a builder; give it a {@link DataSource} unless the config has a URL
      */
     public static Builder builder(SqlRepositoryConfig config) {
         return new Builder(config);
@@ -359,7 +360,7 @@ public final class SqlProductRepository implements ProductRepository {
         });
     }
 
-    /** @return the schema version in force (the latest migration applied) */
+    /** {@return the schema version in force (the latest migration applied)} */
     public String schemaVersion() {
         return schemaVersion;
     }
@@ -424,12 +425,13 @@ public final class SqlProductRepository implements ProductRepository {
         }
 
         /**
+         * {@return this builder}
+         *
          * @param value where connections come from, for a config made by
          *     {@link SqlRepositoryConfig#forDataSource()}; the database (SQLite or PostgreSQL) is
          *     recognised from it. Never closed by the repository. With SQLite, the repository keeps one
          *     of its connections for writes and up to {@link SqlRepositoryConfig#readConnections()}
          *     for reads for as long as it is open
-         * @return this builder
          * @throws IllegalStateException if set twice
          */
         public Builder dataSource(DataSource value) {

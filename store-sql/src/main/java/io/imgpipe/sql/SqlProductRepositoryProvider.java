@@ -52,8 +52,9 @@ public final class SqlProductRepositoryProvider implements ProductRepositoryProv
     }
 
     /**
+     * {@return a connected, migrated repository owning its connections}
+     *
      * @param config the properties listed on this class
-     * @return a connected, migrated repository owning its connections
      * @throws ConfigurationException if {@value #URL} is missing or a property is invalid
      * @throws io.imgpipe.RepositoryException if the database cannot be reached or migrated
      */
@@ -63,8 +64,9 @@ public final class SqlProductRepositoryProvider implements ProductRepositoryProv
     }
 
     /**
+     * {@return the repository settings they describe}
+     *
      * @param properties the provider properties
-     * @return the repository settings they describe
      * @throws ConfigurationException naming the property that is missing or invalid
      */
     public static SqlRepositoryConfig toConfig(ProviderConfig properties) {

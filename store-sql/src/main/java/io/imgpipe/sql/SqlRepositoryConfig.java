@@ -73,8 +73,9 @@ public record SqlRepositoryConfig(String jdbcUrl, String user, String password, 
     }
 
     /**
+     * {@return default settings for a repository that opens (and closes) its own connections}
+     *
      * @param jdbcUrl a {@code jdbc:sqlite:} or {@code jdbc:postgresql:} URL
-     * @return default settings for a repository that opens (and closes) its own connections
      * @throws ConfigurationException if the URL is missing or of another database
      */
     public static SqlRepositoryConfig forUrl(String jdbcUrl) {
@@ -86,56 +87,85 @@ public record SqlRepositoryConfig(String jdbcUrl, String user, String password, 
     }
 
     /**
+     * {@return default settings for that file}
+     *
      * @param file the SQLite database file; created, with its tables, if missing
-     * @return default settings for that file
      */
     public static SqlRepositoryConfig forSqliteFile(Path file) {
         return forUrl("jdbc:sqlite:" + file.toAbsolutePath().normalize());
     }
 
-    /** @return default settings for a repository built with a given data source (no URL) */
+    /** {@return default settings for a repository built with a given data source (no URL)} */
     public static SqlRepositoryConfig forDataSource() {
         return new SqlRepositoryConfig(null, null, null, null, DEFAULT_MAX_POOL_SIZE, DEFAULT_READ_CONNECTIONS,
                 DEFAULT_BUSY_TIMEOUT, DEFAULT_CONNECTION_TIMEOUT);
     }
 
-    /** @param value the user, or {@code null} @return a copy with it */
+    /**
+     * {@return a copy with it}
+     *
+     * @param value the user, or {@code null}
+     */
     public SqlRepositoryConfig withUser(String value) {
         return new SqlRepositoryConfig(jdbcUrl, value, password, schema, maxPoolSize, readConnections, busyTimeout,
                 connectionTimeout);
     }
 
-    /** @param value the password, or {@code null} @return a copy with it */
+    /**
+     * {@return a copy with it}
+     *
+     * @param value the password, or {@code null}
+     */
     public SqlRepositoryConfig withPassword(String value) {
         return new SqlRepositoryConfig(jdbcUrl, user, value, schema, maxPoolSize, readConnections, busyTimeout,
                 connectionTimeout);
     }
 
-    /** @param value the PostgreSQL schema, or {@code null} @return a copy with it */
+    /**
+     * {@return a copy with it}
+     *
+     * @param value the PostgreSQL schema, or {@code null}
+     */
     public SqlRepositoryConfig withSchema(String value) {
         return new SqlRepositoryConfig(jdbcUrl, user, password, value, maxPoolSize, readConnections, busyTimeout,
                 connectionTimeout);
     }
 
-    /** @param value the most pooled PostgreSQL connections @return a copy with it */
+    /**
+     * {@return a copy with it}
+     *
+     * @param value the most pooled PostgreSQL connections
+     */
     public SqlRepositoryConfig withMaxPoolSize(int value) {
         return new SqlRepositoryConfig(jdbcUrl, user, password, schema, value, readConnections, busyTimeout,
                 connectionTimeout);
     }
 
-    /** @param value the most SQLite read connections @return a copy with it */
+    /**
+     * {@return a copy with it}
+     *
+     * @param value the most SQLite read connections
+     */
     public SqlRepositoryConfig withReadConnections(int value) {
         return new SqlRepositoryConfig(jdbcUrl, user, password, schema, maxPoolSize, value, busyTimeout,
                 connectionTimeout);
     }
 
-    /** @param value the SQLite busy timeout @return a copy with it */
+    /**
+     * {@return a copy with it}
+     *
+     * @param value the SQLite busy timeout
+     */
     public SqlRepositoryConfig withBusyTimeout(Duration value) {
         return new SqlRepositoryConfig(jdbcUrl, user, password, schema, maxPoolSize, readConnections, value,
                 connectionTimeout);
     }
 
-    /** @param value the pool's connection timeout @return a copy with it */
+    /**
+     * {@return a copy with it}
+     *
+     * @param value the pool's connection timeout
+     */
     public SqlRepositoryConfig withConnectionTimeout(Duration value) {
         return new SqlRepositoryConfig(jdbcUrl, user, password, schema, maxPoolSize, readConnections, busyTimeout,
                 value);
@@ -150,7 +180,7 @@ public record SqlRepositoryConfig(String jdbcUrl, String user, String password, 
                 + ", connectionTimeout=" + connectionTimeout + "]";
     }
 
-    /** @return the URL with the value of any {@code password=} parameter hidden */
+    /** {@return the URL with the value of any {@code password=} parameter hidden} */
     static String redacted(String jdbcUrl) {
         return jdbcUrl.replaceAll("(?i)(password=)[^&;]*", "$1***");
     }

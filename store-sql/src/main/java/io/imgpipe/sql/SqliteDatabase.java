@@ -282,7 +282,7 @@ final class SqliteDatabase implements Database {
             this.work = work;
         }
 
-        /** @return whether the work succeeded (else its savepoint is to be rolled back) */
+        /** {@return whether the work succeeded (else its savepoint is to be rolled back)} */
         boolean runIn(Connection connection) {
             ran = true;
             try {

@@ -12,8 +12,9 @@ record Tables(String requests, String metadata, String counts, String products, 
     private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
     /**
+     * {@return the names}
+     *
      * @param schema a schema name, or {@code null} for none
-     * @return the names
      */
     static Tables in(String schema) {
         String prefix = schema == null ? "" : schema + ".";
@@ -22,7 +23,9 @@ record Tables(String requests, String metadata, String counts, String products, 
                 prefix + "imgpipe_tasks", prefix + "imgpipe_serve_order");
     }
 
-    /** @return whether the name can be a schema here: lower-case letters, digits and {@code _}, at most 63 */
+    /**
+     * {@return whether the name can be a schema here: lower-case letters, digits and {@code _}, at most 63}
+     */
     static boolean isValidSchema(String schema) {
         return SCHEMA.matcher(schema).matches();
     }

@@ -16,7 +16,7 @@ final class Times {
         return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
     }
 
-    /** @return the instant, or {@code null} for SQL {@code NULL} (read with {@code getObject}) */
+    /** {@return the instant, or {@code null} for SQL {@code NULL} (read with {@code getObject})} */
     static Instant instantOrNull(Object micros) {
         return micros == null ? null : instant(((Number) micros).longValue());
     }

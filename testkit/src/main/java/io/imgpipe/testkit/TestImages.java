@@ -25,10 +25,11 @@ public final class TestImages {
     }
 
     /**
+     * {@return an RGB image}
+     *
      * @param width width in pixels
      * @param height height in pixels
      * @param seed varies the content
-     * @return an RGB image
      */
     public static BufferedImage photo(int width, int height, long seed) {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
@@ -62,29 +63,32 @@ public final class TestImages {
     }
 
     /**
+     * {@return a baseline JPEG at quality 0.95}
+     *
      * @param width width
      * @param height height
      * @param seed varies the content
-     * @return a baseline JPEG at quality 0.95
      */
     public static byte[] jpeg(int width, int height, long seed) {
         return encodeJpeg(photo(width, height, seed), 0.95f);
     }
 
     /**
+     * {@return an RGB PNG}
+     *
      * @param width width
      * @param height height
      * @param seed varies the content
-     * @return an RGB PNG
      */
     public static byte[] png(int width, int height, long seed) {
         return encode(photo(width, height, seed), "png");
     }
 
     /**
+     * {@return an ARGB PNG whose left half is fully transparent and right half opaque red}
+     *
      * @param width width
      * @param height height
-     * @return an ARGB PNG whose left half is fully transparent and right half opaque red
      */
     public static byte[] transparentPng(int width, int height) {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_ARGB);
@@ -97,9 +101,10 @@ public final class TestImages {
     }
 
     /**
+     * {@return the image as a JPEG}
+     *
      * @param image an image
      * @param quality JPEG quality 0..1
-     * @return the image as a JPEG
      */
     public static byte[] encodeJpeg(BufferedImage image, float quality) {
         ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
@@ -119,9 +124,10 @@ public final class TestImages {
     }
 
     /**
+     * {@return the encoded bytes}
+     *
      * @param image an image
      * @param format an ImageIO format name
-     * @return the encoded bytes
      */
     public static byte[] encode(BufferedImage image, String format) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();

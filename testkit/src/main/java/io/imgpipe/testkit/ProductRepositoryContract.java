@@ -52,7 +52,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * class MongoProductRepositoryIT extends ProductRepositoryContract {
  *     @Override
  *     protected ProductRepository newRepository() {
- *         return new MongoProductRepository(freshDatabase());
+ *         return MongoProductRepository.builder(MongoRepositoryConfig.forClient().withDatabase(freshDatabase()))
+ *                 .client(client).build();
  *     }
  * }
  * }</pre>
@@ -83,12 +84,10 @@ public abstract class ProductRepositoryContract {
 
     private ProductRepository repository;
 
-    /**
-     * @return a new, empty repository; the suite closes it after each test
-     */
+    /** {@return a new, empty repository; the suite closes it after each test} */
     protected abstract ProductRepository newRepository();
 
-    /** @return the repository of the running test */
+    /** {@return the repository of the running test} */
     protected final ProductRepository repository() {
         return repository;
     }
@@ -1549,18 +1548,20 @@ public abstract class ProductRepositoryContract {
     // ================================================================ helpers
 
     /**
+     * {@return a builder for a request created at {@link #T0}}
+     *
      * @param requestId the request's id; also used in output keys, so it must be a valid
      *     {@link io.imgpipe.spi.ObjectKeys} segment
-     * @return a builder for a request created at {@link #T0}
      */
     protected static NewRequestBuilder newRequest(String requestId) {
         return new NewRequestBuilder(requestId);
     }
 
     /**
+     * {@return a request created at {@link #T0}}
+     *
      * @param requestId the request's id
      * @param images how many products, each with one image of its own
-     * @return a request created at {@link #T0}
      */
     protected static NewRequest requestWithImages(String requestId, int images) {
         NewRequestBuilder builder = newRequest(requestId);
@@ -1570,20 +1571,20 @@ public abstract class ProductRepositoryContract {
         return builder.build();
     }
 
-    /** @return the request, failing the test if it is not found */
+    /** {@return the request, failing the test if it is not found} */
     protected final RequestRecord find(String requestId) {
         return repository.findRequest(requestId)
                 .orElseThrow(() -> new AssertionError("request " + requestId + " not found"));
     }
 
-    /** @return every product of the request, as streamed */
+    /** {@return every product of the request, as streamed} */
     protected final List<ProductRecord> products(String requestId) {
         List<ProductRecord> products = new ArrayList<>();
         repository.forEachProduct(requestId, products::add);
         return products;
     }
 
-    /** @return the one image of a one-image request */
+    /** {@return the one image of a one-image request} */
     protected final ImageRecord onlyImage(String requestId) {
         List<ImageRecord> images = products(requestId).stream().flatMap(p -> p.images().stream()).toList();
         assertThat(images).as("images of " + requestId).hasSize(1);
@@ -1599,12 +1600,12 @@ public abstract class ProductRepositoryContract {
         return repository.complete(lease, outputOf(lease), now);
     }
 
-    /** @return what a worker would have stored for the lease's task, with {@link #outputUrlOf} as its URL */
+    /** {@return what a worker would have stored for the lease's task, with {@link #outputUrlOf} as its URL} */
     protected static ImageOutput outputOf(Lease lease) {
         return new ImageOutput(outputUrlOf(lease), 123_456, 45_678, 640, 480);
     }
 
-    /** @return a made-up output URL for the lease's task */
+    /** {@return a made-up output URL for the lease's task} */
     protected static URI outputUrlOf(Lease lease) {
         return URI.create("https://cdn.example.com/out/" + lease.requestId() + "/" + lease.taskId() + ".jpg");
     }
@@ -1659,7 +1660,11 @@ public abstract class ProductRepositoryContract {
     /** A task run by each of several threads. */
     @FunctionalInterface
     protected interface WorkerTask<T> {
-        /** @param worker the thread's number, from 0 @return its result */
+        /**
+         * {@return its result}
+         *
+         * @param worker the thread's number, from 0
+         */
         T run(int worker) throws Exception;
     }
 
@@ -1716,19 +1721,34 @@ public abstract class ProductRepositoryContract {
             this.requestId = requestId;
         }
 
-        /** @param value when the request was submitted @return this builder */
+        /**
+         * Sets when the request was submitted.
+         *
+         * @param value when the request was submitted
+         * @return this builder
+         */
         public NewRequestBuilder createdAt(Instant value) {
             createdAt = value;
             return this;
         }
 
-        /** @param key an attribute @param value its value @return this builder */
+        /**
+         * {@return this builder}
+         *
+         * @param key an attribute
+         * @param value its value
+         */
         public NewRequestBuilder metadata(String key, String value) {
             metadata.put(key, value);
             return this;
         }
 
-        /** @param values attributes to add @return this builder */
+        /**
+         * Adds attributes.
+         *
+         * @param values attributes to add
+         * @return this builder
+         */
         public NewRequestBuilder metadata(Map<String, String> values) {
             metadata.putAll(values);
             return this;
@@ -1756,7 +1776,7 @@ public abstract class ProductRepositoryContract {
             return this;
         }
 
-        /** @return the request */
+        /** {@return the request} */
         public NewRequest build() {
             return new NewRequest(requestId, createdAt, metadata, products, List.copyOf(tasks.values()));
         }

@@ -23,12 +23,16 @@ public class ForwardingProductRepository implements ProductRepository {
 
     private final ProductRepository delegate;
 
-    /** @param delegate the repository that does the work */
+    /**
+     * Creates a {@code ForwardingProductRepository}.
+     *
+     * @param delegate the repository that does the work
+     */
     public ForwardingProductRepository(ProductRepository delegate) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
     }
 
-    /** @return the repository that does the work */
+    /** {@return the repository that does the work} */
     protected final ProductRepository delegate() {
         return delegate;
     }

@@ -56,7 +56,7 @@ public abstract class ObjectStoreContract {
 
     private ObjectStore store;
 
-    /** @return a new store with no objects; the suite closes it after each test */
+    /** {@return a new store with no objects; the suite closes it after each test} */
     protected abstract ObjectStore newStore();
 
     /**
@@ -70,7 +70,7 @@ public abstract class ObjectStoreContract {
         return Optional.empty();
     }
 
-    /** @return the store of the running test */
+    /** {@return the store of the running test} */
     protected final ObjectStore store() {
         return store;
     }
@@ -199,7 +199,7 @@ public abstract class ObjectStoreContract {
 
     // ---------------------------------------------------------------- invalid keys
 
-    /** @return invalid keys, each with a valid key it might be mistaken for (or null) */
+    /** {@return invalid keys, each with a valid key it might be mistaken for (or null)} */
     protected static Stream<Arguments> invalidKeys() {
         return Stream.of(
                 Arguments.of("../x", "x"),
@@ -380,9 +380,10 @@ public abstract class ObjectStoreContract {
     // ================================================================ helpers
 
     /**
+     * {@return deterministic pseudo-random bytes}
+     *
      * @param size the length
      * @param seed varies the content
-     * @return deterministic pseudo-random bytes
      */
     protected static byte[] payload(int size, long seed) {
         byte[] data = new byte[size];

@@ -48,7 +48,7 @@ public final class TestHttpServer implements AutoCloseable {
         this.executor = executor;
     }
 
-    /** @return a started server on 127.0.0.1 and an ephemeral port */
+    /** {@return a started server on 127.0.0.1 and an ephemeral port} */
     public static TestHttpServer start() {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
@@ -67,12 +67,16 @@ public final class TestHttpServer implements AutoCloseable {
         }
     }
 
-    /** @param path a path starting with {@code /} @return its absolute URL on this server */
+    /**
+     * {@return its absolute URL on this server}
+     *
+     * @param path a path starting with {@code /}
+     */
     public URI url(String path) {
         return URI.create("http://127.0.0.1:" + port() + path);
     }
 
-    /** @return the port the server listens on */
+    /** {@return the port the server listens on} */
     public int port() {
         return server.getAddress().getPort();
     }
@@ -100,13 +104,17 @@ public final class TestHttpServer implements AutoCloseable {
         scripts.put(path, new ConcurrentLinkedDeque<>(List.of(replies)));
     }
 
-    /** @param path a path @return how many requests it has received */
+    /**
+     * {@return how many requests it has received}
+     *
+     * @param path a path
+     */
     public int hits(String path) {
         AtomicInteger count = hits.get(path);
         return count == null ? 0 : count.get();
     }
 
-    /** @return every request received so far, in arrival order */
+    /** {@return every request received so far, in arrival order} */
     public List<RecordedRequest> requests() {
         synchronized (requests) {
             return List.copyOf(requests);
@@ -181,34 +189,62 @@ public final class TestHttpServer implements AutoCloseable {
             Objects.requireNonNull(delay, "delay");
         }
 
-        /** @param contentType the type @param body the body @return a 200 reply */
+        /**
+         * {@return a 200 reply}
+         *
+         * @param contentType the type
+         * @param body the body
+         */
         public static Reply ok(String contentType, byte[] body) {
             return new Reply(200, contentType, Map.of(), body, Duration.ZERO);
         }
 
-        /** @param status the status @return a reply with that status and no body */
+        /**
+         * {@return a reply with that status and no body}
+         *
+         * @param status the status
+         */
         public static Reply status(int status) {
             return new Reply(status, null, Map.of(), new byte[0], Duration.ZERO);
         }
 
-        /** @param contentType the type @param text the body @return a 200 reply with a UTF-8 body */
+        /**
+         * {@return a 200 reply with a UTF-8 body}
+         *
+         * @param contentType the type
+         * @param text the body
+         */
         public static Reply text(String contentType, String text) {
             return ok(contentType, text.getBytes(StandardCharsets.UTF_8));
         }
 
-        /** @param status a 3xx status @param location the target @return a redirect */
+        /**
+         * {@return a redirect}
+         *
+         * @param status a 3xx status
+         * @param location the target
+         */
         public static Reply redirect(int status, String location) {
             return new Reply(status, null, Map.of("Location", location), new byte[0], Duration.ZERO);
         }
 
-        /** @param name a header @param value its value @return this reply with the header added */
+        /**
+         * {@return this reply with the header added}
+         *
+         * @param name a header
+         * @param value its value
+         */
         public Reply withHeader(String name, String value) {
             Map<String, String> copy = new LinkedHashMap<>(headers);
             copy.put(name, value);
             return new Reply(status, contentType, copy, body, delay);
         }
 
-        /** @param value the delay @return this reply, answered after the delay */
+        /**
+         * {@return this reply, answered after the delay}
+         *
+         * @param value the delay
+         */
         public Reply delayedBy(Duration value) {
             return new Reply(status, contentType, headers, body, value);
         }
