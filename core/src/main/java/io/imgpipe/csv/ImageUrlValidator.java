@@ -1,6 +1,6 @@
 package io.imgpipe.csv;
 
-import io.imgpipe.fetch.NumericHosts;
+import io.imgpipe.internal.NumericHosts;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;

@@ -3,6 +3,7 @@ package io.imgpipe.fetch;
 import io.imgpipe.FetchException;
 import io.imgpipe.FetchException.Reason;
 import io.imgpipe.ImgPipeException;
+import io.imgpipe.internal.NumericHosts;
 import io.imgpipe.spi.BodyBudget;
 import io.imgpipe.spi.FetchedImage;
 import io.imgpipe.spi.ImageFetcher;
@@ -220,7 +221,7 @@ public final class HttpImageFetcher implements ImageFetcher {
     }
 
     private static CloseableHttpClient newClient(FetcherConfig config, PoolingHttpClientConnectionManager manager) {
-        return GuardedHttpClients.builder(manager)
+        return GuardedHttpClients.builderOn(manager)
                 .setUserAgent(config.userAgent())
                 .setDefaultHeaders(List.of(new BasicHeader(HttpHeaders.ACCEPT, ACCEPT),
                         new BasicHeader(HttpHeaders.ACCEPT_ENCODING, "identity")))

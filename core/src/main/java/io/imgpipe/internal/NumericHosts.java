@@ -1,4 +1,4 @@
-package io.imgpipe.fetch;
+package io.imgpipe.internal;
 
 import java.net.URI;
 import java.util.Locale;
