@@ -59,11 +59,13 @@ class EngineFailureModesTest {
         CountDownLatch reclaimed = new CountDownLatch(1);
         AtomicInteger claimed = new AtomicInteger();
         AtomicBoolean firstComplete = new AtomicBoolean(true);
+        AtomicReference<Thread> claimLoop = new AtomicReference<>();
         ForwardingProductRepository flakyRenewals = new ForwardingProductRepository(h.repository) {
             @Override
             public List<ClaimedTask> claim(String owner, int limit, Instant now, Duration lease) {
                 List<ClaimedTask> c = super.claim(owner, limit, now, lease);
                 if (claimed.addAndGet(c.size()) >= 2) {
+                    claimLoop.compareAndSet(null, Thread.currentThread());
                     reclaimed.countDown();
                 }
                 return c;
@@ -79,7 +81,8 @@ class EngineFailureModesTest {
                 if (firstComplete.getAndSet(false)) {
                     try { // the write is slow to land: the claim loop re-claims the task meanwhile
                         reclaimed.await(10, TimeUnit.SECONDS);
-                        Thread.sleep(100); // the claim loop re-claims meanwhile and waits on the entry until this write returns
+                        // the claim loop has re-claimed the task: let it reach the entry, where it waits for this write
+                        await().atMost(Duration.ofSeconds(10)).until(() -> blockedIn(claimLoop.get(), "InFlightTasks"));
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
@@ -225,6 +228,19 @@ class EngineFailureModesTest {
         } finally {
             engine.close();
         }
+    }
+
+    /** @return whether {@code thread} is blocked on a monitor inside a method of {@code io.imgpipe.internal.<className>} */
+    private static boolean blockedIn(Thread thread, String className) {
+        if (thread.getState() != Thread.State.BLOCKED) {
+            return false;
+        }
+        for (StackTraceElement frame : thread.getStackTrace()) {
+            if (frame.getClassName().startsWith("io.imgpipe.internal." + className)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** @return whether {@code thread} is closing an engine and waiting for its queued notifications */
