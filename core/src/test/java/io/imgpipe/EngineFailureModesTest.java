@@ -2,6 +2,7 @@ package io.imgpipe;
 
 import static io.imgpipe.EngineHarness.onlyImage;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.imgpipe.image.ThumbnailatorCompressor;
 import io.imgpipe.spi.ClaimedTask;
@@ -58,11 +59,13 @@ class EngineFailureModesTest {
         CountDownLatch reclaimed = new CountDownLatch(1);
         AtomicInteger claimed = new AtomicInteger();
         AtomicBoolean firstComplete = new AtomicBoolean(true);
+        AtomicReference<Thread> claimLoop = new AtomicReference<>();
         ForwardingProductRepository flakyRenewals = new ForwardingProductRepository(h.repository) {
             @Override
             public List<ClaimedTask> claim(String owner, int limit, Instant now, Duration lease) {
                 List<ClaimedTask> c = super.claim(owner, limit, now, lease);
                 if (claimed.addAndGet(c.size()) >= 2) {
+                    claimLoop.compareAndSet(null, Thread.currentThread());
                     reclaimed.countDown();
                 }
                 return c;
@@ -78,7 +81,8 @@ class EngineFailureModesTest {
                 if (firstComplete.getAndSet(false)) {
                     try { // the write is slow to land: the claim loop re-claims the task meanwhile
                         reclaimed.await(10, TimeUnit.SECONDS);
-                        Thread.sleep(100); // the claim loop re-claims meanwhile and waits on the entry until this write returns
+                        // the claim loop has re-claimed the task: let it reach the entry, where it waits for this write
+                        await().atMost(Duration.ofSeconds(10)).until(() -> blockedIn(claimLoop.get(), "InFlightTasks"));
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
@@ -111,7 +115,8 @@ class EngineFailureModesTest {
         h.server.serve("/a.jpg", Reply.ok("image/jpeg", jpeg));
         AtomicReference<ProcessingEngine> self = new AtomicReference<>();
         CountDownLatch closed = new CountDownLatch(1);
-        ProcessingEngine engine = h.startEngine(b -> b.fetcher(h.fetcher(EngineHarness.loopbackFetcherConfig()))
+        NotificationLog log = new NotificationLog(h.repository);
+        ProcessingEngine engine = h.startEngine(log, b -> b.fetcher(h.fetcher(EngineHarness.loopbackFetcherConfig()))
                 .config(EngineHarness.fastConfig().shutdownTimeout(Duration.ofSeconds(3)).build())
                 .onCompletion(done -> {
                     self.get().close();
@@ -121,7 +126,7 @@ class EngineFailureModesTest {
 
         String id = h.submit(engine, h.csv(List.of(List.of("/a.jpg"))));
         assertThat(closed.await(30, TimeUnit.SECONDS)).isTrue();
-        Thread.sleep(200);
+        await().atMost(EngineHarness.WAIT).until(() -> log.notified(List.of(id)));
         List<?> stillOpen = h.repository.claimNotifications("observer", 10, Instant.now().plus(Duration.ofDays(1)),
                 Duration.ofMinutes(1));
         assertThat(stillOpen).as("the announced request's notification must be closed").isEmpty();
@@ -138,13 +143,14 @@ class EngineFailureModesTest {
         CountDownLatch listenerEntered = new CountDownLatch(1);
         CountDownLatch hookClosing = new CountDownLatch(1);
         CountDownLatch listenerDone = new CountDownLatch(1);
+        AtomicReference<Thread> hook = new AtomicReference<>();
         ProcessingEngine engine = h.startEngine(b -> b.fetcher(h.fetcher(EngineHarness.loopbackFetcherConfig()))
                 .config(EngineHarness.fastConfig().shutdownTimeout(Duration.ofSeconds(20)).build())
                 .onCompletion(done -> {
                     listenerEntered.countDown();
                     try {
                         hookClosing.await(10, TimeUnit.SECONDS);
-                        Thread.sleep(300); // let the hook reach its wait for this delivery
+                        await().atMost(Duration.ofSeconds(10)).until(() -> waitsForQueuedNotifications(hook.get()));
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
@@ -155,14 +161,14 @@ class EngineFailureModesTest {
         h.submit(engine, h.csv(List.of(List.of("/a.jpg"))));
         assertThat(listenerEntered.await(30, TimeUnit.SECONDS)).isTrue();
 
-        Thread hook = new Thread(() -> {
+        hook.set(new Thread(() -> {
             hookClosing.countDown();
             engine.close();
-        });
-        hook.start();
-        hook.join(TimeUnit.SECONDS.toMillis(15));
+        }));
+        hook.get().start();
+        hook.get().join(TimeUnit.SECONDS.toMillis(15));
 
-        assertThat(hook.isAlive()).as("the hook's close() returned well before its 20 s shutdown timeout").isFalse();
+        assertThat(hook.get().isAlive()).as("the hook's close() returned well before its 20 s shutdown timeout").isFalse();
         assertThat(listenerDone.await(5, TimeUnit.SECONDS)).isTrue();
         List<?> stillOpen = h.repository.claimNotifications("observer", 10, Instant.now().plus(Duration.ofDays(1)),
                 Duration.ofMinutes(1));
@@ -222,5 +228,31 @@ class EngineFailureModesTest {
         } finally {
             engine.close();
         }
+    }
+
+    /** @return whether {@code thread} is blocked on a monitor inside a method of {@code io.imgpipe.internal.<className>} */
+    private static boolean blockedIn(Thread thread, String className) {
+        if (thread.getState() != Thread.State.BLOCKED) {
+            return false;
+        }
+        for (StackTraceElement frame : thread.getStackTrace()) {
+            if (frame.getClassName().startsWith("io.imgpipe.internal." + className)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** @return whether {@code thread} is closing an engine and waiting for its queued notifications */
+    private static boolean waitsForQueuedNotifications(Thread thread) {
+        if (thread.getState() != Thread.State.TIMED_WAITING) {
+            return false;
+        }
+        for (StackTraceElement frame : thread.getStackTrace()) {
+            if (frame.getClassName().equals("io.imgpipe.internal.CompletionNotifier") && frame.getMethodName().equals("shutdown")) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -6,6 +6,7 @@ import io.imgpipe.fetch.HttpImageFetcher;
 import io.imgpipe.local.FileSystemObjectStore;
 import io.imgpipe.local.FileSystemStoreConfig;
 import io.imgpipe.local.InMemoryProductRepository;
+import io.imgpipe.spi.ProductRepository;
 import io.imgpipe.testkit.TestHttpServer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -72,10 +73,21 @@ final class EngineHarness implements AutoCloseable {
         return engine;
     }
 
+    /** An engine on {@code on} (this harness's repository seen through a wrapper) and this harness's store, started. */
+    ProcessingEngine startEngine(ProductRepository on, Consumer<ProcessingEngine.Builder> customizer) {
+        ProcessingEngine engine = buildEngine(on, customizer);
+        engine.start();
+        return engine;
+    }
+
     /** An engine on this harness's repository and store, not started. */
     ProcessingEngine buildEngine(Consumer<ProcessingEngine.Builder> customizer) {
+        return buildEngine(repository, customizer);
+    }
+
+    private ProcessingEngine buildEngine(ProductRepository on, Consumer<ProcessingEngine.Builder> customizer) {
         ProcessingEngine.Builder builder = ProcessingEngine.builder()
-                .repository(repository)
+                .repository(on)
                 .objectStore(store)
                 .config(fastConfig().build())
                 .onCompletion(this::record);

@@ -3,6 +3,7 @@ package io.imgpipe;
 import static io.imgpipe.EngineHarness.onlyImage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.imgpipe.fetch.AddressPolicy;
 import io.imgpipe.fetch.FetcherConfig;
@@ -26,6 +27,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ProcessingEngineTest {
+
+    /** The notification lease of {@link EngineHarness#fastConfig()}. */
+    private static final Duration NOTIFICATION_LEASE = EngineHarness.fastConfig().build().notificationLease();
+    /**
+     * How long a check that nothing is processed watches: an engine that processes picks a task
+     * up within its 50 ms poll interval.
+     */
+    private static final Duration NOTHING_HAPPENS = Duration.ofMillis(300);
 
     @TempDir
     Path dir;
@@ -237,13 +246,16 @@ class ProcessingEngineTest {
     @Test
     void announcesEachFinishedRequestExactlyOnce() throws Exception {
         h.server.serve("/a.jpg", Reply.ok("image/jpeg", jpeg));
-        ProcessingEngine engine = h.startEngine();
+        ShiftedClock clock = new ShiftedClock();
+        NotificationLog log = new NotificationLog(h.repository);
+        ProcessingEngine engine = h.startEngine(log, b -> b.fetcher(h.fetcher(EngineHarness.loopbackFetcherConfig()))
+                .clock(clock));
 
         String first = h.submit(engine, h.csv(List.of(List.of("/a.jpg"), List.of("/a.jpg"))));
         String second = h.submit(engine, h.csv(List.of(List.of("/a.jpg"))));
         h.awaitCompletion(engine, first);
         h.awaitCompletion(engine, second);
-        Thread.sleep(3_000); // longer than the 2 s notification lease: none may be announced again
+        awaitASweepPastTheNotificationLease(clock, log, List.of(first, second), NOTIFICATION_LEASE);
 
         assertThat(h.completionsOf(first)).isEqualTo(1);
         assertThat(h.completionsOf(second)).isEqualTo(1);
@@ -276,7 +288,10 @@ class ProcessingEngineTest {
     void aListenerFailingPermanentlyIsNotCalledAgain() throws Exception {
         h.server.serve("/a.jpg", Reply.ok("image/jpeg", jpeg));
         java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
-        ProcessingEngine engine = h.startEngine(b -> b.fetcher(h.fetcher(EngineHarness.loopbackFetcherConfig()))
+        ShiftedClock clock = new ShiftedClock();
+        NotificationLog log = new NotificationLog(h.repository);
+        ProcessingEngine engine = h.startEngine(log, b -> b.fetcher(h.fetcher(EngineHarness.loopbackFetcherConfig()))
+                .clock(clock)
                 .onCompletion(request -> {
                     calls.incrementAndGet();
                     throw new IllegalStateException("bug in a listener");
@@ -284,7 +299,7 @@ class ProcessingEngineTest {
 
         String id = h.submit(engine, h.csv(List.of(List.of("/a.jpg"))));
         h.awaitCompletion(engine, id);
-        Thread.sleep(3_000); // longer than the 2 s notification lease
+        awaitASweepPastTheNotificationLease(clock, log, List.of(id), NOTIFICATION_LEASE);
 
         assertThat(calls).hasValue(1);
         assertThat(h.completionsOf(id)).isEqualTo(1);
@@ -293,9 +308,13 @@ class ProcessingEngineTest {
     @Test
     void announcesEachRequestOnceEvenWhenNotificationsQueueUpLongerThanTheirLease() throws Exception {
         h.server.serve("/a.jpg", Reply.ok("image/jpeg", jpeg));
-        ProcessingEngine engine = h.startEngine(b -> b.fetcher(h.fetcher(EngineHarness.loopbackFetcherConfig()))
-                .config(EngineHarness.fastConfig().notificationLease(Duration.ofMillis(600)).build())
-                .onCompletion(request -> sleep(Duration.ofMillis(500))));
+        Duration lease = Duration.ofMillis(600);
+        ShiftedClock clock = new ShiftedClock();
+        NotificationLog log = new NotificationLog(h.repository);
+        ProcessingEngine engine = h.startEngine(log, b -> b.fetcher(h.fetcher(EngineHarness.loopbackFetcherConfig()))
+                .clock(clock)
+                .config(EngineHarness.fastConfig().notificationLease(lease).build())
+                .onCompletion(request -> sleep(Duration.ofMillis(500)))); // a slow listener: deliveries queue up
 
         List<String> ids = new java.util.ArrayList<>();
         for (int i = 0; i < 5; i++) {
@@ -304,7 +323,7 @@ class ProcessingEngineTest {
         for (String id : ids) {
             h.awaitCompletion(engine, id);
         }
-        Thread.sleep(2_000);
+        awaitASweepPastTheNotificationLease(clock, log, ids, lease);
 
         assertThat(ids).allSatisfy(id -> assertThat(h.completionsOf(id)).as(id).isEqualTo(1));
     }
@@ -411,10 +430,9 @@ class ProcessingEngineTest {
         ProcessingEngine api = h.buildEngine(b -> { });
 
         String id = h.submit(api, h.csv(List.of(List.of("/a.jpg"))));
-        Thread.sleep(300);
 
-        assertThat(api.status(id).orElseThrow().status()).isEqualTo(Status.PENDING);
-        assertThat(h.server.hits("/a.jpg")).isZero();
+        await().during(NOTHING_HAPPENS).atMost(NOTHING_HAPPENS.multipliedBy(4))
+                .until(() -> api.status(id).orElseThrow().status() == Status.PENDING && h.server.hits("/a.jpg") == 0);
     }
 
     @Test
@@ -429,9 +447,9 @@ class ProcessingEngineTest {
         String later = h.submit(engine, h.csv(List.of(List.of("/later.jpg"))));
 
         assertThat(h.awaitCompletion(engine, held).status()).isEqualTo(Status.COMPLETED);
-        Thread.sleep(300);
-        assertThat(engine.status(later).orElseThrow().status()).isEqualTo(Status.PENDING);
-        assertThat(h.server.hits("/later.jpg")).isZero();
+        await().during(NOTHING_HAPPENS).atMost(NOTHING_HAPPENS.multipliedBy(4))
+                .until(() -> engine.status(later).orElseThrow().status() == Status.PENDING
+                        && h.server.hits("/later.jpg") == 0);
     }
 
     @Test
@@ -593,6 +611,19 @@ class ProcessingEngineTest {
         ProcessingEngine engine = h.buildEngine(b -> { });
 
         assertThat(engine.health().isUp()).isTrue();
+    }
+
+    /**
+     * Waits until the requests are recorded as announced, moves the engine's clock past the
+     * notification lease, and waits for the engine's next notification sweep, which must claim
+     * nothing: an announcement that could repeat would be claimed by that sweep.
+     */
+    private static void awaitASweepPastTheNotificationLease(ShiftedClock clock, NotificationLog log, List<String> ids,
+            Duration lease) {
+        await().atMost(EngineHarness.WAIT).until(() -> log.notified(ids));
+        Instant pastTheLease = clock.advance(lease.plusSeconds(1));
+        await().atMost(EngineHarness.WAIT).until(() -> !log.sweepsSince(pastTheLease).isEmpty());
+        assertThat(log.sweepsSince(pastTheLease)).allSatisfy(sweep -> assertThat(sweep.claimed()).isEmpty());
     }
 
     private static void sleep(Duration duration) {

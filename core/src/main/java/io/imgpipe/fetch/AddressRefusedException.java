@@ -7,8 +7,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * Thrown by {@link CheckedDnsResolver} when every address of a host is refused by the
- * {@link AddressPolicy}. It extends {@link UnknownHostException} because that is what
+ * Thrown by the guarded resolver (see {@link GuardedHttpClients}) when every address of a host is
+ * refused by the {@link AddressPolicy}. It extends {@link UnknownHostException} because that is what
  * {@link org.apache.hc.client5.http.DnsResolver} may throw; the fetcher turns it into a
  * {@link io.imgpipe.FetchException} with reason {@code ADDRESS_REFUSED}. Its message names an IP
  * literal but not the addresses a host name resolved to (they would tell an uploader about the

@@ -19,13 +19,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Both lookup methods HttpClient 5.6 may call, {@link #resolve(String)} and
  * {@link #resolve(String, int)}, are checked; neither ever returns an unresolved address (which
- * would let the socket resolve the name itself). Thread-safe if the delegate is.
- *
- * <p>Public so that other HttpClient 5 clients that contact untrusted URLs (webhooks, for
- * example) can use the same guard: build the connection manager with this resolver, use no
- * proxy, and follow redirects in your own code, if at all, so each hop is resolved here.
+ * would let the socket resolve the name itself). Thread-safe if the delegate is. Other clients
+ * reach it through {@link GuardedHttpClients#builder(AddressPolicy, DnsResolver, java.time.Duration, int, int)}.
  */
-public final class CheckedDnsResolver implements DnsResolver {
+final class CheckedDnsResolver implements DnsResolver {
 
     private static final Logger LOG = LoggerFactory.getLogger(CheckedDnsResolver.class);
 

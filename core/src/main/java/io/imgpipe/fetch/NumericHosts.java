@@ -14,7 +14,9 @@ import java.util.Optional;
  * is the URL standard's: a host whose last label (after an optional final dot) is a decimal number,
  * or {@code 0x} and hex digits, is a number, and is accepted only as exactly four decimal parts from
  * 0 to 255 without leading zeros and without a final dot. Host names ({@code 123.example.com}) and
- * IPv6 literals ({@code [::1]}) are not affected. Stateless and thread-safe.
+ * IPv6 literals ({@code [::1]}) are not affected. The CSV ingestor, the fetcher (on every redirect)
+ * and hosts that take URLs from users (the example server's webhook URLs) apply the same rule.
+ * Stateless and thread-safe.
  */
 public final class NumericHosts {
 

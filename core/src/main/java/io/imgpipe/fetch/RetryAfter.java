@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.time.Instant;
 import org.apache.hc.client5.http.utils.DateUtils;
 
-/** Parses an HTTP {@code Retry-After} header (RFC 9110, section 10.2.3). Stateless. */
-public final class RetryAfter {
+/** Parses an HTTP {@code Retry-After} header (RFC 9110, section 10.2.3) for the fetcher. Stateless. */
+final class RetryAfter {
 
     private RetryAfter() {
     }

@@ -26,7 +26,7 @@ import org.apache.hc.client5.http.DnsResolver;
  * <p>Put it between {@link CheckedDnsResolver} and the real resolver:
  * {@code new CheckedDnsResolver(new TimedDnsResolver(names, timeout), policy)}. Thread-safe.
  */
-public final class TimedDnsResolver implements DnsResolver {
+final class TimedDnsResolver implements DnsResolver {
 
     /** The most lookups running at once across every instance in the JVM. */
     public static final int MAX_LOOKUPS = 64;
@@ -132,20 +132,5 @@ public final class TimedDnsResolver implements DnsResolver {
                     return thread;
                 });
         return pool;
-    }
-
-    /** A lookup that did not finish within its timeout. A kind of {@link UnknownHostException}. */
-    public static final class DnsTimeoutException extends UnknownHostException {
-
-        private static final long serialVersionUID = 1L;
-
-        /**
-         * Creates the exception.
-         *
-         * @param message names the host and the timeout
-         */
-        public DnsTimeoutException(String message) {
-            super(message);
-        }
     }
 }

@@ -11,7 +11,7 @@ import java.awt.image.BufferedImage;
  *
  * <p>Immutable and thread-safe.
  */
-public enum ExifOrientation {
+enum ExifOrientation {
 
     /** 1: stored upright. */
     NORMAL(1),

@@ -13,7 +13,7 @@ import java.util.Objects;
  * @param orientation the EXIF orientation of a JPEG (APP1), PNG ({@code eXIf}) or WebP
  *     ({@code EXIF} chunk); {@link ExifOrientation#NORMAL} for other formats and for files without one
  */
-public record ImageHeader(String format, int width, int height, ExifOrientation orientation) {
+record ImageHeader(String format, int width, int height, ExifOrientation orientation) {
 
     /** Checks required parts are present and the dimensions positive. */
     public ImageHeader {

@@ -16,7 +16,7 @@ import java.util.Objects;
  *
  * <p>Immutable and thread-safe.
  */
-public final class ImageProbe {
+final class ImageProbe {
 
     private final long maxPixels;
 

@@ -100,7 +100,8 @@ public final class ThumbnailatorCompressor implements ImageCompressor {
     /**
      * {@inheritDoc}
      *
-     * <p>See {@link ImageProbe#probe(byte[])}; the limit is {@link CompressorConfig#maxPixels()}. The
+     * <p>The header is read without decoding pixels (by the package-private {@code ImageProbe});
+     * the limit is {@link CompressorConfig#maxPixels()}. The
      * working memory is that of the path {@link #compress} will take: for a transcoded JPEG its DCT
      * coefficients (two bytes each, 64 per 8x8 block of each component, in whole MCUs) plus an
      * output allowance of twice the source's size; for the pixel path four bytes per source pixel

@@ -1,9 +1,9 @@
 /**
  * The default {@link io.imgpipe.spi.ImageCompressor}: {@link io.imgpipe.image.ThumbnailatorCompressor},
  * configured by {@link io.imgpipe.image.CompressorConfig} and chosen by name ({@code thumbnailator})
- * through {@link io.imgpipe.image.ThumbnailatorCompressorProvider}; and
- * {@link io.imgpipe.image.ImageProbe}, which reads format, dimensions and EXIF orientation from an
- * image's header and refuses images over a pixel limit before any pixel is decoded.
+ * through {@link io.imgpipe.image.ThumbnailatorCompressorProvider}. Before any pixel is decoded,
+ * the package-private {@code ImageProbe} reads format, dimensions and EXIF orientation from an
+ * image's header and refuses images over a pixel limit.
  *
  * <p>The compressor has two paths. JPEGs it can handle exactly (baseline or progressive
  * Huffman-coded, 8-bit, grey or YCbCr 4:2:0, any restart interval, no colour conversion needed, kept

@@ -49,7 +49,7 @@ class TimedDnsResolverTest {
         TimedDnsResolver timed = new TimedDnsResolver(silent, Duration.ofMillis(100));
 
         assertThatThrownBy(() -> timed.resolve("slow.example.test"))
-                .isInstanceOf(TimedDnsResolver.DnsTimeoutException.class)
+                .isInstanceOf(DnsTimeoutException.class)
                 .isInstanceOf(UnknownHostException.class)
                 .hasMessageContaining("slow.example.test").hasMessageContaining("100 ms");
     }
@@ -69,7 +69,7 @@ class TimedDnsResolverTest {
 
         assertThatThrownBy(() -> timed.resolve("unknown.example.test"))
                 .isInstanceOf(UnknownHostException.class)
-                .isNotInstanceOf(TimedDnsResolver.DnsTimeoutException.class)
+                .isNotInstanceOf(DnsTimeoutException.class)
                 .hasMessageContaining("unknown.example.test");
     }
 
@@ -89,7 +89,7 @@ class TimedDnsResolverTest {
             FakeDnsResolver dns = new FakeDnsResolver().map("cdn.example.test", "93.184.216.34");
 
             assertThatThrownBy(() -> new TimedDnsResolver(dns, Duration.ofMillis(100)).resolve("cdn.example.test"))
-                    .isInstanceOf(TimedDnsResolver.DnsTimeoutException.class)
+                    .isInstanceOf(DnsTimeoutException.class)
                     .hasMessageContaining("lookups were in progress");
             answer.countDown();
             assertThat(new TimedDnsResolver(dns, Duration.ofSeconds(10)).resolve("cdn.example.test")).hasSize(1);

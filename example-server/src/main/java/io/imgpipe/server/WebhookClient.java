@@ -2,9 +2,7 @@ package io.imgpipe.server;
 
 import io.imgpipe.fetch.AddressPolicy;
 import io.imgpipe.fetch.AddressRefusedException;
-import io.imgpipe.fetch.CheckedDnsResolver;
 import io.imgpipe.fetch.GuardedHttpClients;
-import io.imgpipe.fetch.TimedDnsResolver;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -19,6 +17,7 @@ import org.apache.hc.client5.http.SystemDefaultDnsResolver;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
@@ -31,7 +30,7 @@ import org.apache.hc.core5.util.Timeout;
 /**
  * POSTs webhook bodies with Apache HttpClient 5, guarded like the image fetcher: connections go
  * only to addresses the {@link AddressPolicy} allows, checked on the resolved address actually
- * connected to ({@link CheckedDnsResolver}); no proxy (system settings ignored), no redirects
+ * connected to ({@link GuardedHttpClients#builder}); no proxy (system settings ignored), no redirects
  * followed, no cookies, no authentication, no automatic retries (the notifier retries). Each
  * attempt is bounded: the DNS lookup, the connect and the wait for the answer by the timeout each, and the whole
  * exchange by twice the timeout. The answer's status decides; its body is read only if it declares
@@ -47,7 +46,7 @@ final class WebhookClient implements AutoCloseable {
     static final int MAX_BODY_BYTES = 4096;
 
     private final CloseableHttpClient client;
-    private final CheckedDnsResolver resolver;
+    private final DnsResolver resolver;
     private final ScheduledThreadPoolExecutor timer;
     private final Duration deadline;
 
@@ -73,8 +72,8 @@ final class WebhookClient implements AutoCloseable {
             return thread;
         });
         timer.setRemoveOnCancelPolicy(true);
-        this.resolver = new CheckedDnsResolver(new TimedDnsResolver(names, timeout), policy);
-        this.client = newClient(resolver, timeout);
+        this.resolver = GuardedHttpClients.resolver(policy, names, timeout);
+        this.client = newClient(GuardedHttpClients.builder(policy, names, timeout, 16, 4), timeout);
     }
 
     /**
@@ -83,7 +82,7 @@ final class WebhookClient implements AutoCloseable {
      *
      * @param url an absolute http(s) URL
      * @throws AddressRefusedException if the host resolves only to refused addresses
-     * @throws TimedDnsResolver.DnsTimeoutException if the lookup takes longer than the timeout
+     * @throws DnsTimeoutException if the lookup takes longer than the timeout
      * @throws java.net.UnknownHostException if the host does not resolve
      */
     void checkTarget(URI url) throws java.net.UnknownHostException {
@@ -167,8 +166,8 @@ final class WebhookClient implements AutoCloseable {
         client.close(CloseMode.GRACEFUL);
     }
 
-    private static CloseableHttpClient newClient(CheckedDnsResolver resolver, Duration timeout) {
-        return GuardedHttpClients.builder(GuardedHttpClients.connectionManager(resolver, timeout, timeout, 16, 4))
+    private static CloseableHttpClient newClient(HttpClientBuilder guarded, Duration timeout) {
+        return guarded
                 .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(Timeout.of(timeout)).build())
                 .setUserAgent("imgpipe-webhook/0.1")
                 .evictExpiredConnections()

@@ -2,7 +2,7 @@ package io.imgpipe.server;
 
 import io.imgpipe.fetch.AddressRefusedException;
 import io.imgpipe.fetch.NumericHosts;
-import io.imgpipe.fetch.TimedDnsResolver.DnsTimeoutException;
+import io.imgpipe.fetch.DnsTimeoutException;
 import io.imgpipe.server.MultipartUpload.UploadRefusedException;
 import java.net.URI;
 import java.net.URISyntaxException;

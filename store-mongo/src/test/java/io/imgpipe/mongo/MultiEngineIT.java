@@ -28,11 +28,13 @@ import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -83,6 +85,7 @@ class MultiEngineIT {
                 }
                 csv.append("\"\n");
             }
+            ShiftedClock clock = new ShiftedClock();
             CrashableRepository repoA = new CrashableRepository(repository(clientA), completions);
             CountingRepository repoB = new CountingRepository(repository(clientB), completions);
             EngineConfig config = EngineConfig.builder()
@@ -95,9 +98,9 @@ class MultiEngineIT {
                     .shutdownTimeout(Duration.ofSeconds(1))
                     .build();
             ProcessingEngine engineA = engine(repoA, store, fetcher, config.toBuilder().workerId("engine-a").build(),
-                    announced::add);
+                    clock, announced::add);
             ProcessingEngine engineB = engine(repoB, store, fetcher, config.toBuilder().workerId("engine-b").build(),
-                    announced::add);
+                    clock, announced::add);
             engineA.start();
             engineB.start();
 
@@ -109,7 +112,9 @@ class MultiEngineIT {
             int heldWhenCut = repoA.held();
             await(() -> !announced.isEmpty(), "the request to be announced");
             RequestStatus status = engineB.status(id).orElseThrow();
-            Thread.sleep(4_000); // longer than the 3 s notification lease: the announcement must not repeat
+            await(() -> repoB.notified.contains(id), "the announcement to be recorded");
+            Instant pastTheLease = clock.advance(config.notificationLease().plusSeconds(1));
+            await(() -> !repoB.sweepsSince(pastTheLease).isEmpty(), "a notification sweep past the notification lease");
             engineB.close();
 
             assertThat(status.status()).isEqualTo(Status.COMPLETED);
@@ -119,6 +124,8 @@ class MultiEngineIT {
             assertThat(repoA.completed.get()).isGreaterThanOrEqualTo(150).isLessThan(IMAGES);
             assertThat(repoB.completed.get()).isEqualTo(IMAGES - repoA.completed.get());
             assertThat(announced).hasSize(1);
+            assertThat(repoB.sweepsSince(pastTheLease)).as("notification sweeps past the lease")
+                    .allSatisfy(sweep -> assertThat(sweep.claimed()).as("announcements claimed again").isEmpty());
             int fetchedTwice = 0;
             for (int p = 1; p <= PRODUCTS; p++) {
                 for (int i = 0; i < IMAGES_PER_PRODUCT; i++) {
@@ -143,9 +150,9 @@ class MultiEngineIT {
     }
 
     private static ProcessingEngine engine(ProductRepository repository, FileSystemObjectStore store,
-            HttpImageFetcher fetcher, EngineConfig config, Consumer<CompletedRequest> listener) {
+            HttpImageFetcher fetcher, EngineConfig config, Clock clock, Consumer<CompletedRequest> listener) {
         return ProcessingEngine.builder().repository(repository).objectStore(store).fetcher(fetcher).config(config)
-                .onCompletion(listener::accept).build();
+                .clock(clock).onCompletion(listener::accept).build();
     }
 
     private static void await(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
@@ -160,12 +167,15 @@ class MultiEngineIT {
 
     /**
      * Counts each task completed (fencing lets a task's completion through once), and the claims
-     * that took over an abandoned one.
+     * that took over an abandoned one; records the requests marked notified and every notification
+     * sweep.
      */
     static class CountingRepository extends ForwardingProductRepository {
         final Map<String, AtomicInteger> completions;
         final AtomicInteger completed = new AtomicInteger();
         final AtomicInteger takenOver = new AtomicInteger();
+        final Set<String> notified = ConcurrentHashMap.newKeySet();
+        private final List<Sweep> sweeps = new CopyOnWriteArrayList<>();
 
         CountingRepository(ProductRepository delegate, Map<String, AtomicInteger> completions) {
             super(delegate);
@@ -177,6 +187,27 @@ class MultiEngineIT {
             List<ClaimedTask> claimed = super.claim(owner, limit, now, lease);
             claimed.forEach(task -> takenOver.addAndGet(task.abandoned()));
             return claimed;
+        }
+
+        @Override
+        public List<RequestRecord> claimNotifications(String owner, int limit, Instant now, Duration lease) {
+            List<RequestRecord> claimed = super.claimNotifications(owner, limit, now, lease);
+            sweeps.add(new Sweep(now, claimed.stream().map(RequestRecord::requestId).toList()));
+            return claimed;
+        }
+
+        @Override
+        public boolean markNotified(String requestId, String owner, Instant now) {
+            boolean marked = super.markNotified(requestId, owner, now);
+            if (marked) {
+                notified.add(requestId);
+            }
+            return marked;
+        }
+
+        /** @param since a time on the engines' clock @return the notification sweeps made for that time or later */
+        List<Sweep> sweepsSince(Instant since) {
+            return sweeps.stream().filter(sweep -> !sweep.now().isBefore(since)).toList();
         }
 
         @Override
@@ -289,5 +320,14 @@ class MultiEngineIT {
             check();
             return super.markNotified(requestId, owner, now);
         }
+    }
+
+    /**
+     * One notification sweep.
+     *
+     * @param now the time it was made for
+     * @param claimed the requests whose notification it claimed
+     */
+    record Sweep(Instant now, List<String> claimed) {
     }
 }

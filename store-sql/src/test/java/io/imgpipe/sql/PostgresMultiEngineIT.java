@@ -33,6 +33,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -98,6 +99,7 @@ class PostgresMultiEngineIT {
                     .notificationLease(Duration.ofSeconds(3))
                     .shutdownTimeout(Duration.ofSeconds(1))
                     .build();
+            ShiftedClock clock = new ShiftedClock();
             CrashableRepository killed = new CrashableRepository(repository(toClose), completions);
             List<CountingRepository> repositories = new ArrayList<>(List.of(killed));
             for (int i = 1; i < ENGINES; i++) {
@@ -107,7 +109,7 @@ class PostgresMultiEngineIT {
             for (int i = 0; i < ENGINES; i++) {
                 engines.add(ProcessingEngine.builder().repository(repositories.get(i)).objectStore(store)
                         .fetcher(fetcher).config(config.toBuilder().workerId("engine-" + i).build())
-                        .onCompletion(announced::add).build());
+                        .clock(clock).onCompletion(announced::add).build());
             }
             engines.forEach(ProcessingEngine::start);
 
@@ -119,7 +121,12 @@ class PostgresMultiEngineIT {
             int heldWhenKilled = killed.held();
             await(() -> !announced.isEmpty(), "the request to be announced");
             RequestStatus status = engines.get(1).status(id).orElseThrow();
-            Thread.sleep(4_000); // longer than the 3 s notification lease: the announcement must not repeat
+            List<CountingRepository> survivors = repositories.subList(1, ENGINES);
+            await(() -> survivors.stream().anyMatch(repository -> repository.notified.contains(id)),
+                    "the announcement to be recorded");
+            Instant pastTheLease = clock.advance(config.notificationLease().plusSeconds(1));
+            await(() -> survivors.stream().noneMatch(repository -> repository.sweepsSince(pastTheLease).isEmpty()),
+                    "a notification sweep past the notification lease by every surviving engine");
             for (int i = 1; i < ENGINES; i++) {
                 engines.get(i).close();
             }
@@ -129,6 +136,9 @@ class PostgresMultiEngineIT {
             assertThat(completions).hasSize(IMAGES);
             assertThat(completions.values()).allSatisfy(count -> assertThat(count).hasValue(1));
             assertThat(announced).hasSize(1);
+            assertThat(survivors).flatExtracting(repository -> repository.sweepsSince(pastTheLease))
+                    .as("notification sweeps past the lease")
+                    .allSatisfy(sweep -> assertThat(sweep.claimed()).as("announcements claimed again").isEmpty());
             for (int i = 1; i < ENGINES; i++) {
                 assertThat(repositories.get(i).completed.get()).as("images completed by engine %d", i).isPositive();
             }
@@ -199,6 +209,8 @@ class PostgresMultiEngineIT {
         final Map<String, AtomicInteger> completions;
         final AtomicInteger completed = new AtomicInteger();
         final AtomicInteger takenOver = new AtomicInteger();
+        final Set<String> notified = ConcurrentHashMap.newKeySet();
+        private final List<Sweep> sweeps = new CopyOnWriteArrayList<>();
 
         CountingRepository(ProductRepository delegate, Map<String, AtomicInteger> completions) {
             super(delegate);
@@ -210,6 +222,27 @@ class PostgresMultiEngineIT {
             List<ClaimedTask> claimed = super.claim(owner, limit, now, lease);
             claimed.forEach(task -> takenOver.addAndGet(task.abandoned()));
             return claimed;
+        }
+
+        @Override
+        public List<RequestRecord> claimNotifications(String owner, int limit, Instant now, Duration lease) {
+            List<RequestRecord> claimed = super.claimNotifications(owner, limit, now, lease);
+            sweeps.add(new Sweep(now, claimed.stream().map(RequestRecord::requestId).toList()));
+            return claimed;
+        }
+
+        @Override
+        public boolean markNotified(String requestId, String owner, Instant now) {
+            boolean marked = super.markNotified(requestId, owner, now);
+            if (marked) {
+                notified.add(requestId);
+            }
+            return marked;
+        }
+
+        /** @param since a time on the engines' clock @return the notification sweeps made for that time or later */
+        List<Sweep> sweepsSince(Instant since) {
+            return sweeps.stream().filter(sweep -> !sweep.now().isBefore(since)).toList();
         }
 
         @Override
@@ -324,5 +357,14 @@ class PostgresMultiEngineIT {
             check();
             return super.markNotified(requestId, owner, now);
         }
+    }
+
+    /**
+     * One notification sweep.
+     *
+     * @param now the time it was made for
+     * @param claimed the requests whose notification it claimed
+     */
+    record Sweep(Instant now, List<String> claimed) {
     }
 }

@@ -1,0 +1,42 @@
+package io.imgpipe.server;
+
+import java.time.Duration;
+import java.time.Instant;
+import org.apache.hc.client5.http.utils.DateUtils;
+
+/**
+ * Parses a webhook receiver's {@code Retry-After} header (RFC 9110, section 10.2.3): delta-seconds
+ * or an HTTP-date. Stateless.
+ */
+final class RetryAfter {
+
+    private RetryAfter() {
+    }
+
+    /**
+     * Reads the delay a {@code Retry-After} header asks for.
+     *
+     * @param value the header value: delta-seconds or an HTTP-date; may be {@code null}
+     * @param now the current time, for HTTP-dates
+     * @return the delay, zero for a date in the past, or {@code null} if absent or unparseable
+     */
+    static Duration parse(String value, Instant now) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        String trimmed = value.trim();
+        if (trimmed.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            try {
+                return Duration.ofSeconds(Long.parseLong(trimmed));
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        Instant date = DateUtils.parseStandardDate(trimmed);
+        if (date == null) {
+            return null;
+        }
+        Duration delay = Duration.between(now, date);
+        return delay.isNegative() ? Duration.ZERO : delay;
+    }
+}
