@@ -94,6 +94,12 @@ public final class HttpImageFetcher implements ImageFetcher {
     private static final long DRAINABLE_BODY_BYTES = 8 * 1024;
     private static final int INITIAL_BUFFER = 64 * 1024;
     private static final int FIRST_ALLOCATION = 1024 * 1024;
+    /**
+     * A body of declared length up to this size is read into one buffer of exactly that length
+     * (its memory is reserved before reading anyway): growing from {@link #FIRST_ALLOCATION} cost
+     * a multi-megabyte photo three or four copies, each a humongous allocation for the G1 collector.
+     */
+    private static final int DECLARED_FIRST_ALLOCATION = 16 * 1024 * 1024;
     private static final Duration IDLE_EVICTION = Duration.ofSeconds(30);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
@@ -467,12 +473,13 @@ public final class HttpImageFetcher implements ImageFetcher {
     /**
      * Reads a body of known length into a buffer that grows as bytes arrive, up to exactly that
      * length (so that a server that declares a large body and trickles it holds memory only for
-     * what it sent, and no trimming copy is needed); the buffer and its copy while growing are each
-     * at most the length, which a reservation of the length covers.
+     * what it sent, and no trimming copy is needed), from {@value #DECLARED_FIRST_ALLOCATION} bytes
+     * or the whole length if smaller; the buffer and its copy while growing are each at most the
+     * length, which a reservation of the length covers.
      */
     private byte[] readDeclared(URI original, URI uri, HttpGet get, int status, HttpEntity entity, int length)
             throws IOException {
-        byte[] buffer = new byte[Math.min(FIRST_ALLOCATION, length)];
+        byte[] buffer = new byte[Math.min(DECLARED_FIRST_ALLOCATION, length)];
         int count = 0;
         boolean sniffed = false;
         try (InputStream in = entity.getContent()) {
