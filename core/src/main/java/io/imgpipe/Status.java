@@ -25,6 +25,9 @@ public enum Status {
     /** Done, without an output URL; the error says why. */
     FAILED;
 
+    /** The wire names, made once: statuses are named per image when a large request is read or written. */
+    private final String wireName = name().toLowerCase(Locale.ROOT);
+
     /** {@return {@code true} for {@link #COMPLETED} and {@link #FAILED}} */
     public boolean isTerminal() {
         return this == COMPLETED || this == FAILED;
@@ -32,7 +35,7 @@ public enum Status {
 
     /** {@return the lower-case name used in the API and in stored documents} */
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return wireName;
     }
 
     /**
@@ -42,7 +45,18 @@ public enum Status {
      * @throws IllegalArgumentException if the name is not a status
      */
     public static Status fromWireName(String wireName) {
-        return valueOf(wireName.toUpperCase(Locale.ROOT));
+        switch (wireName) {
+            case "pending":
+                return PENDING;
+            case "processing":
+                return PROCESSING;
+            case "completed":
+                return COMPLETED;
+            case "failed":
+                return FAILED;
+            default:
+                return valueOf(wireName.toUpperCase(Locale.ROOT));
+        }
     }
 
     /**

@@ -22,6 +22,12 @@ final class CappedBodyReader {
 
     private static final int INITIAL_BUFFER = 64 * 1024;
     private static final int FIRST_ALLOCATION = 1024 * 1024;
+    /**
+     * A body of declared length up to this size is read into one buffer of exactly that length
+     * (its memory is reserved before reading anyway): growing from {@link #FIRST_ALLOCATION} cost
+     * a multi-megabyte photo three or four copies, each a humongous allocation for the G1 collector.
+     */
+    private static final int DECLARED_FIRST_ALLOCATION = 16 * 1024 * 1024;
 
     private final URI original;
     private final URI uri;
@@ -56,7 +62,7 @@ final class CappedBodyReader {
      * @throws FetchException ({@link Reason#NOT_AN_IMAGE}) if its first bytes are not an image
      */
     byte[] readDeclared(InputStream in, int length) throws IOException {
-        byte[] buffer = new byte[Math.min(FIRST_ALLOCATION, length)];
+        byte[] buffer = new byte[Math.min(DECLARED_FIRST_ALLOCATION, length)];
         int count = 0;
         boolean sniffed = false;
         while (count < length) {

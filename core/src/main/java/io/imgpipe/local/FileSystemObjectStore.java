@@ -102,6 +102,8 @@ public final class FileSystemObjectStore implements ObjectStore {
     private final Path root;
     private final Path realRoot;
     private final String urlPrefix;
+    /** {@link #urlPrefix} parsed, when keys can be resolved against it to the very URL the prefix and key spell; else null. */
+    private final URI resolvableBase;
     private final Set<Path> liveTemporaryFiles = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService sweeper;
 
@@ -125,6 +127,7 @@ public final class FileSystemObjectStore implements ObjectStore {
         }
         String base = config.baseUrl().toString();
         this.urlPrefix = base.endsWith("/") ? base : base + "/";
+        this.resolvableBase = resolvableBase(urlPrefix);
         this.sweeper = startSweeping(config.tempSweepInterval());
     }
 
@@ -333,7 +336,26 @@ public final class FileSystemObjectStore implements ObjectStore {
     @Override
     public URI url(String key) {
         ObjectKeys.requireValid(key);
+        if (resolvableBase != null) {
+            return resolvableBase.resolve(URI.create(key));
+        }
         return URI.create(urlPrefix + key);
+    }
+
+    /**
+     * A status read asks for tens of thousands of URLs at once, and parsing the base's authority
+     * again for each was most of their cost: a valid key (segments of {@code A-Z a-z 0-9 . _ -},
+     * never {@code .} or {@code ..}) is a relative path that resolves against the parsed base
+     * without parsing the base again. Where that would not spell exactly the prefix followed by
+     * the key (a {@code file:///} base, which resolving writes {@code file:/}; a base path that
+     * resolving would normalize), keys are joined and parsed as before.
+     *
+     * @return the parsed prefix, or {@code null} if resolving against it would change the URL
+     */
+    private static URI resolvableBase(String urlPrefix) {
+        URI base = URI.create(urlPrefix);
+        String probe = "a.b_c-d/0.e";
+        return base.resolve(URI.create(probe)).toString().equals(urlPrefix + probe) ? base : null;
     }
 
     /**

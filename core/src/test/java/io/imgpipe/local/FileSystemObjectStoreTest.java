@@ -29,6 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class FileSystemObjectStoreTest extends ObjectStoreContract {
 
@@ -436,6 +438,21 @@ class FileSystemObjectStoreTest extends ObjectStoreContract {
                 new FileSystemStoreConfig(root(), URI.create("http://localhost:8080")));
 
         assertThat(cdn.url("a.jpg")).isEqualTo(URI.create("http://localhost:8080/a.jpg"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://127.0.0.1:8080/files/", "https://cdn.example.com/a%20b/images", "http://[::1]:9000/x/",
+            "https://user@cdn.example.com:443/", "file:///srv/images/", "file:/srv/images", "http://h/a/../files/",
+            "http://h//double//", "http://h/./x/", "HTTP://Example.COM/Images/"})
+    void urlSpellsTheBaseAndTheKeyExactlyAsJoinedAndParsed(String baseUrl) {
+        FileSystemObjectStore cdn = new FileSystemObjectStore(new FileSystemStoreConfig(root(), URI.create(baseUrl)));
+        String prefix = baseUrl.endsWith("/") ? baseUrl : baseUrl + "/";
+
+        for (String key : List.of("req-1/t1.jpg", "a.jpg", "x/..y/z._-0.webp", "A/B/C/D.PNG")) {
+            URI url = cdn.url(key);
+            assertThat(url).hasToString(prefix + key).isEqualTo(URI.create(prefix + key));
+            assertThat(url.getPath()).isEqualTo(URI.create(prefix + key).getPath());
+        }
     }
 
     @Test

@@ -55,6 +55,8 @@ final class ApiResponses {
 
     /**
      * A request's status. The fields before {@code savings} are the original API's, unchanged.
+     * The status endpoint writes this shape with {@link StatusJson} without building it (a large
+     * request has tens of thousands of images); the two must give the same bytes.
      *
      * @param requestId the request
      * @param status {@code pending}, {@code processing}, {@code completed} or {@code failed}

@@ -8,8 +8,8 @@ import io.imgpipe.SubmitOptions;
 import io.imgpipe.server.ApiResponses.Accepted;
 import io.imgpipe.server.ApiResponses.ErrorBody;
 import io.imgpipe.server.ApiResponses.Problem;
-import io.imgpipe.server.ApiResponses.StatusBody;
 import io.imgpipe.server.MultipartUpload.UploadRefusedException;
+import io.javalin.http.ContentType;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import jakarta.servlet.http.Part;
@@ -149,7 +149,12 @@ final class ProductApi {
             ctx.status(HttpStatus.NOT_FOUND).json(ErrorBody.of(NOT_FOUND));
             return;
         }
-        ctx.json(StatusBody.of(status.get()));
+        ctx.contentType(ContentType.APPLICATION_JSON);
+        try {
+            StatusJson.write(status.get(), ctx.outputStream());
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing the status of request " + requestId + " failed", e);
+        }
     }
 
     /**

@@ -127,6 +127,7 @@ final class RequestReader {
             select.setInt(2, afterRowIndex);
             select.setInt(3, lastRowIndex);
             try (ResultSet rows = select.executeQuery()) {
+                UriParser uris = new UriParser();
                 int rowIndex = Integer.MIN_VALUE;
                 long serial = 0;
                 String name = null;
@@ -144,7 +145,7 @@ final class RequestReader {
                     }
                     int position = rows.getInt(4);
                     if (!rows.wasNull()) {
-                        images.add(image(rows, position));
+                        images.add(image(rows, position, uris));
                     }
                 }
                 if (name != null) {
@@ -197,14 +198,14 @@ final class RequestReader {
         return ids;
     }
 
-    private static ImageRecord image(ResultSet rows, int position) throws SQLException {
+    private static ImageRecord image(ResultSet rows, int position, UriParser uris) throws SQLException {
         Status status = Status.fromWireName(rows.getString(7));
         String outputKey = status == Status.COMPLETED ? rows.getString(8) : null;
         String outputUrl = status == Status.COMPLETED ? rows.getString(9) : null;
         String error = status == Status.PENDING || status == Status.FAILED ? rows.getString(10) : null;
         boolean completed = status == Status.COMPLETED;
-        return new ImageRecord(position, URI.create(rows.getString(5)), rows.getString(6), status, outputKey,
-                outputUrl == null ? null : URI.create(outputUrl), error, rows.getInt(11),
+        return new ImageRecord(position, uris.parse(rows.getString(5)), rows.getString(6), status, outputKey,
+                outputUrl == null ? null : uris.parse(outputUrl), error, rows.getInt(11),
                 completed ? rows.getLong(12) : 0, completed ? rows.getLong(13) : 0, completed ? rows.getInt(14) : 0,
                 completed ? rows.getInt(15) : 0);
     }

@@ -31,8 +31,11 @@ public record SqlRepositoryConfig(String jdbcUrl, String user, String password, 
 
     /** The default size of the PostgreSQL pool. */
     public static final int DEFAULT_MAX_POOL_SIZE = 10;
-    /** The default number of SQLite read connections. */
-    public static final int DEFAULT_READ_CONNECTIONS = 4;
+    /**
+     * The default number of SQLite read connections: as many as the engine's default I/O slots
+     * (each checks its request after every image) so that status reads do not queue behind them.
+     */
+    public static final int DEFAULT_READ_CONNECTIONS = 16;
 
     private static final Duration DEFAULT_BUSY_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(10);
