@@ -41,14 +41,15 @@ import java.util.stream.Stream;
  * concurrency, timed from submit to the completion of the request (fetch, probe, compress, store
  * the file, record). Compress-only: the same images compressed by {@link ThumbnailatorCompressor}
  * (the engine's default compressor) on as many threads, each taking the next image, timed from
- * first to last. Compress-only runs before and after the pipeline; the ratio is taken against the
- * mean of both. A first compress-only pass over the corpus warms up the JIT.
+ * first to last. Both are warmed up by one unmeasured pass over the corpus (each pipeline pass
+ * has a fresh engine, SQLite file and store); then {@code rounds} rounds alternate compress-only
+ * and the pipeline, and the ratio is that of the medians.
  *
  * <pre>
  * mvn -B -q -pl store-sql -am test-compile dependency:build-classpath \
  *     -Dmdep.outputFile=/tmp/imgpipe-sql-bench.cp -Dmdep.includeScope=test
  * java -Xmx2g -cp store-sql/target/test-classes:store-sql/target/classes:$(cat /tmp/imgpipe-sql-bench.cp) \
- *     io.imgpipe.sql.PipelineBenchmark [corpusDir (default ../shared/corpus) [copies (default 3)]]
+ *     io.imgpipe.sql.PipelineBenchmark [corpusDir (default ../shared/corpus) [copies (default 3) [rounds (default 5)]]]
  * </pre>
  */
 public final class PipelineBenchmark {
@@ -56,10 +57,15 @@ public final class PipelineBenchmark {
     private PipelineBenchmark() {
     }
 
-    /** @param args corpus directory, copies of each photo */
+    /**
+     * Runs the benchmark.
+     *
+     * @param args corpus directory, copies of each photo, measured rounds
+     */
     public static void main(String[] args) throws Exception {
         Path corpusDir = Path.of(args.length > 0 ? args[0] : "../shared/corpus");
         int copies = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
         int threads = Runtime.getRuntime().availableProcessors();
         List<byte[]> corpus = new ArrayList<>();
         try (Stream<Path> files = Files.list(corpusDir)) {
@@ -77,15 +83,34 @@ public final class PipelineBenchmark {
         ThumbnailatorCompressor compressor = new ThumbnailatorCompressor(CompressorConfig.defaults());
         System.out.println(String.format(Locale.ROOT, "%d photos x %d copies = %d images, %d threads (cores)",
                 corpus.size(), copies, images.size(), threads));
+        // Both sides are warmed up the same way: one unmeasured pass each over the corpus, so that
+        // the JIT has compiled the engine, the HTTP client and server and the JDBC driver as it has
+        // the compressor. The first (cold) pipeline pass is printed too.
         compressOnly(compressor, corpus, threads);
-        double before = compressOnly(compressor, images, threads);
-        System.out.println(String.format(Locale.ROOT, "compress-only (before): %.2f images/s", before));
-        double pipeline = pipeline(images, threads);
-        System.out.println(String.format(Locale.ROOT, "pipeline (SQLite + file store, loopback HTTP): %.2f images/s",
-                pipeline));
-        double after = compressOnly(compressor, images, threads);
-        System.out.println(String.format(Locale.ROOT, "compress-only (after): %.2f images/s", after));
-        System.out.println(String.format(Locale.ROOT, "pipeline / compress-only = %.2f", pipeline / ((before + after) / 2)));
+        double cold = pipeline(corpus, threads);
+        System.out.println(String.format(Locale.ROOT, "warm-up: pipeline, cold, over the corpus: %.2f images/s", cold));
+        List<Double> compressRates = new ArrayList<>();
+        List<Double> pipelineRates = new ArrayList<>();
+        for (int round = 1; round <= rounds; round++) {
+            double compressOnly = compressOnly(compressor, images, threads);
+            double pipeline = pipeline(images, threads);
+            compressRates.add(compressOnly);
+            pipelineRates.add(pipeline);
+            System.out.println(String.format(Locale.ROOT,
+                    "round %d: compress-only %.2f images/s, pipeline (SQLite + file store, loopback HTTP) %.2f images/s (%.2f)",
+                    round, compressOnly, pipeline, pipeline / compressOnly));
+        }
+        double compressMedian = median(compressRates);
+        double pipelineMedian = median(pipelineRates);
+        System.out.println(String.format(Locale.ROOT, "median of %d rounds: compress-only %.2f images/s, pipeline %.2f images/s",
+                rounds, compressMedian, pipelineMedian));
+        System.out.println(String.format(Locale.ROOT, "pipeline / compress-only = %.2f", pipelineMedian / compressMedian));
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int middle = sorted.size() / 2;
+        return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
     }
 
     private static double compressOnly(ThumbnailatorCompressor compressor, List<byte[]> images, int threads)
