@@ -4,8 +4,12 @@ import java.time.Duration;
 import java.time.Instant;
 import org.apache.hc.client5.http.utils.DateUtils;
 
-/** Parses an HTTP {@code Retry-After} header (RFC 9110, section 10.2.3) for the fetcher. Stateless. */
-final class RetryAfter {
+/**
+ * Parses an HTTP {@code Retry-After} header (RFC 9110, section 10.2.3), for the fetcher and for
+ * other HTTP clients of a host that honour it the same way (the example server's webhooks).
+ * Stateless.
+ */
+public final class RetryAfter {
 
     private RetryAfter() {
     }

@@ -2,6 +2,7 @@ package io.imgpipe.server;
 
 import io.imgpipe.CompletedRequest;
 import io.imgpipe.fetch.AddressRefusedException;
+import io.imgpipe.fetch.RetryAfter;
 import io.imgpipe.CompletionListener;
 import io.imgpipe.server.ServerConfig.WebhookSettings;
 import java.io.IOException;

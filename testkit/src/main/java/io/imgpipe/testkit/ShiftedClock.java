@@ -1,4 +1,4 @@
-package io.imgpipe.mongo;
+package io.imgpipe.testkit;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -8,11 +8,16 @@ import java.time.ZoneOffset;
 
 /**
  * The system clock, moved forward by hand: time flows as usual (so an engine's loops and leases
- * keep working), and a test jumps past a lease instead of waiting it out. Thread-safe.
+ * keep working), and a test jumps past a lease instead of waiting it out (give it to the engines
+ * and repositories under test as their clock). Thread-safe.
  */
-final class ShiftedClock extends Clock {
+public final class ShiftedClock extends Clock {
 
     private volatile Duration shift = Duration.ZERO;
+
+    /** Creates a clock that reads the system clock until it is moved forward. */
+    public ShiftedClock() {
+    }
 
     /**
      * Moves this clock forward.
@@ -20,7 +25,7 @@ final class ShiftedClock extends Clock {
      * @param duration how far
      * @return the time right after the jump
      */
-    synchronized Instant advance(Duration duration) {
+    public synchronized Instant advance(Duration duration) {
         shift = shift.plus(duration);
         return instant();
     }
