@@ -35,6 +35,11 @@ record Counts(int pending, int processing, int completed, int failed, int openTa
                 failed + other.failed, openTasks + other.openTasks, failedTasks + other.failedTasks);
     }
 
+    Counts minus(Counts other) {
+        return new Counts(pending - other.pending, processing - other.processing, completed - other.completed,
+                failed - other.failed, openTasks - other.openTasks, failedTasks - other.failedTasks);
+    }
+
     boolean isZero() {
         return equals(NONE);
     }

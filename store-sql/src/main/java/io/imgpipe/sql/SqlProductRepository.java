@@ -72,7 +72,7 @@ public final class SqlProductRepository implements ProductRepository {
         RequestCounts counts = new RequestCounts(tables, dialect);
         this.creator = new RequestCreator(tables, dialect, counts);
         this.queue = new ClaimQueue(tables, dialect, counts);
-        this.tasks = new TaskWrites(tables, counts);
+        this.tasks = new TaskWrites(tables, dialect, counts);
         this.reader = new RequestReader(tables, dialect, counts);
         this.lifecycle = new RequestLifecycle(tables, dialect, reader, counts);
         this.notifications = new Notifications(tables, dialect, reader);

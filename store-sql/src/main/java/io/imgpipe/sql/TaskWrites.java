@@ -15,13 +15,16 @@ import java.time.Instant;
  * task id): one {@code UPDATE} by primary key (the row the token names), so a holder whose task
  * was taken over matches nothing. Expiry alone refuses nothing. Writes that move the task's images
  * between statuses change the request's counts in the same transaction. A release gives the
- * claim's attempt back ({@code attempts - 1}); complete, retry and fail keep it, ending it.
+ * claim's attempt back ({@code attempts - 1}); complete, retry and fail keep it, ending it. On
+ * PostgreSQL the task's update and the change of counts are one statement (a data-modifying
+ * {@code WITH}), one round trip instead of two.
  */
 final class TaskWrites {
 
     private static final String CLEAR_LEASE = "lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL";
 
     private final RequestCounts counts;
+    private final boolean oneStatement;
     private final String fence;
     private final String renew;
     private final String complete;
@@ -29,21 +32,26 @@ final class TaskWrites {
     private final String fail;
     private final String release;
 
-    TaskWrites(Tables tables, RequestCounts counts) {
+    TaskWrites(Tables tables, Dialect dialect, RequestCounts counts) {
         this.counts = counts;
+        this.oneStatement = dialect == Dialect.POSTGRESQL;
         this.fence = " WHERE request_seq = ? AND task_no = ? AND lease_token = ? AND task_id = ? AND status = 'processing'"
                 + " AND request_seq = (SELECT seq FROM " + tables.requests() + " WHERE id = ?)";
         String update = "UPDATE " + tables.tasks() + " SET ";
         this.renew = update + "lease_expires_at = ?, available_at = ?" + fence;
-        this.complete = update + "status = 'completed', available_at = NULL, " + CLEAR_LEASE
+        String complete = update + "status = 'completed', available_at = NULL, " + CLEAR_LEASE
                 + ", error = NULL, output_url = ?, source_bytes = ?, output_bytes = ?, width = ?, height = ?,"
                 + " finished_at = ?" + fence + " RETURNING image_count";
-        this.retryLater = update + "status = 'pending', available_at = ?, " + CLEAR_LEASE + ", error = ?" + fence
+        String retryLater = update + "status = 'pending', available_at = ?, " + CLEAR_LEASE + ", error = ?" + fence
                 + " RETURNING image_count";
-        this.fail = update + "status = 'failed', available_at = NULL, " + CLEAR_LEASE + ", error = ?, finished_at = ?"
+        String fail = update + "status = 'failed', available_at = NULL, " + CLEAR_LEASE + ", error = ?, finished_at = ?"
                 + fence + " RETURNING image_count";
-        this.release = update + "status = 'pending', available_at = ?, attempts = attempts - 1, " + CLEAR_LEASE + fence
+        String release = update + "status = 'pending', available_at = ?, attempts = attempts - 1, " + CLEAR_LEASE + fence
                 + " RETURNING image_count";
+        this.complete = oneStatement ? counts.withChange(complete) : complete;
+        this.retryLater = oneStatement ? counts.withChange(retryLater) : retryLater;
+        this.fail = oneStatement ? counts.withChange(fail) : fail;
+        this.release = oneStatement ? counts.withChange(release) : release;
     }
 
     boolean renew(Connection connection, Lease lease, Instant newExpiry) throws SQLException {
@@ -96,6 +104,14 @@ final class TaskWrites {
                 }
             }
             bindFence(update, index, key, lease);
+            if (oneStatement) {
+                Counts fixed = change.of(0);
+                Counts perImage = change.of(1).minus(fixed);
+                counts.bindChange(update, index + 5, key.requestSeq(), perImage, fixed);
+                try (ResultSet rows = update.executeQuery()) {
+                    return rows.next();
+                }
+            }
             try (ResultSet rows = update.executeQuery()) {
                 if (!rows.next()) {
                     return false;
