@@ -11,6 +11,7 @@ import io.imgpipe.image.CompressorConfig;
 import io.imgpipe.image.ThumbnailatorCompressor;
 import io.imgpipe.spi.ClaimedTask;
 import io.imgpipe.spi.ImageOutput;
+import io.imgpipe.testkit.NotificationLog;
 import io.imgpipe.testkit.ShiftedClock;
 import io.imgpipe.testkit.TestHttpServer.Reply;
 import io.imgpipe.testkit.TestImages;

@@ -20,7 +20,7 @@ import io.imgpipe.spi.ImageOutput;
 import io.imgpipe.spi.Lease;
 import io.imgpipe.spi.ProductRepository;
 import io.imgpipe.spi.RequestRecord;
-import io.imgpipe.testkit.ForwardingProductRepository;
+import io.imgpipe.testkit.NotificationLog;
 import io.imgpipe.testkit.ShiftedClock;
 import io.imgpipe.testkit.TestHttpServer.Reply;
 import io.imgpipe.testkit.TestHttpServer;
@@ -35,7 +35,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -113,7 +112,7 @@ class MultiEngineIT {
             int heldWhenCut = repoA.held();
             await(() -> !announced.isEmpty(), "the request to be announced");
             RequestStatus status = engineB.status(id).orElseThrow();
-            await(() -> repoB.notified.contains(id), "the announcement to be recorded");
+            await(() -> repoB.notified(List.of(id)), "the announcement to be recorded");
             Instant pastTheLease = clock.advance(config.notificationLease().plusSeconds(1));
             await(() -> !repoB.sweepsSince(pastTheLease).isEmpty(), "a notification sweep past the notification lease");
             engineB.close();
@@ -171,12 +170,10 @@ class MultiEngineIT {
      * that took over an abandoned one; records the requests marked notified and every notification
      * sweep.
      */
-    static class CountingRepository extends ForwardingProductRepository {
+    static class CountingRepository extends NotificationLog {
         final Map<String, AtomicInteger> completions;
         final AtomicInteger completed = new AtomicInteger();
         final AtomicInteger takenOver = new AtomicInteger();
-        final Set<String> notified = ConcurrentHashMap.newKeySet();
-        private final List<Sweep> sweeps = new CopyOnWriteArrayList<>();
 
         CountingRepository(ProductRepository delegate, Map<String, AtomicInteger> completions) {
             super(delegate);
@@ -188,27 +185,6 @@ class MultiEngineIT {
             List<ClaimedTask> claimed = super.claim(owner, limit, now, lease);
             claimed.forEach(task -> takenOver.addAndGet(task.abandoned()));
             return claimed;
-        }
-
-        @Override
-        public List<RequestRecord> claimNotifications(String owner, int limit, Instant now, Duration lease) {
-            List<RequestRecord> claimed = super.claimNotifications(owner, limit, now, lease);
-            sweeps.add(new Sweep(now, claimed.stream().map(RequestRecord::requestId).toList()));
-            return claimed;
-        }
-
-        @Override
-        public boolean markNotified(String requestId, String owner, Instant now) {
-            boolean marked = super.markNotified(requestId, owner, now);
-            if (marked) {
-                notified.add(requestId);
-            }
-            return marked;
-        }
-
-        /** @param since a time on the engines' clock @return the notification sweeps made for that time or later */
-        List<Sweep> sweepsSince(Instant since) {
-            return sweeps.stream().filter(sweep -> !sweep.now().isBefore(since)).toList();
         }
 
         @Override
@@ -323,12 +299,4 @@ class MultiEngineIT {
         }
     }
 
-    /**
-     * One notification sweep.
-     *
-     * @param now the time it was made for
-     * @param claimed the requests whose notification it claimed
-     */
-    record Sweep(Instant now, List<String> claimed) {
-    }
 }

@@ -19,7 +19,7 @@ import io.imgpipe.spi.ImageOutput;
 import io.imgpipe.spi.Lease;
 import io.imgpipe.spi.ProductRepository;
 import io.imgpipe.spi.RequestRecord;
-import io.imgpipe.testkit.ForwardingProductRepository;
+import io.imgpipe.testkit.NotificationLog;
 import io.imgpipe.testkit.ShiftedClock;
 import io.imgpipe.testkit.TestHttpServer.Reply;
 import io.imgpipe.testkit.TestHttpServer;
@@ -34,7 +34,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -123,7 +122,7 @@ class PostgresMultiEngineIT {
             await(() -> !announced.isEmpty(), "the request to be announced");
             RequestStatus status = engines.get(1).status(id).orElseThrow();
             List<CountingRepository> survivors = repositories.subList(1, ENGINES);
-            await(() -> survivors.stream().anyMatch(repository -> repository.notified.contains(id)),
+            await(() -> survivors.stream().anyMatch(repository -> repository.notified(List.of(id))),
                     "the announcement to be recorded");
             Instant pastTheLease = clock.advance(config.notificationLease().plusSeconds(1));
             await(() -> survivors.stream().noneMatch(repository -> repository.sweepsSince(pastTheLease).isEmpty()),
@@ -206,12 +205,10 @@ class PostgresMultiEngineIT {
      * Counts each task completed (fencing lets a task's completion through once), and the claims
      * that took over an abandoned one.
      */
-    static class CountingRepository extends ForwardingProductRepository {
+    static class CountingRepository extends NotificationLog {
         final Map<String, AtomicInteger> completions;
         final AtomicInteger completed = new AtomicInteger();
         final AtomicInteger takenOver = new AtomicInteger();
-        final Set<String> notified = ConcurrentHashMap.newKeySet();
-        private final List<Sweep> sweeps = new CopyOnWriteArrayList<>();
 
         CountingRepository(ProductRepository delegate, Map<String, AtomicInteger> completions) {
             super(delegate);
@@ -223,27 +220,6 @@ class PostgresMultiEngineIT {
             List<ClaimedTask> claimed = super.claim(owner, limit, now, lease);
             claimed.forEach(task -> takenOver.addAndGet(task.abandoned()));
             return claimed;
-        }
-
-        @Override
-        public List<RequestRecord> claimNotifications(String owner, int limit, Instant now, Duration lease) {
-            List<RequestRecord> claimed = super.claimNotifications(owner, limit, now, lease);
-            sweeps.add(new Sweep(now, claimed.stream().map(RequestRecord::requestId).toList()));
-            return claimed;
-        }
-
-        @Override
-        public boolean markNotified(String requestId, String owner, Instant now) {
-            boolean marked = super.markNotified(requestId, owner, now);
-            if (marked) {
-                notified.add(requestId);
-            }
-            return marked;
-        }
-
-        /** @param since a time on the engines' clock @return the notification sweeps made for that time or later */
-        List<Sweep> sweepsSince(Instant since) {
-            return sweeps.stream().filter(sweep -> !sweep.now().isBefore(since)).toList();
         }
 
         @Override
@@ -360,12 +336,4 @@ class PostgresMultiEngineIT {
         }
     }
 
-    /**
-     * One notification sweep.
-     *
-     * @param now the time it was made for
-     * @param claimed the requests whose notification it claimed
-     */
-    record Sweep(Instant now, List<String> claimed) {
-    }
 }

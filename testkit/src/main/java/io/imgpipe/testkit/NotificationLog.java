@@ -1,8 +1,7 @@
-package io.imgpipe;
+package io.imgpipe.testkit;
 
 import io.imgpipe.spi.ProductRepository;
 import io.imgpipe.spi.RequestRecord;
-import io.imgpipe.testkit.ForwardingProductRepository;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -14,14 +13,20 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A repository that records the notification bookkeeping passing through it: which requests were
  * marked notified, and every notification sweep ({@code claimNotifications}) with the time it was
  * made for and what it claimed. Tests use it to wait for a sweep past a notification lease and to
- * see that it claimed nothing, instead of sleeping through the lease. Thread-safe.
+ * see that it claimed nothing, instead of sleeping through the lease; subclasses may record more.
+ * Thread-safe.
  */
-final class NotificationLog extends ForwardingProductRepository {
+public class NotificationLog extends ForwardingProductRepository {
 
     private final Set<String> notified = ConcurrentHashMap.newKeySet();
     private final List<Sweep> sweeps = new CopyOnWriteArrayList<>();
 
-    NotificationLog(ProductRepository delegate) {
+    /**
+     * Wraps a repository.
+     *
+     * @param delegate the repository every call goes to
+     */
+    public NotificationLog(ProductRepository delegate) {
         super(delegate);
     }
 
@@ -41,13 +46,21 @@ final class NotificationLog extends ForwardingProductRepository {
         return marked;
     }
 
-    /** @param requestIds requests @return whether every one of them has been marked notified */
-    boolean notified(List<String> requestIds) {
+    /**
+     * {@return whether every one of the requests has been marked notified through this repository}
+     *
+     * @param requestIds requests
+     */
+    public boolean notified(List<String> requestIds) {
         return notified.containsAll(requestIds);
     }
 
-    /** @param since a time on the engine's clock @return the sweeps made for that time or later */
-    List<Sweep> sweepsSince(Instant since) {
+    /**
+     * {@return the sweeps made for {@code since} or later}
+     *
+     * @param since a time on the engine's clock
+     */
+    public List<Sweep> sweepsSince(Instant since) {
         return sweeps.stream().filter(sweep -> !sweep.now().isBefore(since)).toList();
     }
 
@@ -57,6 +70,6 @@ final class NotificationLog extends ForwardingProductRepository {
      * @param now the time it was made for
      * @param claimed the requests whose notification it claimed
      */
-    record Sweep(Instant now, List<String> claimed) {
+    public record Sweep(Instant now, List<String> claimed) {
     }
 }
