@@ -12,8 +12,9 @@ import java.net.URI;
 
 /**
  * Writes the body of {@code GET /product/status/{requestId}} straight to a stream with Jackson's
- * streaming generator: the same JSON, byte for byte, as {@link ApiResponses.StatusBody} serialized
- * by {@link Json#MAPPER}, without building a body record per product and image first (a request of
+ * streaming generator: the same JSON, byte for byte, as records of each body serialized by
+ * {@link Json#MAPPER} would give (the tests compare the two), without building a record per product
+ * and image first (a request of
  * 20,000 products has 80,000 of them, and its JSON is over 15 MB). Stateless.
  */
 final class StatusJson {
@@ -70,7 +71,7 @@ final class StatusJson {
         json.writeEndObject();
     }
 
-    /** As {@link ApiResponses.ImageBody#of}: the sizes only for a completed image with recorded sizes. */
+    /** As {@code ImageBody.of} (the test's records): the sizes only for a completed image with recorded sizes. */
     private static void writeImage(JsonGenerator json, ImageStatus image) throws IOException {
         boolean sized = ApiResponses.hasSizes(image);
         json.writeStartObject();

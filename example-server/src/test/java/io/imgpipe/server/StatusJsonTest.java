@@ -42,7 +42,7 @@ class StatusJsonTest {
                 Map.of(), List.of());
 
         for (RequestStatus status : List.of(processing, finished, empty)) {
-            String expected = new String(Json.bytes(ApiResponses.StatusBody.of(status)), StandardCharsets.UTF_8);
+            String expected = new String(Json.bytes(StatusBodyRecords.StatusBody.of(status)), StandardCharsets.UTF_8);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             StatusJson.write(status, out);
             assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(expected);
