@@ -1,24 +1,19 @@
 package io.imgpipe.internal;
 
 import io.imgpipe.spi.ProductRepository;
-import io.imgpipe.spi.RequestCursor;
-import io.imgpipe.spi.RequestRecord;
 import java.time.Duration;
-import java.util.List;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Counts the images waiting in the repository for a worker or a retry, summed over every request's
- * counts ({@link ProductRepository#listRequests}, a page of {@value #PAGE} requests per read), and
- * keeps the count for a minimum interval, so that frequent scrapes read the repository at most once
- * per interval. Thread-safe.
+ * Counts the images waiting in the repository for a worker or a retry
+ * ({@link ProductRepository#countPendingImages}) and keeps the count for a minimum interval, so that
+ * frequent scrapes read the repository at most once per interval. Thread-safe.
  */
 public final class PendingImages {
 
     private static final Logger log = LoggerFactory.getLogger(PendingImages.class);
-    static final int PAGE = 500;
 
     private final ProductRepository repository;
     private final long intervalNanos;
@@ -59,18 +54,6 @@ public final class PendingImages {
     }
 
     private long countNow() {
-        long pending = 0;
-        RequestCursor before = null;
-        while (true) {
-            List<RequestRecord> page = repository.listRequests(PAGE, before);
-            for (RequestRecord request : page) {
-                pending += request.progress().pending();
-            }
-            if (page.size() < PAGE) {
-                return pending;
-            }
-            RequestRecord last = page.get(page.size() - 1);
-            before = RequestCursor.after(last);
-        }
+        return repository.countPendingImages();
     }
 }

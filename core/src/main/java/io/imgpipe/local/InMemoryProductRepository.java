@@ -225,6 +225,19 @@ public final class InMemoryProductRepository implements ProductRepository {
         }
     }
 
+    /** {@inheritDoc} <p>Sums the requests' counts in memory, without building their records. */
+    @Override
+    public long countPendingImages() {
+        synchronized (lock) {
+            ensureOpen();
+            long pending = 0;
+            for (MemoryRequest request : requests.values()) {
+                pending += request.progress().pending();
+            }
+            return pending;
+        }
+    }
+
     /**
      * {@inheritDoc}
      *

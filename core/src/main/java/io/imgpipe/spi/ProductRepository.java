@@ -41,6 +41,9 @@ import java.util.function.Consumer;
  */
 public interface ProductRepository extends AutoCloseable {
 
+    /** Requests read per page by the default {@link #countPendingImages()}. */
+    int PENDING_COUNT_PAGE = 500;
+
     /**
      * Stores a new request with all its products and tasks. When this returns, all of it is
      * durable; until then, none of it is visible to {@link #findRequest}, {@link #forEachProduct}
@@ -182,6 +185,29 @@ public interface ProductRepository extends AutoCloseable {
      * @throws IllegalArgumentException if {@code limit} is below 1
      */
     List<RequestRecord> listRequests(int limit, RequestCursor before);
+
+    /**
+     * Counts the images waiting for a worker or for a retry ({@code pending}) over every request,
+     * for monitoring. The default sums {@link #listRequests} page by page, reading every request;
+     * implementations that keep per-request counts in an indexed store should override it with
+     * one aggregate read.
+     *
+     * @return the images pending, over every request
+     */
+    default long countPendingImages() {
+        long pending = 0;
+        RequestCursor before = null;
+        while (true) {
+            List<RequestRecord> page = listRequests(PENDING_COUNT_PAGE, before);
+            for (RequestRecord request : page) {
+                pending += request.progress().pending();
+            }
+            if (page.size() < PENDING_COUNT_PAGE) {
+                return pending;
+            }
+            before = RequestCursor.after(page.get(page.size() - 1));
+        }
+    }
 
     /**
      * Finds requests that are not finished although none of their tasks is open any more, as

@@ -12,6 +12,7 @@ import io.imgpipe.spi.RequestCursor;
 import io.imgpipe.spi.RequestRecord;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,6 +56,7 @@ public final class SqlProductRepository implements ProductRepository {
 
     private final Database database;
     private final Tables tables;
+    private final String countPending;
     private final String schemaVersion;
     private final RequestCreator creator;
     private final ClaimQueue queue;
@@ -67,6 +69,8 @@ public final class SqlProductRepository implements ProductRepository {
     private SqlProductRepository(Database database, Tables tables, String schemaVersion) {
         this.database = database;
         this.tables = tables;
+        this.countPending = "SELECT COALESCE(SUM(c.pending), 0) FROM " + tables.counts() + " c JOIN " + tables.requests()
+                + " r ON r.seq = c.request_seq WHERE r.finished_at IS NULL";
         this.schemaVersion = schemaVersion;
         Dialect dialect = database.dialect();
         RequestCounts counts = new RequestCounts(tables, dialect);
@@ -247,6 +251,23 @@ public final class SqlProductRepository implements ProductRepository {
      *
      * @throws IllegalArgumentException if {@code limit} is below 1
      */
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One aggregate read: the counts of the requests not yet finished (a finished request has
+     * no image pending), found through the index of unfinished requests.
+     */
+    @Override
+    public long countPendingImages() {
+        ensureOpen();
+        return database.read("counting pending images", connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(countPending);
+                 ResultSet rows = statement.executeQuery()) {
+                return rows.next() ? rows.getLong(1) : 0L;
+            }
+        });
+    }
+
     @Override
     public List<RequestRecord> listRequests(int limit, RequestCursor before) {
         if (limit < 1) {

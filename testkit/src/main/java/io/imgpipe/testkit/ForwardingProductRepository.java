@@ -88,6 +88,11 @@ public class ForwardingProductRepository implements ProductRepository {
     }
 
     @Override
+    public long countPendingImages() {
+        return delegate.countPendingImages();
+    }
+
+    @Override
     public Optional<RequestRecord> finishIfDone(String requestId, String owner, Instant now, Duration notificationLease) {
         return delegate.finishIfDone(requestId, owner, now, notificationLease);
     }

@@ -1343,6 +1343,20 @@ public abstract class ProductRepositoryContract {
     // ---------------------------------------------------------------- listing
 
     @Test
+    void pendingImagesAreCountedOverEveryRequest() {
+        assertThat(repository.countPendingImages()).isZero();
+        repository.create(requestWithImages("r1", 3));
+        repository.create(requestWithImages("r2", 2));
+        assertThat(repository.countPendingImages()).isEqualTo(5);
+
+        ClaimedTask claimed = claimOne("w1", T0);
+        assertThat(repository.countPendingImages()).as("a claimed image is processing, not pending").isEqualTo(4);
+
+        assertThat(repository.complete(claimed.lease(), outputOf(claimed.lease()), T0)).isTrue();
+        assertThat(repository.countPendingImages()).isEqualTo(4);
+    }
+
+    @Test
     void requestsAreListedNewestFirst() {
         repository.create(newRequest("r1").createdAt(T0).product(1, "A", "https://img.example.com/1.jpg").build());
         repository.create(newRequest("r3").createdAt(T0.plusSeconds(2)).product(1, "C", "https://img.example.com/3.jpg").build());
