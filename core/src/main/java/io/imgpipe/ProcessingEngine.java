@@ -182,6 +182,34 @@ public final class ProcessingEngine implements AutoCloseable {
     }
 
     /**
+     * Streams a request's status to {@code visitor} without holding it in memory: the request
+     * first, then its products ordered by serial number, one at a time, as
+     * {@link ProductRepository#forEachProductBySerialNumber} reads them. The products are read on
+     * another thread (one of a few the engine keeps for this) a couple of thousand ahead of the
+     * visitor, so reading the repository and what the visitor does with each product overlap; when
+     * all those threads are busy, they are read on the calling thread. The request's progress is
+     * read first and the products after it, so a request still being processed may show products
+     * further along than its progress says.
+     *
+     * <pre>{@code
+     * boolean found = engine.streamStatus(id, new StatusVisitor() {
+     *     public void request(RequestSummary request) { ... }
+     *     public void product(ProductStatus product) { ... }
+     * });
+     * }</pre>
+     *
+     * @param requestId any string; an unknown or malformed id is simply not found
+     * @param visitor receives the request and then each product, on the calling thread
+     * @return {@code false}, without calling the visitor, if there is no such request
+     * @throws IOException what the visitor threw (streaming stops there)
+     * @throws RepositoryException if the repository failed, before or after the visitor was called
+     */
+    public boolean streamStatus(String requestId, StatusVisitor visitor) throws IOException {
+        Objects.requireNonNull(visitor, "visitor");
+        return statusReader.stream(requestId, visitor);
+    }
+
+    /**
      * Lists requests newest first, a page at a time, without their products: by creation time,
      * then by id (both descending). Each page is one indexed read of the repository
      * ({@link ProductRepository#listRequests}), whatever the size of the requests.
@@ -317,6 +345,7 @@ public final class ProcessingEngine implements AutoCloseable {
         if (previous == State.CLOSED) {
             return;
         }
+        statusReader.close();
         if (previous == State.STARTED) {
             EngineRuntime running = runtime;
             running.stop();

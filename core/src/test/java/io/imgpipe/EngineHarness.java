@@ -85,7 +85,7 @@ final class EngineHarness implements AutoCloseable {
         return buildEngine(repository, customizer);
     }
 
-    private ProcessingEngine buildEngine(ProductRepository on, Consumer<ProcessingEngine.Builder> customizer) {
+    ProcessingEngine buildEngine(ProductRepository on, Consumer<ProcessingEngine.Builder> customizer) {
         ProcessingEngine.Builder builder = ProcessingEngine.builder()
                 .repository(on)
                 .objectStore(store)

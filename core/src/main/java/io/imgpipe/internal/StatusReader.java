@@ -4,29 +4,43 @@ import io.imgpipe.ImageStatus;
 import io.imgpipe.ProductStatus;
 import io.imgpipe.Progress;
 import io.imgpipe.RequestStatus;
+import io.imgpipe.RequestSummary;
 import io.imgpipe.Status;
+import io.imgpipe.StatusVisitor;
 import io.imgpipe.spi.ImageRecord;
 import io.imgpipe.spi.ObjectStore;
 import io.imgpipe.spi.ProductRecord;
 import io.imgpipe.spi.ProductRepository;
 import io.imgpipe.spi.RequestRecord;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.net.URI;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
 /**
  * Reads a request's status and writes its output CSV, asking the object store for each output's
- * URL at read time (so presigned URLs are fresh). Thread-safe.
+ * URL at read time (so presigned URLs are fresh). A streamed status is read by a read-ahead
+ * thread (at most {@value #READ_AHEAD_THREADS} at once; beyond that, on the caller's thread) while
+ * the caller consumes it. Thread-safe; {@link #close()} stops the read-ahead threads.
  */
-public final class StatusReader {
+public final class StatusReader implements AutoCloseable {
+
+    /** The most statuses read ahead at once. */
+    public static final int READ_AHEAD_THREADS = 4;
+    /** Products read ahead of the consumer of a streamed status. */
+    public static final int READ_AHEAD_PRODUCTS = 2_000;
+    private static final AtomicInteger THREADS = new AtomicInteger();
 
     /** Header of the output CSV: the input columns plus {@code Output Image Urls}. */
     public static final List<String> OUTPUT_HEADER = List.of("S. No.", "Product Name", "Input Image Urls",
@@ -34,6 +48,7 @@ public final class StatusReader {
 
     private final ProductRepository repository;
     private final ObjectStore objectStore;
+    private final ThreadPoolExecutor readAhead;
 
     /**
      * Creates a {@code StatusReader}.
@@ -44,6 +59,12 @@ public final class StatusReader {
     public StatusReader(ProductRepository repository, ObjectStore objectStore) {
         this.repository = repository;
         this.objectStore = objectStore;
+        this.readAhead = new ThreadPoolExecutor(0, READ_AHEAD_THREADS, 10, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                runnable -> {
+                    Thread thread = new Thread(runnable, "imgpipe-status-" + THREADS.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
     }
 
     /**
@@ -58,10 +79,63 @@ public final class StatusReader {
         }
         RequestRecord request = found.get();
         List<ProductStatus> products = new ArrayList<>(request.productCount());
-        repository.forEachProduct(requestId, product -> products.add(toStatus(product)));
-        products.sort(Comparator.comparingLong(ProductStatus::serialNumber));
+        repository.forEachProductBySerialNumber(requestId, product -> products.add(toStatus(product)));
         return Optional.of(new RequestStatus(request.requestId(), request.status(), request.createdAt(),
                 request.finishedAt(), request.progress(), request.metadata(), products));
+    }
+
+    /**
+     * Streams the status to {@code visitor}: the request, then its products by serial number,
+     * read ahead on another thread when one is free.
+     *
+     * @param requestId any string
+     * @param visitor receives the request and its products
+     * @return {@code false} (and the visitor not called) if the request is unknown
+     * @throws IOException what the visitor threw
+     */
+    public boolean stream(String requestId, StatusVisitor visitor) throws IOException {
+        Optional<RequestRecord> found = repository.findRequest(requestId);
+        if (found.isEmpty()) {
+            return false;
+        }
+        RequestRecord request = found.get();
+        visitor.request(new RequestSummary(request.requestId(), request.status(), request.createdAt(),
+                request.finishedAt(), request.productCount(), request.progress()));
+        ProductReadAhead products = ProductReadAhead.start(readAhead, repository, requestId, READ_AHEAD_PRODUCTS);
+        if (products == null) {
+            streamOnThisThread(requestId, visitor);
+            return true;
+        }
+        try (products) {
+            ProductRecord product;
+            while ((product = products.next()) != null) {
+                visitor.product(toStatus(product));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while reading the status of request " + requestId);
+        }
+        return true;
+    }
+
+    private void streamOnThisThread(String requestId, StatusVisitor visitor) throws IOException {
+        try {
+            repository.forEachProductBySerialNumber(requestId, product -> {
+                try {
+                    visitor.product(toStatus(product));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    /** Stops the read-ahead threads; statuses being streamed fail. Idempotent. */
+    @Override
+    public void close() {
+        readAhead.shutdownNow();
     }
 
     /**

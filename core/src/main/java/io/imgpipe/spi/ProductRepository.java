@@ -3,7 +3,10 @@ package io.imgpipe.spi;
 import io.imgpipe.RepositoryException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -70,6 +73,26 @@ public interface ProductRepository extends AutoCloseable {
      * @param action called once per product, on the calling thread
      */
     void forEachProduct(String requestId, Consumer<ProductRecord> action);
+
+    /**
+     * Streams a request's products as {@link #forEachProduct} does, but ordered by
+     * {@link ProductRecord#serialNumber()} (then {@link ProductRecord#rowIndex()}), the order in
+     * which a request's status lists them. Does nothing for an unknown request.
+     *
+     * <p>The default reads every product with {@link #forEachProduct}, sorts them and then calls
+     * the action: it holds the whole request in memory. Repositories that can read products in
+     * serial-number order from an index override it to stream them page by page.
+     *
+     * @param requestId the request
+     * @param action called once per product, on the calling thread
+     */
+    default void forEachProductBySerialNumber(String requestId, Consumer<ProductRecord> action) {
+        Objects.requireNonNull(action, "action");
+        List<ProductRecord> products = new ArrayList<>();
+        forEachProduct(requestId, products::add);
+        products.sort(Comparator.comparingLong(ProductRecord::serialNumber).thenComparingInt(ProductRecord::rowIndex));
+        products.forEach(action);
+    }
 
     /**
      * Claims up to {@code limit} claimable tasks for {@code owner}: tasks that are

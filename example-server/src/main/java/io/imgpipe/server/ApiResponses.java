@@ -79,6 +79,16 @@ final class ApiResponses {
                     }
                 }
             }
+            return of(images, source, output);
+        }
+
+        /**
+         * @param images the images with sizes
+         * @param source their source bytes
+         * @param output their output bytes
+         * @return the savings of those images
+         */
+        static SavingsBody of(int images, long source, long output) {
             return new SavingsBody(images, source, output, source - output, percentSaved(source, output));
         }
 

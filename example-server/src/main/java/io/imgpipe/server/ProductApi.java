@@ -3,7 +3,6 @@ package io.imgpipe.server;
 import io.imgpipe.CsvValidationException;
 import io.imgpipe.ProcessingEngine;
 import io.imgpipe.RequestNotFinishedException;
-import io.imgpipe.RequestStatus;
 import io.imgpipe.SubmitOptions;
 import io.imgpipe.server.ApiResponses.Accepted;
 import io.imgpipe.server.ApiResponses.ErrorBody;
@@ -23,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -127,7 +127,8 @@ final class ProductApi {
 
     /**
      * {@code GET /product/status/{requestId}}: the request with its products ordered by serial
-     * number; {@code 404} for an unknown or malformed id; {@code 500} if the repository fails.
+     * number, streamed as the engine reads them; {@code 404} for an unknown or malformed id;
+     * {@code 500} if the repository fails before the body has started (after, the body is cut short).
      *
      * @param ctx the exchange
      */
@@ -137,23 +138,45 @@ final class ProductApi {
             ctx.status(HttpStatus.NOT_FOUND).json(ErrorBody.of(NOT_FOUND));
             return;
         }
-        Optional<RequestStatus> status;
+        StatusJson json = new StatusJson(() -> {
+            ctx.contentType(ContentType.APPLICATION_JSON);
+            return ctx.outputStream();
+        });
+        boolean found;
         try {
-            status = engine.status(requestId);
+            found = engine.streamStatus(requestId, json);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing the status of request " + requestId + " failed", e);
         } catch (RuntimeException e) {
+            if (json.started()) {
+                log.error("reading the status of request {} failed after its body had started; the response is cut short",
+                        requestId, e);
+                abort(ctx, e);
+                return;
+            }
             log.error("reading the status of request {} failed", requestId, e);
             ctx.status(HttpStatus.INTERNAL_SERVER_ERROR).json(ErrorBody.of("Failed to fetch status"));
             return;
         }
-        if (status.isEmpty()) {
+        if (!found) {
             ctx.status(HttpStatus.NOT_FOUND).json(ErrorBody.of(NOT_FOUND));
             return;
         }
-        ctx.contentType(ContentType.APPLICATION_JSON);
         try {
-            StatusJson.write(status.get(), ctx.outputStream());
+            json.finish();
         } catch (IOException e) {
             throw new UncheckedIOException("writing the status of request " + requestId + " failed", e);
+        }
+    }
+
+    /**
+     * Ends the exchange without completing the response, so the client sees a failed transfer
+     * (a connection closed in the middle of the body) instead of a status cut short that looks whole.
+     */
+    private static void abort(Context ctx, Throwable cause) {
+        ServletContextRequest request = ServletContextRequest.getServletContextRequest(ctx.req());
+        if (request != null) {
+            request.getServletChannel().abort(cause);
         }
     }
 

@@ -5,6 +5,8 @@ import io.imgpipe.ImageStatus;
 import io.imgpipe.ProductStatus;
 import io.imgpipe.Progress;
 import io.imgpipe.RequestStatus;
+import io.imgpipe.RequestSummary;
+import io.imgpipe.StatusVisitor;
 import io.imgpipe.server.ApiResponses.SavingsBody;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -12,40 +14,107 @@ import java.net.URI;
 
 /**
  * Writes the body of {@code GET /product/status/{requestId}} straight to a stream with Jackson's
- * streaming generator: the same JSON, byte for byte, as records of each body serialized by
+ * streaming generator, product by product as {@link io.imgpipe.ProcessingEngine#streamStatus}
+ * hands them over: the same JSON, byte for byte, as records of each body serialized by
  * {@link Json#MAPPER} would give (the tests compare the two), without building a record per product
- * and image first (a request of
- * 20,000 products has 80,000 of them, and its JSON is over 15 MB). Stateless.
+ * and image, or holding the request's products at all (a request of 20,000 products has 80,000 of
+ * them, and its JSON is over 15 MB). The savings, which come after the products, are summed as
+ * they pass. One instance per response; not thread-safe.
  */
-final class StatusJson {
+final class StatusJson implements StatusVisitor {
 
-    private StatusJson() {
+    /** Opens the stream the JSON goes to, when the first byte is about to be written. */
+    interface Target {
+
+        /**
+         * @return the stream, which the writer flushes but does not close
+         * @throws IOException if it cannot be opened
+         */
+        OutputStream open() throws IOException;
+    }
+
+    private final Target target;
+    private JsonGenerator json;
+    private int sizedImages;
+    private long sourceBytes;
+    private long outputBytes;
+
+    /**
+     * @param target opened when {@link #request} is called
+     */
+    StatusJson(Target target) {
+        this.target = target;
     }
 
     /**
-     * Writes {@code status} as JSON to {@code out}, which is flushed but not closed.
+     * Writes a whole status as JSON to {@code out}, which is flushed but not closed.
      *
      * @param status the request's status
      * @param out where the JSON goes, as UTF-8
      * @throws IOException if writing fails
      */
     static void write(RequestStatus status, OutputStream out) throws IOException {
-        try (JsonGenerator json = Json.MAPPER.getFactory().createGenerator(out)) {
-            json.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-            json.writeStartObject();
-            json.writeStringField("requestId", status.requestId());
-            json.writeStringField("status", status.status().wireName());
-            writeProgress(json, status.progress());
-            json.writeStringField("createdAt", status.createdAt().toString());
-            json.writeStringField("finishedAt", status.finishedAt() == null ? null : status.finishedAt().toString());
-            json.writeArrayFieldStart("product");
-            for (ProductStatus product : status.products()) {
-                writeProduct(json, product);
-            }
-            json.writeEndArray();
-            writeSavings(json, SavingsBody.of(status));
-            json.writeEndObject();
+        StatusJson writer = new StatusJson(() -> out);
+        writer.request(new RequestSummary(status.requestId(), status.status(), status.createdAt(), status.finishedAt(),
+                status.products().size(), status.progress()));
+        for (ProductStatus product : status.products()) {
+            writer.product(product);
         }
+        writer.finish();
+    }
+
+    /** Opens the target and writes everything that comes before the products. */
+    @Override
+    public void request(RequestSummary request) throws IOException {
+        json = Json.MAPPER.getFactory().createGenerator(target.open());
+        json.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+        json.writeStartObject();
+        json.writeStringField("requestId", request.requestId());
+        json.writeStringField("status", request.status().wireName());
+        writeProgress(json, request.progress());
+        json.writeStringField("createdAt", request.createdAt().toString());
+        json.writeStringField("finishedAt", request.finishedAt() == null ? null : request.finishedAt().toString());
+        json.writeArrayFieldStart("product");
+    }
+
+    @Override
+    public void product(ProductStatus product) throws IOException {
+        json.writeStartObject();
+        json.writeNumberField("serialNumber", product.serialNumber());
+        json.writeStringField("productName", product.productName());
+        json.writeStringField("status", product.status().wireName());
+        json.writeArrayFieldStart("images");
+        for (ImageStatus image : product.images()) {
+            writeImage(json, image);
+            if (ApiResponses.hasSizes(image)) {
+                sizedImages++;
+                sourceBytes += image.sourceBytes();
+                outputBytes += image.outputBytes();
+            }
+        }
+        json.writeEndArray();
+        json.writeEndObject();
+    }
+
+    /** {@return whether {@link #request} opened the target, so bytes may have been sent} */
+    boolean started() {
+        return json != null;
+    }
+
+    /**
+     * Writes what follows the products (the savings) and flushes.
+     *
+     * @throws IOException if writing fails
+     * @throws IllegalStateException if {@link #request} was not called
+     */
+    void finish() throws IOException {
+        if (json == null) {
+            throw new IllegalStateException("finish() before request()");
+        }
+        json.writeEndArray();
+        writeSavings(json, SavingsBody.of(sizedImages, sourceBytes, outputBytes));
+        json.writeEndObject();
+        json.close();
     }
 
     private static void writeProgress(JsonGenerator json, Progress progress) throws IOException {

@@ -19,8 +19,9 @@ import java.util.Optional;
 /**
  * Reads requests and their products. A request is read by its unique id, its metadata by key
  * and its progress from its counts (never by scanning its tasks); products come in pages of
- * {@value #PRODUCTS_PER_PAGE} in {@code row_index} order: one query finds where the page ends,
- * another joins products, images and tasks by primary key over that range, already in order.
+ * {@value #PRODUCTS_PER_PAGE}, in {@code row_index} order or in serial-number order (through
+ * {@code imgpipe_products_serial}): one query finds where the page ends, another joins products,
+ * images and tasks by primary key over that range, already in order.
  */
 final class RequestReader {
 
@@ -34,6 +35,8 @@ final class RequestReader {
     private final String metadata;
     private final String pageEnd;
     private final String productPage;
+    private final String serialPageEnd;
+    private final String serialPage;
     private final String finishable;
 
     RequestReader(Tables tables, Dialect dialect, RequestCounts counts) {
@@ -48,12 +51,18 @@ final class RequestReader {
         this.metadata = "SELECT name, value FROM " + tables.metadata() + " WHERE request_seq = ?";
         this.pageEnd = "SELECT row_index FROM " + tables.products() + " WHERE request_seq = ? AND row_index > ?"
                 + " ORDER BY row_index LIMIT 1 OFFSET " + (PRODUCTS_PER_PAGE - 1);
-        this.productPage = "SELECT p.row_index, p.serial_number, p.name, i.position, COALESCE(i.url, t.url), t.task_id,"
-                + " t.status, t.output_key, t.output_url, t.error, t.attempts, t.source_bytes, t.output_bytes, t.width,"
-                + " t.height FROM " + tables.products() + " p"
+        String productColumns = "SELECT p.row_index, p.serial_number, p.name, COALESCE(i.position, -1), COALESCE(i.url, t.url),"
+                + " t.task_id, t.status, t.output_key, t.output_url, t.error, t.attempts, t.source_bytes, t.output_bytes,"
+                + " t.width, t.height FROM " + tables.products() + " p"
                 + " LEFT JOIN " + tables.images() + " i ON i.request_seq = p.request_seq AND i.row_index = p.row_index"
-                + " LEFT JOIN " + tables.tasks() + " t ON t.request_seq = i.request_seq AND t.task_no = i.task_no"
+                + " LEFT JOIN " + tables.tasks() + " t ON t.request_seq = i.request_seq AND t.task_no = i.task_no";
+        this.productPage = productColumns
                 + " WHERE p.request_seq = ? AND p.row_index > ? AND p.row_index <= ? ORDER BY p.row_index, i.position";
+        this.serialPageEnd = "SELECT serial_number, row_index FROM " + tables.products()
+                + " WHERE request_seq = ? AND (serial_number, row_index) > (?, ?)"
+                + " ORDER BY serial_number, row_index LIMIT 1 OFFSET " + (PRODUCTS_PER_PAGE - 1);
+        this.serialPage = productColumns + " WHERE p.request_seq = ? AND (p.serial_number, p.row_index) > (?, ?)"
+                + " AND (p.serial_number, p.row_index) <= (?, ?) ORDER BY p.serial_number, p.row_index, i.position";
         this.finishable = "SELECT r.id FROM " + tables.requests() + " r WHERE r.finished_at IS NULL AND NOT EXISTS"
                 + " (SELECT 1 FROM " + tables.tasks() + " t WHERE t.request_seq = r.seq AND t.available_at IS NOT NULL)"
                 + " ORDER BY r.last_served, r.seq LIMIT ?";
@@ -121,36 +130,81 @@ final class RequestReader {
                 }
             }
         }
-        List<ProductRecord> products = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement(productPage)) {
             select.setLong(1, requestSeq);
             select.setInt(2, afterRowIndex);
             select.setInt(3, lastRowIndex);
-            try (ResultSet rows = select.executeQuery()) {
-                UriParser uris = new UriParser();
-                int rowIndex = Integer.MIN_VALUE;
-                long serial = 0;
-                String name = null;
-                List<ImageRecord> images = new ArrayList<>();
-                while (rows.next()) {
-                    int nextRow = rows.getInt(1);
-                    if (nextRow != rowIndex) {
-                        if (name != null) {
-                            products.add(new ProductRecord(rowIndex, serial, name, images));
-                        }
-                        rowIndex = nextRow;
-                        serial = rows.getLong(2);
-                        name = rows.getString(3);
-                        images = new ArrayList<>();
-                    }
-                    int position = rows.getInt(4);
-                    if (!rows.wasNull()) {
-                        images.add(image(rows, position, uris));
-                    }
+            return readProducts(select);
+        }
+    }
+
+    /** Where a page in serial-number order starts (exclusive) or ends (inclusive). */
+    record SerialKey(long serialNumber, int rowIndex) {
+
+        /** Before every product. */
+        static final SerialKey FIRST = new SerialKey(Long.MIN_VALUE, Integer.MIN_VALUE);
+        /** After every product. */
+        static final SerialKey LAST = new SerialKey(Long.MAX_VALUE, Integer.MAX_VALUE);
+
+        static SerialKey of(ProductRecord product) {
+            return new SerialKey(product.serialNumber(), product.rowIndex());
+        }
+    }
+
+    /**
+     * {@return the next page of products with their images, by serial number then row index}
+     *
+     * @param after the key of the last product of the previous page, or {@link SerialKey#FIRST}
+     */
+    List<ProductRecord> productPageBySerial(Connection connection, long requestSeq, SerialKey after) throws SQLException {
+        SerialKey last = SerialKey.LAST;
+        try (PreparedStatement end = connection.prepareStatement(serialPageEnd)) {
+            end.setLong(1, requestSeq);
+            end.setLong(2, after.serialNumber());
+            end.setInt(3, after.rowIndex());
+            try (ResultSet rows = end.executeQuery()) {
+                if (rows.next()) {
+                    last = new SerialKey(rows.getLong(1), rows.getInt(2));
                 }
-                if (name != null) {
-                    products.add(new ProductRecord(rowIndex, serial, name, images));
+            }
+        }
+        try (PreparedStatement select = connection.prepareStatement(serialPage)) {
+            select.setLong(1, requestSeq);
+            select.setLong(2, after.serialNumber());
+            select.setInt(3, after.rowIndex());
+            select.setLong(4, last.serialNumber());
+            select.setInt(5, last.rowIndex());
+            return readProducts(select);
+        }
+    }
+
+    /** Groups the joined rows, one per image (one with no image for a product without any), into products. */
+    private static List<ProductRecord> readProducts(PreparedStatement select) throws SQLException {
+        List<ProductRecord> products = new ArrayList<>();
+        try (ResultSet rows = select.executeQuery()) {
+            UriParser uris = new UriParser();
+            int rowIndex = Integer.MIN_VALUE;
+            long serial = 0;
+            String name = null;
+            List<ImageRecord> images = new ArrayList<>();
+            while (rows.next()) {
+                int nextRow = rows.getInt(1);
+                if (nextRow != rowIndex) {
+                    if (name != null) {
+                        products.add(new ProductRecord(rowIndex, serial, name, images));
+                    }
+                    rowIndex = nextRow;
+                    serial = rows.getLong(2);
+                    name = rows.getString(3);
+                    images = new ArrayList<>();
                 }
+                int position = rows.getInt(4);
+                if (position >= 0) {
+                    images.add(image(rows, position, uris));
+                }
+            }
+            if (name != null) {
+                products.add(new ProductRecord(rowIndex, serial, name, images));
             }
         }
         return products;

@@ -155,6 +155,38 @@ public final class SqlProductRepository implements ProductRepository {
     /**
      * {@inheritDoc}
      *
+     * <p>Products are read in pages of 1,000 through an index on serial numbers, each page in a
+     * transaction of its own, and the action is called between reads, holding no connection: each
+     * product is consistent in itself, and products read later may show later task writes.
+     */
+    @Override
+    public void forEachProductBySerialNumber(String requestId, Consumer<ProductRecord> action) {
+        Objects.requireNonNull(action, "action");
+        ensureOpen();
+        if (requestId == null) {
+            return;
+        }
+        String what = "reading the products of request " + requestId;
+        Optional<RequestReader.RequestRow> row = database.read(what, connection -> reader.row(connection, requestId));
+        if (row.isEmpty()) {
+            return;
+        }
+        long seq = row.get().seq();
+        RequestReader.SerialKey after = RequestReader.SerialKey.FIRST;
+        while (true) {
+            RequestReader.SerialKey from = after;
+            List<ProductRecord> page = database.read(what, connection -> reader.productPageBySerial(connection, seq, from));
+            page.forEach(action);
+            if (page.size() < RequestReader.PRODUCTS_PER_PAGE) {
+                return;
+            }
+            after = RequestReader.SerialKey.of(page.get(page.size() - 1));
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
      * <p>Requests with claimable tasks take turns, least recently served first (never served
      * first, in creation order); each gives one task, in creation order, per round.
      *

@@ -22,10 +22,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -35,21 +36,25 @@ import java.util.stream.Stream;
  * file-system store) next to the compressor's own throughput on the same number of threads, in
  * one run, and their ratio. A program, not a test: it asserts nothing and is not run by the build.
  *
- * <p>The corpus photos are held in memory and served from a loopback HTTP server, each under
- * {@code copies} distinct URLs. The pipeline: one CSV (one image per row) submitted to a
- * {@link ProcessingEngine} with {@code cpuConcurrency} = the number of cores and the default I/O
- * concurrency, timed from submit to the completion of the request (fetch, probe, compress, store
- * the file, record). Compress-only: the same images compressed by {@link ThumbnailatorCompressor}
- * (the engine's default compressor) on as many threads, each taking the next image, timed from
- * first to last. Both are warmed up by one unmeasured pass over the corpus (each pipeline pass
- * has a fresh engine, SQLite file and store); then {@code rounds} rounds alternate compress-only
- * and the pipeline, and the ratio is that of the medians.
+ * <p>The corpus photos are held in memory and served from a loopback HTTP server in the same
+ * JVM. The pipeline: one {@link ProcessingEngine} on a SQLite file and a file-system store, with
+ * {@code cpuConcurrency} = the number of cores and the default I/O concurrency, started once and
+ * kept for the whole run as a server keeps it; each round submits one CSV (one image per row,
+ * {@code copies} copies of each photo, under URLs no earlier round used) and is timed from submit
+ * to the completion of the request (fetch, probe, compress, store the file, record).
+ * Compress-only: the same images compressed by {@link ThumbnailatorCompressor} (the engine's
+ * default compressor) on as many threads, each taking the next image, timed from first to last.
+ * Both are warmed up alike by {@code warmups} unmeasured rounds, alternating, whose figures are
+ * printed (the first pipeline round is the engine's first request: a cold start); then
+ * {@code rounds} rounds alternate compress-only and the pipeline, and the ratio is that of the
+ * medians.
  *
  * <pre>
  * mvn -B -q -pl store-sql -am test-compile dependency:build-classpath \
  *     -Dmdep.outputFile=/tmp/imgpipe-sql-bench.cp -Dmdep.includeScope=test
  * java -Xmx2g -cp store-sql/target/test-classes:store-sql/target/classes:$(cat /tmp/imgpipe-sql-bench.cp) \
- *     io.imgpipe.sql.PipelineBenchmark [corpusDir (default ../shared/corpus) [copies (default 3) [rounds (default 5)]]]
+ *     io.imgpipe.sql.PipelineBenchmark [corpusDir (default ../shared/corpus) [copies (default 3) [rounds (default 8)
+ *         [warmups (default 4)]]]]
  * </pre>
  */
 public final class PipelineBenchmark {
@@ -60,12 +65,13 @@ public final class PipelineBenchmark {
     /**
      * Runs the benchmark.
      *
-     * @param args corpus directory, copies of each photo, measured rounds
+     * @param args corpus directory, copies of each photo, measured rounds, warm-up rounds
      */
     public static void main(String[] args) throws Exception {
         Path corpusDir = Path.of(args.length > 0 ? args[0] : "../shared/corpus");
         int copies = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 8;
+        int warmups = args.length > 3 ? Integer.parseInt(args[3]) : 4;
         int threads = Runtime.getRuntime().availableProcessors();
         List<byte[]> corpus = new ArrayList<>();
         try (Stream<Path> files = Files.list(corpusDir)) {
@@ -83,28 +89,40 @@ public final class PipelineBenchmark {
         ThumbnailatorCompressor compressor = new ThumbnailatorCompressor(CompressorConfig.defaults());
         System.out.println(String.format(Locale.ROOT, "%d photos x %d copies = %d images, %d threads (cores)",
                 corpus.size(), copies, images.size(), threads));
-        // Both sides are warmed up the same way: one unmeasured pass each over the corpus, so that
-        // the JIT has compiled the engine, the HTTP client and server and the JDBC driver as it has
-        // the compressor. The first (cold) pipeline pass is printed too.
-        compressOnly(compressor, corpus, threads);
-        double cold = pipeline(corpus, threads);
-        System.out.println(String.format(Locale.ROOT, "warm-up: pipeline, cold, over the corpus: %.2f images/s", cold));
-        List<Double> compressRates = new ArrayList<>();
-        List<Double> pipelineRates = new ArrayList<>();
-        for (int round = 1; round <= rounds; round++) {
-            double compressOnly = compressOnly(compressor, images, threads);
-            double pipeline = pipeline(images, threads);
-            compressRates.add(compressOnly);
-            pipelineRates.add(pipeline);
+        Path dir = Files.createTempDirectory("imgpipe-pipeline-bench");
+        try (Pipeline pipeline = new Pipeline(dir, threads)) {
+            // Both sides are warmed up the same way, alternating unmeasured rounds, so that the JIT
+            // has compiled the engine, the HTTP client and server and the JDBC driver as it has the
+            // compressor. The first request on the fresh engine is printed: that is a cold start.
+            for (int round = 1; round <= warmups; round++) {
+                double compressOnly = compressOnly(compressor, images, threads);
+                double piped = pipeline.run(images);
+                System.out.println(String.format(Locale.ROOT,
+                        "warm-up %d (not counted): compress-only %.2f images/s, pipeline %.2f images/s%s",
+                        round, compressOnly, piped, round == 1 ? " (the engine's first request: cold)" : ""));
+            }
+            List<Double> compressRates = new ArrayList<>();
+            List<Double> pipelineRates = new ArrayList<>();
+            for (int round = 1; round <= rounds; round++) {
+                double compressOnly = compressOnly(compressor, images, threads);
+                double piped = pipeline.run(images);
+                compressRates.add(compressOnly);
+                pipelineRates.add(piped);
+                System.out.println(String.format(Locale.ROOT,
+                        "round %d: compress-only %.2f images/s, pipeline (SQLite + file store, loopback HTTP) %.2f images/s (%.2f)",
+                        round, compressOnly, piped, piped / compressOnly));
+            }
+            double compressMedian = median(compressRates);
+            double pipelineMedian = median(pipelineRates);
             System.out.println(String.format(Locale.ROOT,
-                    "round %d: compress-only %.2f images/s, pipeline (SQLite + file store, loopback HTTP) %.2f images/s (%.2f)",
-                    round, compressOnly, pipeline, pipeline / compressOnly));
+                    "median of %d rounds: compress-only %.2f images/s, pipeline %.2f images/s",
+                    rounds, compressMedian, pipelineMedian));
+            System.out.println(String.format(Locale.ROOT, "pipeline / compress-only = %.2f", pipelineMedian / compressMedian));
+        } finally {
+            try (Stream<Path> paths = Files.walk(dir)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
         }
-        double compressMedian = median(compressRates);
-        double pipelineMedian = median(pipelineRates);
-        System.out.println(String.format(Locale.ROOT, "median of %d rounds: compress-only %.2f images/s, pipeline %.2f images/s",
-                rounds, compressMedian, pipelineMedian));
-        System.out.println(String.format(Locale.ROOT, "pipeline / compress-only = %.2f", pipelineMedian / compressMedian));
     }
 
     private static double median(List<Double> values) {
@@ -138,44 +156,61 @@ public final class PipelineBenchmark {
         }
     }
 
-    private static double pipeline(List<byte[]> images, int threads) throws Exception {
-        Path dir = Files.createTempDirectory("imgpipe-pipeline-bench");
-        try (TestHttpServer server = TestHttpServer.start();
-             SqlProductRepository repository = SqlProductRepository.builder(
-                     SqlRepositoryConfig.forSqliteFile(dir.resolve("imgpipe.db"))).build();
-             HttpImageFetcher fetcher = new HttpImageFetcher(FetcherConfig.defaults()
-                     .withAddressPolicy(AddressPolicy.publicOnlyAnd("127.0.0.1/32")))) {
-            StringBuilder csv = new StringBuilder("S. No.,Product Name,Input Image Urls\n");
-            for (int i = 0; i < images.size(); i++) {
-                String path = "/corpus/" + i + ".jpg";
-                server.serve(path, Reply.ok("image/jpeg", images.get(i)));
-                csv.append(i + 1).append(",Photo ").append(i + 1).append(',').append(server.url(path)).append('\n');
-            }
-            CountDownLatch done = new CountDownLatch(1);
-            try (ProcessingEngine engine = ProcessingEngine.builder()
+    /**
+     * One engine on one SQLite file, file store, fetcher and image server, started once and kept
+     * for every round, as a server keeps its engine: each round is one new request whose URLs
+     * no earlier round used.
+     */
+    private static final class Pipeline implements AutoCloseable {
+
+        private final TestHttpServer server = TestHttpServer.start();
+        private final SqlProductRepository repository;
+        private final HttpImageFetcher fetcher;
+        private final ProcessingEngine engine;
+        private final BlockingQueue<String> finished = new LinkedBlockingQueue<>();
+        private int requests;
+
+        Pipeline(Path dir, int threads) {
+            repository = SqlProductRepository.builder(SqlRepositoryConfig.forSqliteFile(dir.resolve("imgpipe.db"))).build();
+            fetcher = new HttpImageFetcher(FetcherConfig.defaults().withAddressPolicy(AddressPolicy.publicOnlyAnd("127.0.0.1/32")));
+            engine = ProcessingEngine.builder()
                     .repository(repository)
                     .objectStore(new FileSystemObjectStore(new FileSystemStoreConfig(dir.resolve("images"),
                             URI.create("http://localhost:8080/files/"))))
                     .fetcher(fetcher)
                     .config(EngineConfig.builder().cpuConcurrency(threads).build())
-                    .onCompletion(request -> done.countDown())
-                    .build()) {
-                engine.start();
-                long start = System.nanoTime();
-                String id = engine.submit(new ByteArrayInputStream(csv.toString().getBytes(StandardCharsets.UTF_8)));
-                if (!done.await(30, TimeUnit.MINUTES)) {
-                    throw new IllegalStateException("the request did not finish within 30 minutes");
-                }
-                double seconds = (System.nanoTime() - start) / 1e9;
-                RequestStatus status = engine.status(id).orElseThrow();
-                if (status.status() != Status.COMPLETED) {
-                    throw new IllegalStateException("the request ended " + status.status() + ": " + status.progress());
-                }
-                return images.size() / seconds;
+                    .onCompletion(request -> finished.add(request.requestId()))
+                    .build();
+            engine.start();
+        }
+
+        /** Submits the images as one request (one image per row) and times it from submit to completion. */
+        double run(List<byte[]> images) throws Exception {
+            int request = ++requests;
+            StringBuilder csv = new StringBuilder("S. No.,Product Name,Input Image Urls\n");
+            for (int i = 0; i < images.size(); i++) {
+                String path = "/corpus/" + request + "/" + i + ".jpg";
+                server.serve(path, Reply.ok("image/jpeg", images.get(i)));
+                csv.append(i + 1).append(",Photo ").append(i + 1).append(',').append(server.url(path)).append('\n');
             }
-        } finally {
-            try (Stream<Path> paths = Files.walk(dir)) {
-                paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            long start = System.nanoTime();
+            String id = engine.submit(new ByteArrayInputStream(csv.toString().getBytes(StandardCharsets.UTF_8)));
+            String done = finished.poll(30, TimeUnit.MINUTES);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            if (!id.equals(done)) {
+                throw new IllegalStateException("request " + id + " did not finish within 30 minutes (finished: " + done + ")");
+            }
+            RequestStatus status = engine.status(id).orElseThrow();
+            if (status.status() != Status.COMPLETED) {
+                throw new IllegalStateException("the request ended " + status.status() + ": " + status.progress());
+            }
+            return images.size() / seconds;
+        }
+
+        @Override
+        public void close() {
+            try (server; repository; fetcher) {
+                engine.close();
             }
         }
     }

@@ -43,7 +43,7 @@ class PostgresRepositoryBehaviourIT extends SqlRepositoryBehaviourTests {
 
         SqlProductRepository repository = open();
 
-        assertThat(repository.schemaVersion()).isEqualTo("1");
+        assertThat(repository.schemaVersion()).isEqualTo("2");
         repository.create(request("req-1", T0, 1));
         assertThat(repository.findRequest("req-1")).isPresent();
     }

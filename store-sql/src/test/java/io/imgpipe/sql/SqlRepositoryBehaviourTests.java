@@ -54,7 +54,7 @@ abstract class SqlRepositoryBehaviourTests {
 
     @Test
     void anEmptyDatabaseIsMigratedToTheLatestVersion() {
-        assertThat(open().schemaVersion()).isEqualTo("1");
+        assertThat(open().schemaVersion()).isEqualTo("2");
     }
 
     @Test
@@ -66,7 +66,7 @@ abstract class SqlRepositoryBehaviourTests {
 
         SqlProductRepository again = open();
 
-        assertThat(again.schemaVersion()).isEqualTo("1");
+        assertThat(again.schemaVersion()).isEqualTo("2");
         assertThat(again.findRequest("req-1").orElseThrow().progress().completed()).isEqualTo(1);
         assertThat(again.claim("w2", 10, T0, LEASE)).hasSize(2);
     }

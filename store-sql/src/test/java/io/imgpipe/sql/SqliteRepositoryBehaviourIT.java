@@ -14,6 +14,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,7 +39,7 @@ class SqliteRepositoryBehaviourIT extends SqlRepositoryBehaviourTests {
              Statement statement = connection.createStatement()) {
             assertThat(single(statement, "PRAGMA journal_mode")).isEqualTo("wal");
             assertThat(single(statement, "SELECT version FROM " + Migrations.HISTORY_TABLE + " WHERE success = 1"
-                    + " ORDER BY installed_rank DESC LIMIT 1")).isEqualTo("1");
+                    + " ORDER BY installed_rank DESC LIMIT 1")).isEqualTo("2");
         }
     }
 
@@ -50,6 +52,24 @@ class SqliteRepositoryBehaviourIT extends SqlRepositoryBehaviourTests {
         try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("behaviour.db"));
              Statement statement = connection.createStatement()) {
             assertThat(single(statement, "EXPLAIN QUERY PLAN " + claimQuery, 4)).contains("imgpipe_tasks_claimable");
+        }
+    }
+
+    @Test
+    void productsInSerialOrderArePagedThroughTheSerialIndexWithoutASort() throws Exception {
+        open();
+        String pageEnd = "SELECT serial_number, row_index FROM imgpipe_products WHERE request_seq = ?"
+                + " AND (serial_number, row_index) > (?, ?) ORDER BY serial_number, row_index LIMIT 1 OFFSET 999";
+
+        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("behaviour.db"));
+             Statement statement = connection.createStatement();
+             ResultSet plan = statement.executeQuery("EXPLAIN QUERY PLAN " + pageEnd)) {
+            List<String> steps = new ArrayList<>();
+            while (plan.next()) {
+                steps.add(plan.getString(4));
+            }
+            assertThat(steps).anyMatch(step -> step.contains("imgpipe_products_serial"));
+            assertThat(steps).noneMatch(step -> step.contains("TEMP B-TREE"));
         }
     }
 

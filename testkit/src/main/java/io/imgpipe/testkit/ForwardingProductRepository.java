@@ -53,6 +53,11 @@ public class ForwardingProductRepository implements ProductRepository {
     }
 
     @Override
+    public void forEachProductBySerialNumber(String requestId, Consumer<ProductRecord> action) {
+        delegate.forEachProductBySerialNumber(requestId, action);
+    }
+
+    @Override
     public List<ClaimedTask> claim(String owner, int limit, Instant now, Duration lease) {
         return delegate.claim(owner, limit, now, lease);
     }

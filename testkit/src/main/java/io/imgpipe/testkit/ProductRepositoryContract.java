@@ -37,6 +37,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -158,6 +159,72 @@ public abstract class ProductRepositoryContract {
         assertThat(products).extracting(ProductRecord::rowIndex).containsExactly(0, 1, 2);
         assertThat(products).extracting(ProductRecord::serialNumber).containsExactly(30L, 10L, 20L);
         assertThat(products).extracting(ProductRecord::productName).containsExactly("Thirty", "Ten", "Twenty");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nope", "../x", "{\"$ne\":null}", "", ".*", "req-1 ", "REQ-1", "req-1/../req-1"})
+    void productsOfUnknownOrMalformedIdAreNotStreamedBySerialNumber(String requestId) {
+        repository.create(requestWithImages("req-1", 1));
+        List<ProductRecord> streamed = new ArrayList<>();
+
+        repository.forEachProductBySerialNumber(requestId, streamed::add);
+
+        assertThat(streamed).isEmpty();
+    }
+
+    @Test
+    void productsBySerialNumberComeInSerialOrderWithTheSameImages() {
+        repository.create(newRequest("req-1")
+                .product(30, "Thirty", "https://img.example.com/30.jpg")
+                .product(10, "Ten", "https://img.example.com/10a.jpg", "https://img.example.com/10b.jpg")
+                .product(20, "Twenty", "https://img.example.com/20.jpg")
+                .build());
+        List<ProductRecord> bySerial = new ArrayList<>();
+
+        repository.forEachProductBySerialNumber("req-1", bySerial::add);
+
+        assertThat(bySerial).extracting(ProductRecord::serialNumber).containsExactly(10L, 20L, 30L);
+        assertThat(bySerial).extracting(ProductRecord::rowIndex).containsExactly(1, 2, 0);
+        assertThat(bySerial).containsExactlyInAnyOrderElementsOf(products("req-1"));
+    }
+
+    @Test
+    void productsWithTheSameSerialNumberComeInInputOrder() {
+        repository.create(newRequest("req-1")
+                .product(2, "Later", "https://img.example.com/a.jpg")
+                .product(1, "First", "https://img.example.com/b.jpg")
+                .product(2, "Second", "https://img.example.com/c.jpg")
+                .product(2, "Third", "https://img.example.com/d.jpg")
+                .build());
+        List<ProductRecord> bySerial = new ArrayList<>();
+
+        repository.forEachProductBySerialNumber("req-1", bySerial::add);
+
+        assertThat(bySerial).extracting(ProductRecord::productName).containsExactly("First", "Later", "Second", "Third");
+    }
+
+    @Test
+    void productsBySerialNumberOfALargeScrambledRequestComeEachOnceInOrderOnTheCallingThread() {
+        int count = 2_500;
+        NewRequestBuilder builder = newRequest("req-big");
+        for (int i = 0; i < count; i++) {
+            long serial = (i * 7_919L) % count + 1; // every serial from 1 to count once, far from input order
+            builder.product(serial, "Product " + serial, "https://img.example.com/big/" + i + ".jpg");
+        }
+        repository.create(builder.build());
+        Thread caller = Thread.currentThread();
+        List<ProductRecord> bySerial = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+
+        repository.forEachProductBySerialNumber("req-big", product -> {
+            threads.add(Thread.currentThread());
+            bySerial.add(product);
+        });
+
+        assertThat(threads).hasSize(count).containsOnly(caller);
+        assertThat(bySerial).extracting(ProductRecord::serialNumber)
+                .containsExactlyElementsOf(LongStream.rangeClosed(1, count).boxed().toList());
+        assertThat(bySerial).containsExactlyInAnyOrderElementsOf(products("req-big"));
     }
 
     @Test
