@@ -152,22 +152,24 @@ final class RequestReader {
     }
 
     /**
-     * {@return the next page of products with their images, by serial number then row index}
-     *
-     * @param after the key of the last product of the previous page, or {@link SerialKey#FIRST}
+     * {@return the key of the last product of the page that starts after {@code after}, in
+     *     serial-number order, or empty if fewer than a page's products are left (the page then
+     *     runs to the end)}
      */
-    List<ProductRecord> productPageBySerial(Connection connection, long requestSeq, SerialKey after) throws SQLException {
-        SerialKey last = SerialKey.LAST;
+    Optional<SerialKey> pageEndBySerial(Connection connection, long requestSeq, SerialKey after) throws SQLException {
         try (PreparedStatement end = connection.prepareStatement(serialPageEnd)) {
             end.setLong(1, requestSeq);
             end.setLong(2, after.serialNumber());
             end.setInt(3, after.rowIndex());
             try (ResultSet rows = end.executeQuery()) {
-                if (rows.next()) {
-                    last = new SerialKey(rows.getLong(1), rows.getInt(2));
-                }
+                return rows.next() ? Optional.of(new SerialKey(rows.getLong(1), rows.getInt(2))) : Optional.empty();
             }
         }
+    }
+
+    /** {@return the products after {@code after} up to {@code last}, by serial number then row index, with their images} */
+    List<ProductRecord> productsBySerial(Connection connection, long requestSeq, SerialKey after, SerialKey last)
+            throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(serialPage)) {
             select.setLong(1, requestSeq);
             select.setLong(2, after.serialNumber());

@@ -64,6 +64,7 @@ public final class SqlProductRepository implements ProductRepository {
     private final RequestReader reader;
     private final RequestLifecycle lifecycle;
     private final Notifications notifications;
+    private final SerialPageReader serialPages;
     private volatile boolean closed;
 
     private SqlProductRepository(Database database, Tables tables, String schemaVersion) {
@@ -80,6 +81,7 @@ public final class SqlProductRepository implements ProductRepository {
         this.reader = new RequestReader(tables, dialect, counts);
         this.lifecycle = new RequestLifecycle(tables, dialect, reader, counts);
         this.notifications = new Notifications(tables, dialect, reader);
+        this.serialPages = new SerialPageReader(database, reader);
     }
 
     /**
@@ -156,8 +158,9 @@ public final class SqlProductRepository implements ProductRepository {
      * {@inheritDoc}
      *
      * <p>Products are read in pages of 1,000 through an index on serial numbers, each page in a
-     * transaction of its own, and the action is called between reads, holding no connection: each
-     * product is consistent in itself, and products read later may show later task writes.
+     * transaction of its own, the next two read on this repository's page threads while the action
+     * runs (the action itself runs on the calling thread): each product is consistent in itself,
+     * and products read later may show later task writes.
      */
     @Override
     public void forEachProductBySerialNumber(String requestId, Consumer<ProductRecord> action) {
@@ -171,17 +174,7 @@ public final class SqlProductRepository implements ProductRepository {
         if (row.isEmpty()) {
             return;
         }
-        long seq = row.get().seq();
-        RequestReader.SerialKey after = RequestReader.SerialKey.FIRST;
-        while (true) {
-            RequestReader.SerialKey from = after;
-            List<ProductRecord> page = database.read(what, connection -> reader.productPageBySerial(connection, seq, from));
-            page.forEach(action);
-            if (page.size() < RequestReader.PRODUCTS_PER_PAGE) {
-                return;
-            }
-            after = RequestReader.SerialKey.of(page.get(page.size() - 1));
-        }
+        serialPages.forEach(what, row.get().seq(), action);
     }
 
     /**
@@ -438,6 +431,7 @@ public final class SqlProductRepository implements ProductRepository {
     @Override
     public void close() {
         closed = true;
+        serialPages.close();
         database.close();
     }
 

@@ -14,6 +14,7 @@ import io.imgpipe.local.FileSystemStoreConfig;
 import io.imgpipe.testkit.TestHttpServer;
 import io.imgpipe.testkit.TestHttpServer.Reply;
 import java.io.ByteArrayInputStream;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,34 +45,47 @@ import java.util.stream.Stream;
  * to the completion of the request (fetch, probe, compress, store the file, record).
  * Compress-only: the same images compressed by {@link ThumbnailatorCompressor} (the engine's
  * default compressor) on as many threads, each taking the next image, timed from first to last.
- * Both are warmed up alike by {@code warmups} unmeasured rounds, alternating, whose figures are
- * printed (the first pipeline round is the engine's first request: a cold start); then
- * {@code rounds} rounds alternate compress-only and the pipeline, and the ratio is that of the
- * medians.
+ * The engine's first request (a cold start) is printed, not counted. Then the pipeline is warmed
+ * up until the JIT is quiet (it compiled for under 1% of the CPU time of 3 rounds in a row, or
+ * after {@code maxWarmups} rounds): the per-image code of the HTTP client and server, the JDBC
+ * driver and the engine runs only a few hundred times a round, so the compiler keeps compiling it
+ * for about a hundred rounds, a cost a long-running server pays once; the compressor, whose code
+ * runs millions of times a round, gets 3 rounds. Then {@code rounds} rounds alternate
+ * compress-only and the pipeline, each printed with the JIT's compile time during it, and the
+ * ratio is that of the medians.
  *
  * <pre>
  * mvn -B -q -pl store-sql -am test-compile dependency:build-classpath \
  *     -Dmdep.outputFile=/tmp/imgpipe-sql-bench.cp -Dmdep.includeScope=test
  * java -Xmx2g -cp store-sql/target/test-classes:store-sql/target/classes:$(cat /tmp/imgpipe-sql-bench.cp) \
  *     io.imgpipe.sql.PipelineBenchmark [corpusDir (default ../shared/corpus) [copies (default 3) [rounds (default 8)
- *         [warmups (default 4)]]]]
+ *         [maxWarmups (default 150)]]]]
  * </pre>
  */
 public final class PipelineBenchmark {
 
+    /** A warm-up round is quiet when the JIT compiled for less than this share of its CPU time. */
+    private static final double QUIET_JIT_SHARE = 0.01;
+    /** Quiet warm-up rounds in a row that end the warm-up. */
+    private static final int QUIET_ROUNDS = 3;
+
     private PipelineBenchmark() {
+    }
+
+    private static long jitMillis() {
+        return ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
     }
 
     /**
      * Runs the benchmark.
      *
-     * @param args corpus directory, copies of each photo, measured rounds, warm-up rounds
+     * @param args corpus directory, copies of each photo, measured rounds, most pipeline warm-up rounds
      */
     public static void main(String[] args) throws Exception {
         Path corpusDir = Path.of(args.length > 0 ? args[0] : "../shared/corpus");
         int copies = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 8;
-        int warmups = args.length > 3 ? Integer.parseInt(args[3]) : 4;
+        int maxWarmups = args.length > 3 ? Integer.parseInt(args[3]) : 150;
         int threads = Runtime.getRuntime().availableProcessors();
         List<byte[]> corpus = new ArrayList<>();
         try (Stream<Path> files = Files.list(corpusDir)) {
@@ -91,26 +105,51 @@ public final class PipelineBenchmark {
                 corpus.size(), copies, images.size(), threads));
         Path dir = Files.createTempDirectory("imgpipe-pipeline-bench");
         try (Pipeline pipeline = new Pipeline(dir, threads)) {
-            // Both sides are warmed up the same way, alternating unmeasured rounds, so that the JIT
-            // has compiled the engine, the HTTP client and server and the JDBC driver as it has the
-            // compressor. The first request on the fresh engine is printed: that is a cold start.
-            for (int round = 1; round <= warmups; round++) {
-                double compressOnly = compressOnly(compressor, images, threads);
+            // The first request on the fresh engine is a cold start: printed, not counted. Then
+            // the pipeline is warmed until the JIT is quiet: per-image code (HTTP client and
+            // server, JDBC, the engine) runs only a few hundred times a round, so the compiler
+            // keeps compiling it for a hundred rounds or so, which a long-running server pays once.
+            // The compressor is warmed alike (its code runs millions of times a round).
+            long jit = jitMillis();
+            double cold = pipeline.run(images);
+            System.out.println(String.format(Locale.ROOT,
+                    "cold start: the engine's first request %.2f images/s (JIT %d ms during it)", cold, jitMillis() - jit));
+            int quietRounds = 0;
+            int warmup = 0;
+            while (warmup < maxWarmups && quietRounds < QUIET_ROUNDS) {
+                warmup++;
+                jit = jitMillis();
+                long started = System.nanoTime();
                 double piped = pipeline.run(images);
-                System.out.println(String.format(Locale.ROOT,
-                        "warm-up %d (not counted): compress-only %.2f images/s, pipeline %.2f images/s%s",
-                        round, compressOnly, piped, round == 1 ? " (the engine's first request: cold)" : ""));
+                long compiled = jitMillis() - jit;
+                boolean quiet = compiled * 1e6 < QUIET_JIT_SHARE * threads * (System.nanoTime() - started);
+                quietRounds = quiet ? quietRounds + 1 : 0;
+                if (warmup % 10 == 0 || quiet) {
+                    System.out.println(String.format(Locale.ROOT, "warm-up %d: pipeline %.2f images/s, JIT %d ms%s",
+                            warmup, piped, compiled, quiet ? " (quiet)" : ""));
+                }
             }
+            for (int round = 0; round < 3; round++) {
+                compressOnly(compressor, images, threads);
+            }
+            System.out.println(String.format(Locale.ROOT, "warmed up: %d pipeline rounds (%s), 3 compress-only rounds",
+                    warmup, quietRounds >= QUIET_ROUNDS ? "until the JIT was quiet in " + QUIET_ROUNDS + " rounds running"
+                            : "the most allowed; the JIT was still compiling"));
             List<Double> compressRates = new ArrayList<>();
             List<Double> pipelineRates = new ArrayList<>();
             for (int round = 1; round <= rounds; round++) {
+                jit = jitMillis();
                 double compressOnly = compressOnly(compressor, images, threads);
+                long compressJit = jitMillis() - jit;
+                jit = jitMillis();
                 double piped = pipeline.run(images);
+                long pipelineJit = jitMillis() - jit;
                 compressRates.add(compressOnly);
                 pipelineRates.add(piped);
                 System.out.println(String.format(Locale.ROOT,
-                        "round %d: compress-only %.2f images/s, pipeline (SQLite + file store, loopback HTTP) %.2f images/s (%.2f)",
-                        round, compressOnly, piped, piped / compressOnly));
+                        "round %d: compress-only %.2f images/s (JIT %d ms), pipeline (SQLite + file store, loopback HTTP)"
+                                + " %.2f images/s (JIT %d ms) (%.2f)",
+                        round, compressOnly, compressJit, piped, pipelineJit, piped / compressOnly));
             }
             double compressMedian = median(compressRates);
             double pipelineMedian = median(pipelineRates);

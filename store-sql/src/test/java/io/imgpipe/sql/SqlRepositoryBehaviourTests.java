@@ -1,7 +1,10 @@
 package io.imgpipe.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import io.imgpipe.RepositoryException;
 import io.imgpipe.Status;
 import io.imgpipe.spi.ClaimedTask;
 import io.imgpipe.spi.ImageOutput;
@@ -203,6 +206,50 @@ abstract class SqlRepositoryBehaviourTests {
     }
 
     /** A request of {@code images} products with one image each, task ids {@code t1, t2, ...}. */
+    @Test
+    void productsBySerialNumberComeInOrderAcrossPagesReadAhead() {
+        SqlProductRepository repository = open();
+        repository.create(request("req-pages", T0, 3 * RequestReader.PRODUCTS_PER_PAGE + 17));
+        List<Long> serials = new ArrayList<>();
+
+        repository.forEachProductBySerialNumber("req-pages", product -> serials.add(product.serialNumber()));
+
+        assertThat(serials).hasSize(3 * RequestReader.PRODUCTS_PER_PAGE + 17).isSorted().doesNotHaveDuplicates();
+    }
+
+    @Test
+    void anActionThatFailsStopsTheReadAndTheRepositoryGoesOn() {
+        SqlProductRepository repository = open();
+        repository.create(request("req-pages", T0, 3 * RequestReader.PRODUCTS_PER_PAGE));
+        IllegalStateException stop = new IllegalStateException("the client went away");
+        int[] seen = {0};
+
+        assertThatThrownBy(() -> repository.forEachProductBySerialNumber("req-pages", product -> {
+            if (++seen[0] == 5) {
+                throw stop;
+            }
+        })).isSameAs(stop);
+
+        assertThat(seen[0]).isEqualTo(5);
+        int[] again = {0};
+        repository.forEachProductBySerialNumber("req-pages", product -> again[0]++);
+        assertThat(again[0]).isEqualTo(3 * RequestReader.PRODUCTS_PER_PAGE);
+    }
+
+    @Test
+    void closingTheRepositoryStopsItsPageThreads() {
+        SqlProductRepository repository = open();
+        repository.create(request("req-pages", T0, 2 * RequestReader.PRODUCTS_PER_PAGE + 1));
+        repository.forEachProductBySerialNumber("req-pages", product -> { });
+
+        repository.close();
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(thread -> thread.getName().startsWith("imgpipe-sql-pages-") && thread.isAlive()));
+        assertThatThrownBy(() -> repository.forEachProductBySerialNumber("req-pages", product -> { }))
+                .isInstanceOf(RepositoryException.class);
+    }
+
     static NewRequest request(String requestId, Instant createdAt, int images) {
         List<NewTask> tasks = new ArrayList<>();
         List<NewProduct> products = new ArrayList<>();

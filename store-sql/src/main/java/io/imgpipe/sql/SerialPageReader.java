@@ -1,0 +1,106 @@
+package io.imgpipe.sql;
+
+import io.imgpipe.RepositoryException;
+import io.imgpipe.sql.RequestReader.SerialKey;
+import io.imgpipe.spi.ProductRecord;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * Reads a request's products in serial-number order a page at a time, each page in a transaction
+ * of its own, with the next {@value #PAGES_AHEAD} pages read on this repository's page threads
+ * while the caller hands the current one over: finding where a page ends is a short walk of the
+ * serial-number index, so the pages' bounds are known before their (much longer) reads start, and
+ * the reads overlap each other and the caller's work. Thread-safe; {@link #close()} stops the
+ * page threads.
+ */
+final class SerialPageReader implements AutoCloseable {
+
+    /** Pages read ahead of the one being handed over. */
+    static final int PAGES_AHEAD = 2;
+    private static final AtomicInteger THREADS = new AtomicInteger();
+
+    private final Database database;
+    private final RequestReader reader;
+    private final ThreadPoolExecutor pageThreads;
+
+    SerialPageReader(Database database, RequestReader reader) {
+        this.database = database;
+        this.reader = reader;
+        this.pageThreads = new ThreadPoolExecutor(PAGES_AHEAD, PAGES_AHEAD, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                runnable -> {
+                    Thread thread = new Thread(runnable, "imgpipe-sql-pages-" + THREADS.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        pageThreads.allowCoreThreadTimeOut(true);
+    }
+
+    /**
+     * Calls {@code action} with every product of the request, by serial number then row index, on
+     * the calling thread.
+     *
+     * @param what what is being done, for error messages
+     * @param requestSeq the request
+     * @param action called once per product
+     */
+    void forEach(String what, long requestSeq, Consumer<ProductRecord> action) {
+        Deque<Future<List<ProductRecord>>> pages = new ArrayDeque<>();
+        SerialKey after = SerialKey.FIRST;
+        boolean more = true;
+        try {
+            while (more || !pages.isEmpty()) {
+                while (more && pages.size() <= PAGES_AHEAD) {
+                    SerialKey from = after;
+                    Optional<SerialKey> end = database.read(what, connection -> reader.pageEndBySerial(connection, requestSeq, from));
+                    SerialKey last = end.orElse(SerialKey.LAST);
+                    pages.add(submit(what, () -> database.read(what,
+                            connection -> reader.productsBySerial(connection, requestSeq, from, last))));
+                    more = end.isPresent();
+                    after = last;
+                }
+                await(what, pages.poll()).forEach(action);
+            }
+        } finally {
+            pages.forEach(page -> page.cancel(true));
+        }
+    }
+
+    /** Stops the page threads; reads in progress fail. Idempotent. */
+    @Override
+    public void close() {
+        pageThreads.shutdownNow();
+    }
+
+    private Future<List<ProductRecord>> submit(String what, java.util.concurrent.Callable<List<ProductRecord>> read) {
+        try {
+            return pageThreads.submit(read);
+        } catch (RejectedExecutionException e) {
+            throw new RepositoryException(what + " failed: the repository is closed", e, false);
+        }
+    }
+
+    private static List<ProductRecord> await(String what, Future<List<ProductRecord>> page) {
+        try {
+            return page.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RepositoryException(what + " was interrupted", e, true);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw new RepositoryException(what + " failed: " + e.getCause(), e.getCause(), true);
+        }
+    }
+}
