@@ -7,6 +7,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -18,11 +19,11 @@ import java.util.function.Consumer;
 
 /**
  * Reads a request's products in serial-number order a page at a time, each page in a transaction
- * of its own, with the next {@value #PAGES_AHEAD} pages read on this repository's page threads
- * while the caller hands the current one over: finding where a page ends is a short walk of the
- * serial-number index, so the pages' bounds are known before their (much longer) reads start, and
- * the reads overlap each other and the caller's work. Thread-safe; {@link #close()} stops the
- * page threads.
+ * of its own. A request of one page is read on the caller's thread. A longer one has its pages
+ * read on this repository's page threads, up to {@value #PAGES_AHEAD} ahead of the one the caller
+ * is handing over: finding where a page ends is a short walk of the serial-number index, so the
+ * pages' bounds are known before their (much longer) reads start, and the reads overlap each other
+ * and the caller's work. Thread-safe; {@link #close()} stops the page threads.
  */
 final class SerialPageReader implements AutoCloseable {
 
@@ -55,25 +56,44 @@ final class SerialPageReader implements AutoCloseable {
      * @param action called once per product
      */
     void forEach(String what, long requestSeq, Consumer<ProductRecord> action) {
+        Optional<SerialKey> firstEnd = pageEnd(what, requestSeq, SerialKey.FIRST);
+        if (firstEnd.isEmpty()) {
+            // one page (most requests): read here, without queueing behind other statuses' pages
+            database.read(what, connection -> reader.productsBySerial(connection, requestSeq, SerialKey.FIRST, SerialKey.LAST))
+                    .forEach(action);
+            return;
+        }
         Deque<Future<List<ProductRecord>>> pages = new ArrayDeque<>();
         SerialKey after = SerialKey.FIRST;
-        boolean more = true;
+        Optional<SerialKey> end = firstEnd;
         try {
-            while (more || !pages.isEmpty()) {
-                while (more && pages.size() <= PAGES_AHEAD) {
-                    SerialKey from = after;
-                    Optional<SerialKey> end = database.read(what, connection -> reader.pageEndBySerial(connection, requestSeq, from));
-                    SerialKey last = end.orElse(SerialKey.LAST);
-                    pages.add(submit(what, () -> database.read(what,
-                            connection -> reader.productsBySerial(connection, requestSeq, from, last))));
-                    more = end.isPresent();
-                    after = last;
+            while (true) {
+                SerialKey from = after;
+                SerialKey last = end.orElse(SerialKey.LAST);
+                pages.add(submit(what, () -> database.read(what,
+                        connection -> reader.productsBySerial(connection, requestSeq, from, last))));
+                if (end.isEmpty()) {
+                    break;
                 }
+                after = last;
+                if (pages.size() > PAGES_AHEAD) {
+                    await(what, pages.poll()).forEach(action);
+                }
+                end = pageEnd(what, requestSeq, after);
+            }
+            while (!pages.isEmpty()) {
                 await(what, pages.poll()).forEach(action);
             }
         } finally {
-            pages.forEach(page -> page.cancel(true));
+            // pages not started yet are dropped; one being read finishes (a page at most) and is
+            // discarded, rather than interrupting a JDBC call, which some drivers answer by
+            // closing the connection
+            pages.forEach(page -> page.cancel(false));
         }
+    }
+
+    private Optional<SerialKey> pageEnd(String what, long requestSeq, SerialKey after) {
+        return database.read(what, connection -> reader.pageEndBySerial(connection, requestSeq, after));
     }
 
     /** Stops the page threads; reads in progress fail. Idempotent. */
@@ -82,7 +102,7 @@ final class SerialPageReader implements AutoCloseable {
         pageThreads.shutdownNow();
     }
 
-    private Future<List<ProductRecord>> submit(String what, java.util.concurrent.Callable<List<ProductRecord>> read) {
+    private Future<List<ProductRecord>> submit(String what, Callable<List<ProductRecord>> read) {
         try {
             return pageThreads.submit(read);
         } catch (RejectedExecutionException e) {
