@@ -171,7 +171,7 @@ class EngineStatusStreamTest {
         engine.close();
 
         assertThatThrownBy(() -> stream.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
-                .hasMessageContaining("interrupted");
+                .hasCauseInstanceOf(RepositoryException.class).hasMessageContaining("interrupted");
     }
 
     private String submit(String csv) {

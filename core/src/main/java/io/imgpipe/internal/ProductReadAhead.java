@@ -1,5 +1,6 @@
 package io.imgpipe.internal;
 
+import io.imgpipe.RepositoryException;
 import io.imgpipe.spi.ProductRecord;
 import io.imgpipe.spi.ProductRepository;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -24,7 +25,7 @@ final class ProductReadAhead implements AutoCloseable {
     private final BlockingQueue<Object> queue;
     private volatile boolean closed;
     private volatile boolean readerDone;
-    private volatile RuntimeException failure;
+    private volatile Throwable failure;
 
     private ProductReadAhead(String requestId, int capacity) {
         this.requestId = requestId;
@@ -50,7 +51,9 @@ final class ProductReadAhead implements AutoCloseable {
     /**
      * {@return the next product, or {@code null} after the last}
      *
-     * @throws RuntimeException what the repository threw while reading (a {@code RepositoryException}, usually)
+     * @throws RuntimeException what the repository threw while reading (a {@code RepositoryException}, usually), or
+     *     a {@code RepositoryException} if the reader was interrupted
+     * @throws Error an error the repository threw while reading
      * @throws InterruptedException if interrupted while waiting
      */
     ProductRecord next() throws InterruptedException {
@@ -64,8 +67,15 @@ final class ProductReadAhead implements AutoCloseable {
                 return (ProductRecord) item;
             }
             if (done) {
-                throw failure != null ? failure
-                        : new IllegalStateException("the products of request " + requestId + " stopped before the last");
+                Throwable cause = failure;
+                if (cause instanceof RuntimeException runtime) {
+                    throw runtime;
+                }
+                if (cause instanceof Error error) {
+                    throw error;
+                }
+                throw new RepositoryException("reading the products of request " + requestId
+                        + " stopped before the last", cause, true);
             }
         }
     }
@@ -83,10 +93,11 @@ final class ProductReadAhead implements AutoCloseable {
             put(END);
         } catch (Stopped e) {
             if (!closed) {
-                failure = new IllegalStateException("reading the products of request " + requestId + " was interrupted");
+                failure = new RepositoryException("reading the products of request " + requestId
+                        + " was interrupted (the engine is closing)", null, true);
             }
-        } catch (RuntimeException e) {
-            failure = e;
+        } catch (RuntimeException | Error e) {
+            failure = e; // handed to the consumer, which rethrows it on its own thread
         } finally {
             readerDone = true;
         }

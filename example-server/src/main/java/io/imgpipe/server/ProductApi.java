@@ -128,7 +128,8 @@ final class ProductApi {
     /**
      * {@code GET /product/status/{requestId}}: the request with its products ordered by serial
      * number, streamed as the engine reads them; {@code 404} for an unknown or malformed id;
-     * {@code 500} if the repository fails before the body has started (after, the body is cut short).
+     * {@code 500} if the repository fails before any of the body was sent (after, the transfer is
+     * aborted, so no client takes a short body for a whole one).
      *
      * @param ctx the exchange
      */
@@ -145,27 +146,30 @@ final class ProductApi {
         boolean found;
         try {
             found = engine.streamStatus(requestId, json);
+            if (found) {
+                json.finish();
+            }
         } catch (IOException e) {
+            if (ctx.res().isCommitted()) {
+                log.info("writing the status of request {} stopped after part of it was sent: {}", requestId, e.toString());
+                abort(ctx, e);
+                return;
+            }
             throw new UncheckedIOException("writing the status of request " + requestId + " failed", e);
         } catch (RuntimeException e) {
-            if (json.started()) {
-                log.error("reading the status of request {} failed after its body had started; the response is cut short",
+            if (ctx.res().isCommitted()) {
+                log.error("reading the status of request {} failed after part of it was sent; the transfer is aborted",
                         requestId, e);
                 abort(ctx, e);
                 return;
             }
             log.error("reading the status of request {} failed", requestId, e);
+            ctx.res().resetBuffer(); // what was buffered of the body never reached the client
             ctx.status(HttpStatus.INTERNAL_SERVER_ERROR).json(ErrorBody.of("Failed to fetch status"));
             return;
         }
         if (!found) {
             ctx.status(HttpStatus.NOT_FOUND).json(ErrorBody.of(NOT_FOUND));
-            return;
-        }
-        try {
-            json.finish();
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing the status of request " + requestId + " failed", e);
         }
     }
 
@@ -177,6 +181,8 @@ final class ProductApi {
         ServletContextRequest request = ServletContextRequest.getServletContextRequest(ctx.req());
         if (request != null) {
             request.getServletChannel().abort(cause);
+        } else {
+            log.warn("could not abort the exchange of {}: the client may see a short body end normally", ctx.path());
         }
     }
 

@@ -31,8 +31,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code GET /product/status/{id}} when the repository fails: a {@code 500} before the body has
- * started, a transfer that fails (never a {@code 200} that looks whole) once it has.
+ * {@code GET /product/status/{id}} when the repository fails: a {@code 500} while none of the body
+ * has been sent, a transfer that fails (never a {@code 200} that looks whole) once some has.
  */
 class StatusStreamFailureTest {
 
@@ -86,6 +86,16 @@ class StatusStreamFailureTest {
     @Test
     void aFailureBeforeTheBodyIsA500WithAnErrorBody() throws Exception {
         repository.failFind = true;
+
+        HttpResponse<String> response = get();
+
+        assertThat(response.statusCode()).isEqualTo(500);
+        assertThat(Json.MAPPER.readTree(response.body()).get("error").asText()).isEqualTo("Failed to fetch status");
+    }
+
+    @Test
+    void aFailureInTheFirstProductsIsStillA500BecauseNothingWasSentYet() throws Exception {
+        repository.failAfterProducts = 0;
 
         HttpResponse<String> response = get();
 

@@ -8,6 +8,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -96,10 +97,17 @@ final class SerialPageReader implements AutoCloseable {
         return database.read(what, connection -> reader.pageEndBySerial(connection, requestSeq, after));
     }
 
-    /** Stops the page threads; reads in progress fail. Idempotent. */
+    /**
+     * Stops the page threads: pages not started yet are cancelled, so a caller waiting for one
+     * gets a {@link RepositoryException} instead of waiting for ever. Idempotent.
+     */
     @Override
     public void close() {
-        pageThreads.shutdownNow();
+        for (Runnable queued : pageThreads.shutdownNow()) {
+            if (queued instanceof Future<?> page) {
+                page.cancel(false);
+            }
+        }
     }
 
     private Future<List<ProductRecord>> submit(String what, Callable<List<ProductRecord>> read) {
@@ -113,6 +121,8 @@ final class SerialPageReader implements AutoCloseable {
     private static List<ProductRecord> await(String what, Future<List<ProductRecord>> page) {
         try {
             return page.get();
+        } catch (CancellationException e) {
+            throw new RepositoryException(what + " failed: the repository was closed", e, false);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RepositoryException(what + " was interrupted", e, true);

@@ -2,7 +2,6 @@ package io.imgpipe.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 import io.imgpipe.RepositoryException;
 import io.imgpipe.Status;
@@ -22,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -205,7 +205,6 @@ abstract class SqlRepositoryBehaviourTests {
         return new ImageOutput(URI.create("https://cdn.example.com/x.jpg"), 2_000, 1_000, 40, 30);
     }
 
-    /** A request of {@code images} products with one image each, task ids {@code t1, t2, ...}. */
     @Test
     void productsBySerialNumberComeInOrderAcrossPagesReadAhead() {
         SqlProductRepository repository = open();
@@ -237,19 +236,50 @@ abstract class SqlRepositoryBehaviourTests {
     }
 
     @Test
-    void closingTheRepositoryStopsItsPageThreads() {
+    void closingTheRepositoryWhilePagesAreReadAheadEndsTheReadInsteadOfLeavingItWaiting() throws Exception {
         SqlProductRepository repository = open();
-        repository.create(request("req-pages", T0, 2 * RequestReader.PRODUCTS_PER_PAGE + 1));
-        repository.forEachProductBySerialNumber("req-pages", product -> { });
+        repository.create(request("req-pages", T0, 6 * RequestReader.PRODUCTS_PER_PAGE));
+        CountDownLatch firstProduct = new CountDownLatch(1);
+        CountDownLatch closed = new CountDownLatch(1);
+        ExecutorService caller = Executors.newSingleThreadExecutor();
+        try {
+            Future<Integer> read = caller.submit(() -> {
+                int[] seen = {0};
+                repository.forEachProductBySerialNumber("req-pages", product -> {
+                    if (seen[0]++ == 0) {
+                        firstProduct.countDown();
+                        awaitQuietly(closed); // the pages ahead are read or queued meanwhile
+                    }
+                });
+                return seen[0];
+            });
+            assertThat(firstProduct.await(30, TimeUnit.SECONDS)).isTrue();
 
-        repository.close();
+            repository.close();
+            closed.countDown();
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> Thread.getAllStackTraces().keySet().stream()
-                .noneMatch(thread -> thread.getName().startsWith("imgpipe-sql-pages-") && thread.isAlive()));
-        assertThatThrownBy(() -> repository.forEachProductBySerialNumber("req-pages", product -> { }))
-                .isInstanceOf(RepositoryException.class);
+            // the read either had every page by then or fails; it never waits for ever
+            try {
+                assertThat(read.get(30, TimeUnit.SECONDS)).isEqualTo(6 * RequestReader.PRODUCTS_PER_PAGE);
+            } catch (ExecutionException e) {
+                assertThat(e.getCause()).isInstanceOf(RepositoryException.class);
+            }
+            assertThatThrownBy(() -> repository.forEachProductBySerialNumber("req-pages", product -> { }))
+                    .isInstanceOf(RepositoryException.class);
+        } finally {
+            caller.shutdownNow();
+        }
     }
 
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A request of {@code images} products with one image each, task ids {@code t1, t2, ...}. */
     static NewRequest request(String requestId, Instant createdAt, int images) {
         List<NewTask> tasks = new ArrayList<>();
         List<NewProduct> products = new ArrayList<>();

@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -201,6 +202,23 @@ public abstract class ProductRepositoryContract {
         repository.forEachProductBySerialNumber("req-1", bySerial::add);
 
         assertThat(bySerial).extracting(ProductRecord::productName).containsExactly("First", "Later", "Second", "Third");
+    }
+
+    @Test
+    void productsSharingSerialNumbersAcrossPagesComeBySerialNumberThenInInputOrder() {
+        int count = 2_500;
+        NewRequestBuilder builder = newRequest("req-repeats");
+        for (int i = 0; i < count; i++) {
+            builder.product(3 - i % 3, "Row " + i, "https://img.example.com/repeats/" + i + ".jpg"); // 3, 2, 1, 3, 2, 1, ...
+        }
+        repository.create(builder.build());
+        List<ProductRecord> bySerial = new ArrayList<>();
+
+        repository.forEachProductBySerialNumber("req-repeats", bySerial::add);
+
+        List<ProductRecord> expected = new ArrayList<>(products("req-repeats"));
+        expected.sort(Comparator.comparingLong(ProductRecord::serialNumber).thenComparingInt(ProductRecord::rowIndex));
+        assertThat(bySerial).containsExactlyElementsOf(expected);
     }
 
     @Test
