@@ -148,6 +148,25 @@ public final class MongoProductRepository implements ProductRepository {
     /**
      * {@inheritDoc}
      *
+     * <p>Products are read in pages through an index on the request, serial number and row index,
+     * each page after the last product of the previous one, so the request is never held or sorted
+     * in memory; no cursor stays open while the action runs.
+     */
+    @Override
+    public void forEachProductBySerialNumber(String requestId, Consumer<ProductRecord> action) {
+        Objects.requireNonNull(action, "action");
+        ensureOpen();
+        if (requestId == null) {
+            return;
+        }
+        Optional<Document> request = call("finding request " + requestId, () -> lifecycle.visible(requestId));
+        request.ifPresent(doc -> run("reading the products of request " + requestId,
+                () -> pages.forEachBySerial(requestId, action)));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
      * <p>The open requests are read in turn order (skipping those known to have nothing claimable
      * before {@code now}) and each is asked for one task with a {@code findOneAndUpdate}, round
      * after round, so a claim of {@code k} tasks costs about {@code k} such updates, one probe per

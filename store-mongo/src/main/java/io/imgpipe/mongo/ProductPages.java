@@ -4,7 +4,9 @@ import static com.mongodb.client.model.Filters.eq;
 import static com.mongodb.client.model.Filters.in;
 
 import com.mongodb.client.model.BulkWriteOptions;
+import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
@@ -28,11 +30,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads a request's products page by page, joined with their tasks: a page is a run of product
- * {@code _id}s ({@code <requestId>/<ordinal>}, ordinals in input order) fetched with one
- * {@code $in} on {@code _id}, and the tasks of the page's unfinished image copies with one more
- * (a copy that shows an outcome is exact and needs no task). No cursor stays open while the caller
- * consumes a page.
+ * Reads a request's products page by page, joined with their tasks: in input order a page is a
+ * run of product {@code _id}s ({@code <requestId>/<ordinal>}, ordinals in input order) fetched with
+ * one {@code $in} on {@code _id}; in serial-number order, the next products after the last one
+ * read, through the {@code request_serial} index; then the tasks of the page's unfinished image
+ * copies with one more query (a copy that shows an outcome is exact and needs no task). No cursor
+ * stays open while the caller consumes a page.
  */
 final class ProductPages {
 
@@ -57,6 +60,33 @@ final class ProductPages {
             for (Document product : page.products()) {
                 action.accept(toRecord(product, page.tasks()));
             }
+        }
+    }
+
+    /**
+     * Calls {@code action} with each product of the request, by serial number then row index, with
+     * its tasks' current state: pages of up to the page size read through the {@code request_serial}
+     * index with keyset bounds (the serial number and row index of the page's last product).
+     */
+    void forEachBySerial(String requestId, Consumer<ProductRecord> action) {
+        Bson ofRequest = eq(Schema.REQUEST_ID, requestId);
+        Bson order = Sorts.ascending(Products.SERIAL_NUMBER, Products.ROW_INDEX);
+        Bson filter = ofRequest;
+        while (true) {
+            List<Document> products = collections.products().find(filter).sort(order).limit(pageSize)
+                    .into(new ArrayList<>(pageSize));
+            Map<String, Document> tasks = tasksOf(requestId, products);
+            for (Document product : products) {
+                action.accept(toRecord(product, tasks));
+            }
+            if (products.size() < pageSize) {
+                return;
+            }
+            Document last = products.get(products.size() - 1);
+            Object serial = last.get(Products.SERIAL_NUMBER);
+            Object rowIndex = last.get(Products.ROW_INDEX);
+            filter = Filters.and(ofRequest, Filters.or(Filters.gt(Products.SERIAL_NUMBER, serial),
+                    Filters.and(Filters.eq(Products.SERIAL_NUMBER, serial), Filters.gt(Products.ROW_INDEX, rowIndex))));
         }
     }
 
@@ -112,7 +142,6 @@ final class ProductPages {
             byId.put(product.get(Schema.ID), product);
         }
         List<Document> products = new ArrayList<>(ids.size());
-        Set<String> taskIds = new LinkedHashSet<>();
         for (String id : ids) {
             Document product = byId.get(id);
             if (product == null) {
@@ -120,6 +149,14 @@ final class ProductPages {
                 continue;
             }
             products.add(product);
+        }
+        return new Page(products, tasksOf(requestId, products));
+    }
+
+    /** {@return the tasks of the products' image copies that do not show an outcome yet, by task id} */
+    private Map<String, Document> tasksOf(String requestId, List<Document> products) {
+        Set<String> taskIds = new LinkedHashSet<>();
+        for (Document product : products) {
             for (Document image : ProductCopies.imageCopies(product)) {
                 if (!ProductCopies.isFinal(image)) {
                     taskIds.add(Ids.task(requestId, image.getString(Schema.TASK_ID)));
@@ -133,7 +170,7 @@ final class ProductPages {
                 tasks.put(task.getString(Schema.TASK_ID), task);
             }
         }
-        return new Page(products, tasks);
+        return tasks;
     }
 
     /**

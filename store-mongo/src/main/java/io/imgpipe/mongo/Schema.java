@@ -162,6 +162,7 @@ final class Schema {
     static final String REQUEST_CLAIMABLE_INDEX = "request_claimable";
     static final String REQUEST_STATUS_IMAGES_INDEX = "request_status_images";
     static final String PRODUCTS_BY_REQUEST_INDEX = "request";
+    static final String PRODUCTS_BY_SERIAL_INDEX = "request_serial";
 
     /** Indexes of {@code tasks} that earlier versions created and nothing uses any more; dropped at start. */
     static final List<String> OBSOLETE_TASK_INDEXES = List.of("claim_queue", "claim_token", "lease_token",
@@ -207,9 +208,14 @@ final class Schema {
                         new IndexOptions().name(REQUEST_STATUS_IMAGES_INDEX)));
     }
 
-    /** The secondary index of {@code products}: a request's products, for deleting them. */
+    /**
+     * The secondary indexes of {@code products}: a request's products, for deleting them; and a
+     * request's products by serial number, then row index, which a status reads a page at a time.
+     */
     static List<IndexModel> productIndexes() {
-        return List.of(new IndexModel(Indexes.ascending(REQUEST_ID), new IndexOptions().name(PRODUCTS_BY_REQUEST_INDEX)));
+        return List.of(new IndexModel(Indexes.ascending(REQUEST_ID), new IndexOptions().name(PRODUCTS_BY_REQUEST_INDEX)),
+                new IndexModel(Indexes.ascending(REQUEST_ID, Products.SERIAL_NUMBER, Products.ROW_INDEX),
+                        new IndexOptions().name(PRODUCTS_BY_SERIAL_INDEX)));
     }
 
     /**

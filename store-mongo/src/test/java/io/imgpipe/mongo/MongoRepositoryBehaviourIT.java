@@ -110,7 +110,10 @@ class MongoRepositoryBehaviourIT {
                         new Document("notification.state", 1).append("notification.expiresAt", 1))
                 .hasSize(5);
         assertThat(indexKeys(config.productsCollection()))
-                .containsEntry(Schema.PRODUCTS_BY_REQUEST_INDEX, new Document("requestId", 1)).hasSize(2);
+                .containsEntry(Schema.PRODUCTS_BY_REQUEST_INDEX, new Document("requestId", 1))
+                .containsEntry(Schema.PRODUCTS_BY_SERIAL_INDEX,
+                        new Document("requestId", 1).append("serialNumber", 1).append("rowIndex", 1))
+                .hasSize(3);
     }
 
     @Test
