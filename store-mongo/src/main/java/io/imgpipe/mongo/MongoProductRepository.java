@@ -135,13 +135,7 @@ public final class MongoProductRepository implements ProductRepository {
 
     @Override
     public void forEachProduct(String requestId, Consumer<ProductRecord> action) {
-        Objects.requireNonNull(action, "action");
-        ensureOpen();
-        if (requestId == null) {
-            return;
-        }
-        Optional<Document> request = call("finding request " + requestId, () -> lifecycle.visible(requestId));
-        request.ifPresent(doc -> run("reading the products of request " + requestId,
+        visibleRequest(requestId, action).ifPresent(doc -> run("reading the products of request " + requestId,
                 () -> pages.forEach(requestId, doc.getInteger(Schema.Requests.PRODUCT_COUNT), action)));
     }
 
@@ -154,14 +148,22 @@ public final class MongoProductRepository implements ProductRepository {
      */
     @Override
     public void forEachProductBySerialNumber(String requestId, Consumer<ProductRecord> action) {
+        visibleRequest(requestId, action).ifPresent(doc -> run("reading the products of request " + requestId,
+                () -> pages.forEachBySerial(requestId, action)));
+    }
+
+    /**
+     * Checks what both product reads check first and finds the request.
+     *
+     * @return the request's document, or empty if there is no visible request
+     */
+    private Optional<Document> visibleRequest(String requestId, Consumer<ProductRecord> action) {
         Objects.requireNonNull(action, "action");
         ensureOpen();
         if (requestId == null) {
-            return;
+            return Optional.empty();
         }
-        Optional<Document> request = call("finding request " + requestId, () -> lifecycle.visible(requestId));
-        request.ifPresent(doc -> run("reading the products of request " + requestId,
-                () -> pages.forEachBySerial(requestId, action)));
+        return call("finding request " + requestId, () -> lifecycle.visible(requestId));
     }
 
     /**

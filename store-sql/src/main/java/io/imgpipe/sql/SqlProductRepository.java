@@ -131,17 +131,12 @@ public final class SqlProductRepository implements ProductRepository {
      */
     @Override
     public void forEachProduct(String requestId, Consumer<ProductRecord> action) {
-        Objects.requireNonNull(action, "action");
-        ensureOpen();
-        if (requestId == null) {
-            return;
-        }
         String what = "reading the products of request " + requestId;
-        Optional<RequestReader.RequestRow> row = database.read(what, connection -> reader.row(connection, requestId));
-        if (row.isEmpty()) {
+        Optional<Long> found = productsToRead(requestId, action, what);
+        if (found.isEmpty()) {
             return;
         }
-        long seq = row.get().seq();
+        long seq = found.get();
         int after = -1;
         while (true) {
             int from = after;
@@ -164,17 +159,22 @@ public final class SqlProductRepository implements ProductRepository {
      */
     @Override
     public void forEachProductBySerialNumber(String requestId, Consumer<ProductRecord> action) {
+        String what = "reading the products of request " + requestId;
+        productsToRead(requestId, action, what).ifPresent(seq -> serialPages.forEach(what, seq, action));
+    }
+
+    /**
+     * Checks what both product reads check first and finds the request.
+     *
+     * @return the request's {@code seq}, or empty if there is no such request
+     */
+    private Optional<Long> productsToRead(String requestId, Consumer<ProductRecord> action, String what) {
         Objects.requireNonNull(action, "action");
         ensureOpen();
         if (requestId == null) {
-            return;
+            return Optional.empty();
         }
-        String what = "reading the products of request " + requestId;
-        Optional<RequestReader.RequestRow> row = database.read(what, connection -> reader.row(connection, requestId));
-        if (row.isEmpty()) {
-            return;
-        }
-        serialPages.forEach(what, row.get().seq(), action);
+        return database.read(what, connection -> reader.row(connection, requestId)).map(RequestReader.RequestRow::seq);
     }
 
     /**
