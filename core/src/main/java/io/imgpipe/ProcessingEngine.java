@@ -233,10 +233,7 @@ public final class ProcessingEngine implements AutoCloseable {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1, got " + limit);
         }
-        return repository.listRequests(limit, before).stream()
-                .map(request -> new RequestSummary(request.requestId(), request.status(), request.createdAt(),
-                        request.finishedAt(), request.productCount(), request.progress()))
-                .toList();
+        return repository.listRequests(limit, before).stream().map(StatusReader::summary).toList();
     }
 
     /**

@@ -98,9 +98,7 @@ public final class StatusReader implements AutoCloseable {
         if (found.isEmpty()) {
             return false;
         }
-        RequestRecord request = found.get();
-        visitor.request(new RequestSummary(request.requestId(), request.status(), request.createdAt(),
-                request.finishedAt(), request.productCount(), request.progress()));
+        visitor.request(summary(found.get()));
         ProductReadAhead products = ProductReadAhead.start(readAhead, repository, requestId, READ_AHEAD_PRODUCTS);
         if (products == null) {
             streamOnThisThread(requestId, visitor);
@@ -116,6 +114,16 @@ public final class StatusReader implements AutoCloseable {
             throw new InterruptedIOException("interrupted while reading the status of request " + requestId);
         }
         return true;
+    }
+
+    /**
+     * {@return the request without its products, as listings and streamed statuses give it}
+     *
+     * @param request the request as the repository reports it
+     */
+    public static RequestSummary summary(RequestRecord request) {
+        return new RequestSummary(request.requestId(), request.status(), request.createdAt(), request.finishedAt(),
+                request.productCount(), request.progress());
     }
 
     private void streamOnThisThread(String requestId, StatusVisitor visitor) throws IOException {

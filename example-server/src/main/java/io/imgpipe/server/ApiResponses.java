@@ -4,9 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.imgpipe.CsvProblem;
 import io.imgpipe.Health;
 import io.imgpipe.ImageStatus;
-import io.imgpipe.ProductStatus;
 import io.imgpipe.Progress;
-import io.imgpipe.RequestStatus;
 import io.imgpipe.RequestSummary;
 import io.imgpipe.Status;
 import java.math.BigDecimal;
@@ -65,22 +63,6 @@ final class ApiResponses {
      *     decimal, or {@code null} while no image is counted
      */
     record SavingsBody(int images, long sourceBytes, long outputBytes, long savedBytes, BigDecimal savedPercent) {
-
-        static SavingsBody of(RequestStatus status) {
-            int images = 0;
-            long source = 0;
-            long output = 0;
-            for (ProductStatus product : status.products()) {
-                for (ImageStatus image : product.images()) {
-                    if (hasSizes(image)) {
-                        images++;
-                        source += image.sourceBytes();
-                        output += image.outputBytes();
-                    }
-                }
-            }
-            return of(images, source, output);
-        }
 
         /**
          * @param images the images with sizes

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.imgpipe.ImageStatus;
 import io.imgpipe.ProductStatus;
 import io.imgpipe.Progress;
-import io.imgpipe.RequestStatus;
 import io.imgpipe.RequestSummary;
 import io.imgpipe.StatusVisitor;
 import io.imgpipe.server.ApiResponses.SavingsBody;
@@ -44,23 +43,6 @@ final class StatusJson implements StatusVisitor {
      */
     StatusJson(Target target) {
         this.target = target;
-    }
-
-    /**
-     * Writes a whole status as JSON to {@code out}, which is flushed but not closed.
-     *
-     * @param status the request's status
-     * @param out where the JSON goes, as UTF-8
-     * @throws IOException if writing fails
-     */
-    static void write(RequestStatus status, OutputStream out) throws IOException {
-        StatusJson writer = new StatusJson(() -> out);
-        writer.request(new RequestSummary(status.requestId(), status.status(), status.createdAt(), status.finishedAt(),
-                status.products().size(), status.progress()));
-        for (ProductStatus product : status.products()) {
-            writer.product(product);
-        }
-        writer.finish();
     }
 
     /** Opens the target and writes everything that comes before the products. */

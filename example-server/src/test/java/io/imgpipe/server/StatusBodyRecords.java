@@ -33,7 +33,24 @@ final class StatusBodyRecords {
             List<ProductBody> products = status.products().stream().map(ProductBody::of).toList();
             return new StatusBody(status.requestId(), status.status().wireName(), ApiResponses.ProgressBody.of(status.progress()),
                     status.createdAt().toString(), status.finishedAt() == null ? null : status.finishedAt().toString(),
-                    products, ApiResponses.SavingsBody.of(status));
+                    products, savings(status));
+        }
+
+        /** Sums the sizes of the completed images that have them, independently of the writer's running sums. */
+        private static ApiResponses.SavingsBody savings(RequestStatus status) {
+            int images = 0;
+            long source = 0;
+            long output = 0;
+            for (ProductStatus product : status.products()) {
+                for (ImageStatus image : product.images()) {
+                    if (ApiResponses.hasSizes(image)) {
+                        images++;
+                        source += image.sourceBytes();
+                        output += image.outputBytes();
+                    }
+                }
+            }
+            return ApiResponses.SavingsBody.of(images, source, output);
         }
     }
 

@@ -6,8 +6,11 @@ import io.imgpipe.ImageStatus;
 import io.imgpipe.ProductStatus;
 import io.imgpipe.Progress;
 import io.imgpipe.RequestStatus;
+import io.imgpipe.RequestSummary;
 import io.imgpipe.Status;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -44,7 +47,7 @@ class StatusJsonTest {
         for (RequestStatus status : List.of(processing, finished, empty)) {
             String expected = new String(Json.bytes(StatusBodyRecords.StatusBody.of(status)), StandardCharsets.UTF_8);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            StatusJson.write(status, out);
+            write(status, out);
             assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(expected);
         }
     }
@@ -57,8 +60,19 @@ class StatusJsonTest {
                 throw new AssertionError("the stream must not be closed");
             }
         };
-        StatusJson.write(new RequestStatus("req-4", Status.PENDING, CREATED, null, new Progress(0, 0, 0, 0, 0),
+        write(new RequestStatus("req-4", Status.PENDING, CREATED, null, new Progress(0, 0, 0, 0, 0),
                 Map.of(), List.of()), out);
         assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("{\"requestId\":\"req-4\"").endsWith("}");
+    }
+
+    /** Streams a whole status through the writer, as the server does product by product. */
+    private static void write(RequestStatus status, OutputStream out) throws IOException {
+        StatusJson writer = new StatusJson(() -> out);
+        writer.request(new RequestSummary(status.requestId(), status.status(), status.createdAt(), status.finishedAt(),
+                status.products().size(), status.progress()));
+        for (ProductStatus product : status.products()) {
+            writer.product(product);
+        }
+        writer.finish();
     }
 }
