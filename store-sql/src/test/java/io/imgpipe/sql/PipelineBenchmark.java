@@ -137,6 +137,7 @@ public final class PipelineBenchmark {
                             : "the most allowed; the JIT was still compiling"));
             List<Double> compressRates = new ArrayList<>();
             List<Double> pipelineRates = new ArrayList<>();
+            List<Double> ratios = new ArrayList<>();
             for (int round = 1; round <= rounds; round++) {
                 jit = jitMillis();
                 double compressOnly = compressOnly(compressor, images, threads);
@@ -146,6 +147,7 @@ public final class PipelineBenchmark {
                 long pipelineJit = jitMillis() - jit;
                 compressRates.add(compressOnly);
                 pipelineRates.add(piped);
+                ratios.add(piped / compressOnly);
                 System.out.println(String.format(Locale.ROOT,
                         "round %d: compress-only %.2f images/s (JIT %d ms), pipeline (SQLite + file store, loopback HTTP)"
                                 + " %.2f images/s (JIT %d ms) (%.2f)",
@@ -156,6 +158,12 @@ public final class PipelineBenchmark {
             System.out.println(String.format(Locale.ROOT,
                     "median of %d rounds: compress-only %.2f images/s, pipeline %.2f images/s",
                     rounds, compressMedian, pipelineMedian));
+            // The machine's speed drifts from round to round (compress-only alone by 20% or more on a
+            // shared virtual machine); each round's ratio sets the pipeline beside the compress-only
+            // round just before it, so their spread shows how far one run's medians can be trusted.
+            System.out.println(String.format(Locale.ROOT, "per-round ratios: median %.2f, lowest %.2f, highest %.2f",
+                    median(ratios), ratios.stream().min(Double::compare).orElseThrow(),
+                    ratios.stream().max(Double::compare).orElseThrow()));
             System.out.println(String.format(Locale.ROOT, "pipeline / compress-only = %.2f", pipelineMedian / compressMedian));
         } finally {
             try (Stream<Path> paths = Files.walk(dir)) {
