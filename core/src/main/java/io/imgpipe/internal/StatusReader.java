@@ -23,7 +23,6 @@ import java.util.Optional;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
@@ -40,7 +39,6 @@ public final class StatusReader implements AutoCloseable {
     public static final int READ_AHEAD_THREADS = 4;
     /** Products read ahead of the consumer of a streamed status. */
     public static final int READ_AHEAD_PRODUCTS = 2_000;
-    private static final AtomicInteger THREADS = new AtomicInteger();
 
     /** Header of the output CSV: the input columns plus {@code Output Image Urls}. */
     public static final List<String> OUTPUT_HEADER = List.of("S. No.", "Product Name", "Input Image Urls",
@@ -60,11 +58,7 @@ public final class StatusReader implements AutoCloseable {
         this.repository = repository;
         this.objectStore = objectStore;
         this.readAhead = new ThreadPoolExecutor(0, READ_AHEAD_THREADS, 10, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                runnable -> {
-                    Thread thread = new Thread(runnable, "imgpipe-status-" + THREADS.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                });
+                EngineThreads.factory("imgpipe-status"));
     }
 
     /**

@@ -109,19 +109,6 @@ final class StatusJson implements StatusVisitor {
         json.writeEndObject();
     }
 
-    private static void writeProduct(JsonGenerator json, ProductStatus product) throws IOException {
-        json.writeStartObject();
-        json.writeNumberField("serialNumber", product.serialNumber());
-        json.writeStringField("productName", product.productName());
-        json.writeStringField("status", product.status().wireName());
-        json.writeArrayFieldStart("images");
-        for (ImageStatus image : product.images()) {
-            writeImage(json, image);
-        }
-        json.writeEndArray();
-        json.writeEndObject();
-    }
-
     /** As {@code ImageBody.of} (the test's records): the sizes only for a completed image with recorded sizes. */
     private static void writeImage(JsonGenerator json, ImageStatus image) throws IOException {
         boolean sized = ApiResponses.hasSizes(image);

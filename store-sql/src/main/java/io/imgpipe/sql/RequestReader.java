@@ -138,6 +138,11 @@ final class RequestReader {
         }
     }
 
+    /** {@return the statements of a read in serial-number order: where a page ends, and the page (for query-plan tests)} */
+    List<String> serialPageStatements() {
+        return List.of(serialPageEnd, serialPage);
+    }
+
     /** Where a page in serial-number order starts (exclusive) or ends (inclusive). */
     record SerialKey(long serialNumber, int rowIndex) {
 

@@ -56,20 +56,25 @@ class SqliteRepositoryBehaviourIT extends SqlRepositoryBehaviourTests {
     }
 
     @Test
-    void productsInSerialOrderArePagedThroughTheSerialIndexWithoutASort() throws Exception {
+    void productsInSerialOrderArePagedThroughTheSerialIndexWithoutSortingTheProducts() throws Exception {
         open();
-        String pageEnd = "SELECT serial_number, row_index FROM imgpipe_products WHERE request_seq = ?"
-                + " AND (serial_number, row_index) > (?, ?) ORDER BY serial_number, row_index LIMIT 1 OFFSET 999";
+        Tables tables = Tables.in(null);
+        RequestReader reader = new RequestReader(tables, Dialect.SQLITE, new RequestCounts(tables, Dialect.SQLITE));
 
         try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("behaviour.db"));
-             Statement statement = connection.createStatement();
-             ResultSet plan = statement.executeQuery("EXPLAIN QUERY PLAN " + pageEnd)) {
-            List<String> steps = new ArrayList<>();
-            while (plan.next()) {
-                steps.add(plan.getString(4));
+             Statement statement = connection.createStatement()) {
+            for (String query : reader.serialPageStatements()) {
+                List<String> steps = new ArrayList<>();
+                try (ResultSet plan = statement.executeQuery("EXPLAIN QUERY PLAN " + query)) {
+                    while (plan.next()) {
+                        steps.add(plan.getString(4));
+                    }
+                }
+                // the products come off the index in order: at most the images of one product
+                // (the right part of the ORDER BY) are sorted, never the page's products
+                assertThat(steps).as(query).anyMatch(step -> step.contains("imgpipe_products_serial"));
+                assertThat(steps).as(query).noneMatch(step -> step.contains("TEMP B-TREE FOR ORDER BY"));
             }
-            assertThat(steps).anyMatch(step -> step.contains("imgpipe_products_serial"));
-            assertThat(steps).noneMatch(step -> step.contains("TEMP B-TREE"));
         }
     }
 
